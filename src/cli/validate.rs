@@ -1,0 +1,226 @@
+//! `sfn validate`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use super::{OutputFormat, ValidateArgs, exit, use_color};
+use crate::load::{FileKind, LoadOptions, load_path};
+use crate::render::{self, FileReport};
+use crate::validate::{fails, validate};
+
+pub fn run(args: &ValidateArgs) -> i32 {
+    if args.watch {
+        return super::watch::run(args);
+    }
+    let outcome = check(args);
+    print!("{}", outcome.rendered);
+    for e in &outcome.problems {
+        eprintln!("error: {e}");
+    }
+    outcome.status
+}
+
+/// The result of one validation pass.
+pub struct Outcome {
+    pub rendered: String,
+    pub problems: Vec<String>,
+    pub status: i32,
+}
+
+pub fn check(args: &ValidateArgs) -> Outcome {
+    let opts = LoadOptions {
+        substitutions: args
+            .substitutions
+            .iter()
+            .cloned()
+            .collect::<BTreeMap<_, _>>(),
+    };
+    let mut problems = Vec::new();
+    let mut reports = Vec::new();
+    let mut files = Vec::new();
+    for arg in &args.paths {
+        match expand(arg) {
+            Ok(found) if found.is_empty() => problems.push(format!("{arg}: no files match")),
+            Ok(found) => files.extend(found),
+            Err(e) => problems.push(e),
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    for (path, explicit) in files {
+        if !seen.insert(path.clone()) {
+            continue;
+        }
+        let loaded = match load_path(&path, &opts) {
+            Ok(l) => l,
+            Err(e) => {
+                if explicit {
+                    problems.push(e.to_string());
+                }
+                continue;
+            }
+        };
+        match loaded.kind {
+            FileKind::Other => {
+                if explicit {
+                    problems.push(format!(
+                        "{}: not a state machine definition (no \"StartAt\" or \"States\") nor a CloudFormation/SAM template (no \"Resources\")",
+                        path.display()
+                    ));
+                }
+                continue;
+            }
+            FileKind::Broken if !explicit && !looks_like_asl(&path, &loaded.source.text) => {
+                continue;
+            }
+            FileKind::Template
+                if loaded.definitions.is_empty() && loaded.diagnostics.is_empty() =>
+            {
+                if explicit {
+                    problems.push(format!(
+                        "{}: the template holds no AWS::StepFunctions::StateMachine or AWS::Serverless::StateMachine resource",
+                        path.display()
+                    ));
+                }
+                continue;
+            }
+            _ => {}
+        }
+        if !loaded.diagnostics.is_empty() || loaded.definitions.is_empty() {
+            reports.push(FileReport {
+                source: loaded.source.clone(),
+                machine: None,
+                diagnostics: loaded.diagnostics.clone(),
+            });
+        }
+        for def in &loaded.definitions {
+            reports.push(FileReport {
+                source: def.source.clone(),
+                machine: def.machine.clone(),
+                diagnostics: validate(def),
+            });
+        }
+    }
+    if reports.is_empty() && problems.is_empty() {
+        problems.push(format!(
+            "no state machine definitions or templates found in {}",
+            args.paths.join(", ")
+        ));
+    }
+    let color = use_color(args.color);
+    let rendered = if reports.is_empty() {
+        String::new()
+    } else {
+        match args.format {
+            OutputFormat::Human => render::human::render(&reports, color),
+            OutputFormat::Json => render::json::render(&reports, args.strict),
+            OutputFormat::Sarif => render::sarif::render(&reports),
+            OutputFormat::Github => render::github::render(&reports),
+        }
+    };
+    let status = if !problems.is_empty() {
+        exit::COULD_NOT_RUN
+    } else if reports.iter().any(|r| fails(&r.diagnostics, args.strict)) {
+        exit::FAILED
+    } else {
+        exit::OK
+    };
+    Outcome {
+        rendered,
+        problems,
+        status,
+    }
+}
+
+/// A broken file found while searching a directory is reported only if it was
+/// meant as a definition.
+fn looks_like_asl(path: &Path, text: &str) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    name.contains(".asl.") || text.contains("\"StartAt\"") || text.contains("StartAt:")
+}
+
+/// Files for one PATH argument, each with whether the user named it directly.
+fn expand(arg: &str) -> Result<Vec<(PathBuf, bool)>, String> {
+    let path = Path::new(arg);
+    if arg.contains(['*', '?', '[', '{']) && !path.exists() {
+        return glob(arg);
+    }
+    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => format!("{arg}: no such file or directory"),
+        _ => format!("{arg}: {e}"),
+    })?;
+    if meta.is_dir() {
+        Ok(walk(path).into_iter().map(|p| (p, false)).collect())
+    } else {
+        Ok(vec![(path.to_path_buf(), true)])
+    }
+}
+
+fn is_candidate(path: &Path) -> bool {
+    matches!(
+        path.extension()
+            .and_then(|e| e.to_str())
+            .map(|e| e.to_ascii_lowercase())
+            .as_deref(),
+        Some("json" | "yaml" | "yml")
+    )
+}
+
+/// Definition candidates under `dir`, sorted, skipping hidden and dependency folders.
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_entry(|e| {
+            let name = e.file_name().to_str().unwrap_or("");
+            e.depth() == 0
+                || !(name.starts_with('.') || matches!(name, "node_modules" | "target" | "cdk.out"))
+        })
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && is_candidate(e.path()))
+        .map(|e| e.into_path())
+        .collect();
+    out.sort();
+    out
+}
+
+fn glob(pattern: &str) -> Result<Vec<(PathBuf, bool)>, String> {
+    let matcher = globset::GlobBuilder::new(pattern)
+        .literal_separator(true)
+        .build()
+        .map_err(|e| format!("{pattern}: invalid glob: {e}"))?
+        .compile_matcher();
+    // Walk from the longest leading part without wildcards.
+    let base: PathBuf = Path::new(pattern)
+        .components()
+        .take_while(|c| {
+            !c.as_os_str()
+                .to_string_lossy()
+                .contains(['*', '?', '[', '{'])
+        })
+        .collect();
+    let base = if base.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        base
+    };
+    let strip_dot = !pattern.starts_with("./");
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(&base)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let p = entry.path();
+        let rel = if strip_dot {
+            p.strip_prefix(".").unwrap_or(p)
+        } else {
+            p
+        };
+        if matcher.is_match(rel) {
+            out.push((rel.to_path_buf(), true));
+        }
+    }
+    out.sort();
+    Ok(out)
+}

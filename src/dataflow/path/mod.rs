@@ -1,0 +1,1 @@
+//! JSONPath and reference paths (being written).

@@ -1,0 +1,217 @@
+//! Loading: files to spanned trees, and templates to the state machines they hold.
+//!
+//! Every [`Node`] span is a byte range of the file the user wrote, also for a
+//! definition embedded in a CloudFormation or SAM template.
+
+mod json;
+mod node;
+mod source;
+pub mod template;
+pub mod yaml;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub use json::{SyntaxError, parse as parse_json};
+pub use node::{Entry, Node, NodeKind, Span, pointer_token};
+pub use source::SourceFile;
+
+use crate::diagnostic::Diagnostic;
+
+/// AWS rejects definitions over 1 MB; anything past this is not a definition
+/// and is refused before parsing so that a huge file cannot exhaust memory.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Code for syntax errors, as AWS reports them.
+pub const INVALID_JSON: &str = "INVALID_JSON_DESCRIPTION";
+
+/// One state machine definition, ready for the model.
+#[derive(Debug, Clone)]
+pub struct Definition {
+    pub source: Arc<SourceFile>,
+    /// The logical id of the template resource it came from.
+    pub machine: Option<String>,
+    /// The definition's root (the object holding `StartAt` and `States`).
+    pub root: Node,
+    /// Diagnostics found while extracting it (unfilled placeholders, ...).
+    pub diagnostics: Vec<Diagnostic>,
+    /// JSON pointers of values holding a `${...}` placeholder that nothing filled:
+    /// errors inside them are what the placeholder breaks, not the user's mistake.
+    pub placeholders: Vec<String>,
+}
+
+/// What one file turned out to hold.
+#[derive(Debug)]
+pub struct LoadedFile {
+    pub source: Arc<SourceFile>,
+    pub kind: FileKind,
+    pub definitions: Vec<Definition>,
+    /// Diagnostics about the file itself (syntax errors, a template with no state machine).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Definition,
+    Template,
+    /// Parsed, but neither a definition nor a template.
+    Other,
+    /// Could not be parsed.
+    Broken,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// `--sub NAME=VALUE`: fills `${NAME}`, over a template's `DefinitionSubstitutions`.
+    pub substitutions: BTreeMap<String, String>,
+}
+
+/// Why a file could not be loaded at all.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("{path}: cannot read: {error}")]
+    Io {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    #[error(
+        "{path}: the file is {size} bytes, over the {max} byte limit (AWS accepts definitions up to 1 MB)"
+    )]
+    TooLarge { path: PathBuf, size: u64, max: u64 },
+    #[error("{path}: not a text file (it is not valid UTF-8); expected a JSON or YAML definition")]
+    Binary { path: PathBuf },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Yaml,
+}
+
+impl Format {
+    /// JSON unless the extension says YAML, or the text does not start like JSON.
+    pub fn detect(path: &Path, text: &str) -> Format {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        match ext.as_str() {
+            "yaml" | "yml" => Format::Yaml,
+            "json" => Format::Json,
+            _ => {
+                let first = text
+                    .trim_start_matches('\u{feff}')
+                    .trim_start()
+                    .chars()
+                    .next();
+                if matches!(first, Some('{') | Some('[')) {
+                    Format::Json
+                } else {
+                    Format::Yaml
+                }
+            }
+        }
+    }
+}
+
+/// Reads a file from disk and loads it.
+pub fn load_path(path: &Path, opts: &LoadOptions) -> Result<LoadedFile, LoadError> {
+    let io = |error| LoadError::Io {
+        path: path.to_path_buf(),
+        error,
+    };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(LoadError::TooLarge {
+            path: path.to_path_buf(),
+            size: meta.len(),
+            max: MAX_FILE_BYTES,
+        });
+    }
+    let bytes = std::fs::read(path).map_err(io)?;
+    let text = String::from_utf8(bytes).map_err(|_| LoadError::Binary {
+        path: path.to_path_buf(),
+    })?;
+    if text.contains('\0') {
+        return Err(LoadError::Binary {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(load_text(path, text, opts))
+}
+
+/// Loads text already in memory, as if it were the file at `path`.
+pub fn load_text(path: &Path, text: String, opts: &LoadOptions) -> LoadedFile {
+    let format = Format::detect(path, &text);
+    let source = Arc::new(SourceFile::new(path, text));
+    let parsed = match format {
+        Format::Json => json::parse(&source.text),
+        Format::Yaml => yaml::parse(&source.text),
+    };
+    let root = match parsed {
+        Ok(root) => root,
+        Err(e) => {
+            let what = if format == Format::Json {
+                "JSON"
+            } else {
+                "YAML"
+            };
+            let diag = Diagnostic::error(
+                INVALID_JSON,
+                "",
+                e.span,
+                format!("invalid {what}: {}", e.message),
+            )
+            .with_help(format!("fix the {what} syntax at this position"))
+            .with_label(e.message.clone());
+            return LoadedFile {
+                source,
+                kind: FileKind::Broken,
+                definitions: vec![],
+                diagnostics: vec![diag],
+            };
+        }
+    };
+    classify(source, root, opts)
+}
+
+fn classify(source: Arc<SourceFile>, root: Node, opts: &LoadOptions) -> LoadedFile {
+    if template::is_template(&root) {
+        let (definitions, diagnostics) = template::extract(&source, &root, opts);
+        return LoadedFile {
+            source,
+            kind: FileKind::Template,
+            definitions,
+            diagnostics,
+        };
+    }
+    if is_definition(&root) {
+        let (root, placeholders, diagnostics) = template::standalone(root, opts);
+        let definition = Definition {
+            source: source.clone(),
+            machine: None,
+            root,
+            diagnostics,
+            placeholders,
+        };
+        return LoadedFile {
+            source,
+            kind: FileKind::Definition,
+            definitions: vec![definition],
+            diagnostics: vec![],
+        };
+    }
+    LoadedFile {
+        source,
+        kind: FileKind::Other,
+        definitions: vec![],
+        diagnostics: vec![],
+    }
+}
+
+/// An object with `States` or `StartAt` is meant as a state machine definition.
+pub fn is_definition(root: &Node) -> bool {
+    root.get("States").is_some() || root.get("StartAt").is_some()
+}

@@ -1,0 +1,194 @@
+//! The spanned tree: a JSON-shaped value where every key and value keeps the
+//! byte range it came from, so diagnostics can point at line:column.
+
+use std::fmt;
+
+/// A byte range in the text of a [`super::SourceFile`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        Span { start, end }
+    }
+    pub fn len(&self) -> usize {
+        self.end.saturating_sub(self.start)
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub span: Span,
+    pub kind: NodeKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum NodeKind {
+    Null,
+    Bool(bool),
+    Number(serde_json::Number),
+    String(String),
+    Array(Vec<Node>),
+    Object(Vec<Entry>),
+}
+
+/// One `"key": value` member of an object. Duplicate keys are kept, in order,
+/// because a duplicated state name is itself a diagnostic.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub key: String,
+    pub key_span: Span,
+    pub value: Node,
+}
+
+impl Node {
+    pub fn new(kind: NodeKind, span: Span) -> Self {
+        Node { span, kind }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            NodeKind::String(s) => Some(s),
+            _ => None,
+        }
+    }
+    pub fn as_object(&self) -> Option<&[Entry]> {
+        match &self.kind {
+            NodeKind::Object(e) => Some(e),
+            _ => None,
+        }
+    }
+    pub fn as_array(&self) -> Option<&[Node]> {
+        match &self.kind {
+            NodeKind::Array(a) => Some(a),
+            _ => None,
+        }
+    }
+    pub fn as_bool(&self) -> Option<bool> {
+        match self.kind {
+            NodeKind::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+    pub fn as_f64(&self) -> Option<f64> {
+        match &self.kind {
+            NodeKind::Number(n) => n.as_f64(),
+            _ => None,
+        }
+    }
+    /// An integer value, also when written as `3.0`.
+    pub fn as_i64(&self) -> Option<i64> {
+        match &self.kind {
+            NodeKind::Number(n) => n.as_i64().or_else(|| {
+                n.as_f64()
+                    .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+                    .map(|f| f as i64)
+            }),
+            _ => None,
+        }
+    }
+    pub fn is_null(&self) -> bool {
+        matches!(self.kind, NodeKind::Null)
+    }
+
+    /// The first member named `key` of an object.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|e| &e.value)
+    }
+    pub fn entry(&self, key: &str) -> Option<&Entry> {
+        self.as_object()?.iter().find(|e| e.key == key)
+    }
+
+    /// Follows an RFC 6901 JSON pointer.
+    pub fn pointer(&self, pointer: &str) -> Option<&Node> {
+        if pointer.is_empty() {
+            return Some(self);
+        }
+        let mut node = self;
+        for raw in pointer.strip_prefix('/')?.split('/') {
+            let token = raw.replace("~1", "/").replace("~0", "~");
+            node = match &node.kind {
+                NodeKind::Object(_) => node.get(&token)?,
+                NodeKind::Array(items) => items.get(token.parse::<usize>().ok()?)?,
+                _ => return None,
+            };
+        }
+        Some(node)
+    }
+
+    /// The JSON type name as ASL error messages use it.
+    pub fn type_name(&self) -> &'static str {
+        match self.kind {
+            NodeKind::Null => "null",
+            NodeKind::Bool(_) => "boolean",
+            NodeKind::Number(_) => "number",
+            NodeKind::String(_) => "string",
+            NodeKind::Array(_) => "array",
+            NodeKind::Object(_) => "object",
+        }
+    }
+
+    /// Converts to a plain JSON value (later duplicate keys win, as in most JSON parsers).
+    pub fn to_value(&self) -> serde_json::Value {
+        use serde_json::Value;
+        match &self.kind {
+            NodeKind::Null => Value::Null,
+            NodeKind::Bool(b) => Value::Bool(*b),
+            NodeKind::Number(n) => Value::Number(n.clone()),
+            NodeKind::String(s) => Value::String(s.clone()),
+            NodeKind::Array(items) => Value::Array(items.iter().map(Node::to_value).collect()),
+            NodeKind::Object(entries) => {
+                let mut map = serde_json::Map::with_capacity(entries.len());
+                for e in entries {
+                    map.insert(e.key.clone(), e.value.to_value());
+                }
+                Value::Object(map)
+            }
+        }
+    }
+
+    /// Builds a node from a plain value, every span set to `span`.
+    pub fn from_value(value: &serde_json::Value, span: Span) -> Node {
+        use serde_json::Value;
+        let kind = match value {
+            Value::Null => NodeKind::Null,
+            Value::Bool(b) => NodeKind::Bool(*b),
+            Value::Number(n) => NodeKind::Number(n.clone()),
+            Value::String(s) => NodeKind::String(s.clone()),
+            Value::Array(a) => {
+                NodeKind::Array(a.iter().map(|v| Node::from_value(v, span)).collect())
+            }
+            Value::Object(m) => NodeKind::Object(
+                m.iter()
+                    .map(|(k, v)| Entry {
+                        key: k.clone(),
+                        key_span: span,
+                        value: Node::from_value(v, span),
+                    })
+                    .collect(),
+            ),
+        };
+        Node { span, kind }
+    }
+}
+
+/// Escapes one reference token of a JSON pointer.
+pub fn pointer_token(token: &str) -> String {
+    if token.contains(['~', '/']) {
+        token.replace('~', "~0").replace('/', "~1")
+    } else {
+        token.to_string()
+    }
+}
+
+impl fmt::Display for Node {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.to_value())
+    }
+}

@@ -1,0 +1,79 @@
+use std::path::{Path, PathBuf};
+
+/// A file's text with a line index, so byte offsets turn into line:column.
+#[derive(Debug)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    pub text: String,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    pub fn new(path: impl Into<PathBuf>, text: String) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        SourceFile {
+            path: path.into(),
+            text,
+            line_starts,
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The path as it is shown to the user.
+    pub fn display_name(&self) -> String {
+        self.path.display().to_string()
+    }
+
+    /// 1-based line and column (column counted in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.line_starts[line];
+        let mut end = offset;
+        while !self.text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let column = self.text[start..end].chars().count() + 1;
+        (line + 1, column)
+    }
+
+    /// The byte offset of a 1-based line and column (column in characters).
+    pub fn offset_of(&self, line: usize, column: usize) -> usize {
+        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+            return self.text.len();
+        };
+        self.text[start..]
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map(|(i, _)| start + i)
+            .unwrap_or(self.text.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column_of_offsets() {
+        let s = SourceFile::new("x", "ab\ncé\n\nz".to_string());
+        assert_eq!(s.line_col(0), (1, 1));
+        assert_eq!(s.line_col(2), (1, 3));
+        assert_eq!(s.line_col(3), (2, 1));
+        assert_eq!(s.line_col(6), (2, 3)); // after the two-byte é
+        assert_eq!(s.line_col(8), (4, 1));
+        assert_eq!(s.offset_of(2, 3), 6);
+    }
+}

@@ -1,0 +1,270 @@
+//! The typed ASL model, built from the spanned tree.
+//!
+//! Building never fails: a definition with mistakes still yields a model (with
+//! the broken parts left out or marked unknown) so that every rule can run and
+//! report everything at once. What is wrong is the validator's business.
+
+mod build;
+
+pub use build::build;
+
+use crate::load::{Node, Span};
+
+/// A value and where it was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum QueryLanguage {
+    JsonPath,
+    Jsonata,
+}
+
+impl QueryLanguage {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "JSONPath" => Some(QueryLanguage::JsonPath),
+            "JSONata" => Some(QueryLanguage::Jsonata),
+            _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QueryLanguage::JsonPath => "JSONPath",
+            QueryLanguage::Jsonata => "JSONata",
+        }
+    }
+}
+
+pub type StateId = usize;
+pub type ScopeId = usize;
+
+#[derive(Debug, Clone)]
+pub struct StateMachine {
+    pub root: Node,
+    /// The machine-wide default, `JSONPath` unless `QueryLanguage` says otherwise.
+    pub query_language: QueryLanguage,
+    /// `scopes[0]` is the top level.
+    pub scopes: Vec<Scope>,
+    pub states: Vec<State>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScopeKind {
+    Root,
+    /// A Parallel state's branch.
+    Branch {
+        parallel: StateId,
+        index: usize,
+    },
+    /// A Map state's `ItemProcessor` (or legacy `Iterator`).
+    ItemProcessor {
+        map: StateId,
+    },
+}
+
+/// A set of states with its own `StartAt`: transitions never leave it.
+#[derive(Debug, Clone)]
+pub struct Scope {
+    pub id: ScopeId,
+    pub kind: ScopeKind,
+    /// Pointer to the object holding `StartAt` and `States`.
+    pub pointer: String,
+    pub span: Span,
+    pub start_at: Option<Spanned<String>>,
+    pub states: Vec<StateId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StateType {
+    Pass,
+    Task,
+    Choice,
+    Wait,
+    Succeed,
+    Fail,
+    Parallel,
+    Map,
+    Unknown(String),
+}
+
+impl StateType {
+    pub fn parse(s: &str) -> StateType {
+        match s {
+            "Pass" => StateType::Pass,
+            "Task" => StateType::Task,
+            "Choice" => StateType::Choice,
+            "Wait" => StateType::Wait,
+            "Succeed" => StateType::Succeed,
+            "Fail" => StateType::Fail,
+            "Parallel" => StateType::Parallel,
+            "Map" => StateType::Map,
+            other => StateType::Unknown(other.to_string()),
+        }
+    }
+    pub fn as_str(&self) -> &str {
+        match self {
+            StateType::Pass => "Pass",
+            StateType::Task => "Task",
+            StateType::Choice => "Choice",
+            StateType::Wait => "Wait",
+            StateType::Succeed => "Succeed",
+            StateType::Fail => "Fail",
+            StateType::Parallel => "Parallel",
+            StateType::Map => "Map",
+            StateType::Unknown(s) => s,
+        }
+    }
+    /// Succeed and Fail end their scope; Choice never does.
+    pub fn is_terminal_type(&self) -> bool {
+        matches!(self, StateType::Succeed | StateType::Fail)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct State {
+    pub id: StateId,
+    pub scope: ScopeId,
+    pub name: String,
+    pub name_span: Span,
+    /// Pointer to the state's object (`/States/Foo`).
+    pub pointer: String,
+    pub node: Node,
+    pub state_type: Option<Spanned<StateType>>,
+    /// The state's own `QueryLanguage`, else the machine's.
+    pub query_language: QueryLanguage,
+    pub next: Option<Spanned<String>>,
+    pub end: bool,
+    pub retry: Vec<Retrier>,
+    pub catch: Vec<Catcher>,
+    pub choices: Vec<ChoiceRule>,
+    pub default: Option<Spanned<String>>,
+    pub resource: Option<Spanned<String>>,
+    /// Parallel branches.
+    pub branches: Vec<ScopeId>,
+    /// Map's `ItemProcessor`/`Iterator`.
+    pub processor: Option<ScopeId>,
+}
+
+impl State {
+    pub fn is(&self, t: &StateType) -> bool {
+        self.state_type.as_ref().is_some_and(|s| &s.value == t)
+    }
+    pub fn type_name(&self) -> &str {
+        self.state_type
+            .as_ref()
+            .map(|t| t.value.as_str())
+            .unwrap_or("")
+    }
+    /// Whether reaching this state can end its scope.
+    pub fn can_end(&self) -> bool {
+        self.end
+            || self
+                .state_type
+                .as_ref()
+                .is_some_and(|t| t.value.is_terminal_type())
+    }
+    /// Every outgoing transition: `Next`, Choice rules' `Next`, `Default`, Catch `Next`.
+    pub fn transitions(&self) -> Vec<Transition<'_>> {
+        let mut out = Vec::new();
+        if let Some(n) = &self.next {
+            out.push(Transition {
+                target: n,
+                pointer: format!("{}/Next", self.pointer),
+                via: Via::Next,
+            });
+        }
+        for (i, rule) in self.choices.iter().enumerate() {
+            if let Some(n) = &rule.next {
+                out.push(Transition {
+                    target: n,
+                    pointer: format!("{}/Next", rule.pointer),
+                    via: Via::Choice(i),
+                });
+            }
+        }
+        if let Some(n) = &self.default {
+            out.push(Transition {
+                target: n,
+                pointer: format!("{}/Default", self.pointer),
+                via: Via::Default,
+            });
+        }
+        for (i, c) in self.catch.iter().enumerate() {
+            if let Some(n) = &c.next {
+                out.push(Transition {
+                    target: n,
+                    pointer: format!("{}/Next", c.pointer),
+                    via: Via::Catch(i),
+                });
+            }
+        }
+        out
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    Next,
+    Choice(usize),
+    Default,
+    Catch(usize),
+}
+
+#[derive(Debug, Clone)]
+pub struct Transition<'a> {
+    pub target: &'a Spanned<String>,
+    /// Pointer to the field naming the target.
+    pub pointer: String,
+    pub via: Via,
+}
+
+#[derive(Debug, Clone)]
+pub struct Retrier {
+    pub pointer: String,
+    pub span: Span,
+    pub error_equals: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Catcher {
+    pub pointer: String,
+    pub span: Span,
+    pub error_equals: Vec<Spanned<String>>,
+    pub next: Option<Spanned<String>>,
+}
+
+/// A top-level Choice rule (the only level that carries `Next`).
+#[derive(Debug, Clone)]
+pub struct ChoiceRule {
+    pub pointer: String,
+    pub span: Span,
+    pub next: Option<Spanned<String>>,
+    pub condition: Condition,
+}
+
+#[derive(Debug, Clone)]
+pub enum Condition {
+    And(Vec<Condition>),
+    Or(Vec<Condition>),
+    Not(Box<Condition>),
+    /// `Variable` with one comparison operator (`StringEquals`, `IsPresent`, ...).
+    Compare {
+        pointer: String,
+        variable: Option<Spanned<String>>,
+        operator: Spanned<String>,
+        operand: Node,
+    },
+    /// A JSONata `Condition` string.
+    Jsonata {
+        pointer: String,
+        expression: Spanned<String>,
+    },
+    /// Something the builder could not make sense of; the validator reports it.
+    Invalid {
+        pointer: String,
+    },
+}

@@ -1,0 +1,185 @@
+//! Validation: every rule in [`registry::RULES`] runs over the model of one
+//! definition and reports [`Diagnostic`]s.
+//!
+//! Each rule lives in its own file under `rules/`, with a doc comment saying
+//! what it checks, why, and an example; `sfn explain CODE` and the README's
+//! rule table are generated from those same docs.
+
+pub mod registry;
+pub mod rules;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::load::{Definition, Node, Span};
+use crate::model::{self, StateMachine};
+
+/// A validation rule. Declare one with [`declare_rule!`].
+pub struct Rule {
+    /// Our name for the check, also its file name: `next-target-exists`.
+    pub id: &'static str,
+    /// The code it reports: AWS's where AWS has one. Several rules may share one.
+    pub code: &'static str,
+    pub severity: Severity,
+    /// One line: what the rule checks.
+    pub summary: &'static str,
+    /// The rule's doc comment (Markdown).
+    pub doc: &'static str,
+    pub check: fn(&Context<'_>, &mut Vec<Diagnostic>),
+}
+
+impl Rule {
+    /// A diagnostic of this rule's code and severity.
+    pub fn diag(
+        &self,
+        location: impl Into<String>,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic::new(self.severity, self.code, location, span, message)
+    }
+}
+
+impl std::fmt::Debug for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Rule")
+            .field("id", &self.id)
+            .field("code", &self.code)
+            .finish()
+    }
+}
+
+/// Declares a rule: the doc comment becomes both rustdoc and the rule's `doc`.
+///
+/// ```ignore
+/// declare_rule! {
+///     /// ## What it checks
+///     /// ...
+///     pub static RULE = Rule { id: "x", code: "X", severity: Severity::Error, summary: "...", check };
+/// }
+/// ```
+#[macro_export]
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        pub static $name:ident = Rule { $($field:ident $(: $value:expr)?),* $(,)? };
+    ) => {
+        $(#[doc = $doc])*
+        pub static $name: $crate::validate::Rule = $crate::validate::Rule {
+            doc: concat!($($doc, "\n"),*),
+            $($field $(: $value)?),*
+        };
+    };
+}
+
+/// What a rule sees.
+pub struct Context<'a> {
+    pub definition: &'a Definition,
+    pub machine: &'a StateMachine,
+}
+
+impl<'a> Context<'a> {
+    pub fn root(&self) -> &'a Node {
+        &self.definition.root
+    }
+    /// The span of the value at `pointer`, or the closest enclosing value that exists.
+    pub fn span_of(&self, pointer: &str) -> Span {
+        let mut p = pointer;
+        loop {
+            if let Some(n) = self.root().pointer(p) {
+                return n.span;
+            }
+            match p.rfind('/') {
+                Some(i) => p = &p[..i],
+                None => return self.root().span,
+            }
+        }
+    }
+    /// The span of the key of the member at `pointer` (its value's span if it has no key).
+    pub fn key_span_of(&self, pointer: &str) -> Span {
+        if let Some(i) = pointer.rfind('/') {
+            let key = pointer[i + 1..].replace("~1", "/").replace("~0", "~");
+            if let Some(e) = self
+                .root()
+                .pointer(&pointer[..i])
+                .and_then(|p| p.entry(&key))
+            {
+                return e.key_span;
+            }
+        }
+        self.span_of(pointer)
+    }
+}
+
+/// Validates one definition: every rule, then load-time diagnostics, ordered by position.
+pub fn validate(definition: &Definition) -> Vec<Diagnostic> {
+    let machine = model::build(&definition.root);
+    validate_model(definition, &machine)
+}
+
+/// As [`validate`], with the model already built.
+pub fn validate_model(definition: &Definition, machine: &StateMachine) -> Vec<Diagnostic> {
+    let ctx = Context {
+        definition,
+        machine,
+    };
+    let mut out = definition.diagnostics.clone();
+    for rule in registry::RULES {
+        let before = out.len();
+        (rule.check)(&ctx, &mut out);
+        if !definition.placeholders.is_empty() {
+            // What an unfilled `${...}` breaks is reported once, as the placeholder's warning.
+            let mut i = before;
+            while i < out.len() {
+                if covered_by_placeholder(&out[i].location, &definition.placeholders) {
+                    out.remove(i);
+                } else {
+                    i += 1;
+                }
+            }
+        }
+    }
+    out.sort_by(|a, b| (a.span.start, a.severity, a.code).cmp(&(b.span.start, b.severity, b.code)));
+    out.dedup_by(|a, b| a.span == b.span && a.code == b.code && a.message == b.message);
+    out
+}
+
+fn covered_by_placeholder(location: &str, placeholders: &[String]) -> bool {
+    placeholders.iter().any(|p| {
+        location == p
+            || (location.starts_with(p.as_str()) && location.as_bytes().get(p.len()) == Some(&b'/'))
+    })
+}
+
+/// Whether any diagnostic is an error (or, under `strict`, any at all).
+pub fn fails(diagnostics: &[Diagnostic], strict: bool) -> bool {
+    diagnostics
+        .iter()
+        .any(|d| strict || d.severity == Severity::Error)
+}
+
+/// Helpers for rule tests.
+#[cfg(test)]
+pub mod testing {
+    use super::*;
+    use crate::load::{LoadOptions, load_text};
+
+    /// Every diagnostic for a JSON (or YAML, by `path`) definition.
+    pub fn diags_at(path: &str, text: &str) -> Vec<Diagnostic> {
+        let loaded = load_text(
+            std::path::Path::new(path),
+            text.to_string(),
+            &LoadOptions::default(),
+        );
+        let mut out = loaded.diagnostics.clone();
+        for d in &loaded.definitions {
+            out.extend(validate(d));
+        }
+        out
+    }
+    pub fn diags_of(json: &str) -> Vec<Diagnostic> {
+        diags_at("test.asl.json", json)
+    }
+    /// The codes reported for a JSON definition, in order.
+    pub fn codes_of(json: &str) -> Vec<&'static str> {
+        diags_of(json).iter().map(|d| d.code).collect()
+    }
+}

@@ -1,0 +1,29 @@
+//! Every rule, in one list: the order rules run in and the order they are documented in.
+
+use super::Rule;
+use super::rules;
+
+pub static RULES: &[&Rule] = &[
+    &rules::duplicate_state_name::RULE,
+    &rules::transition_target::RULE,
+];
+
+/// The rules reporting `code`, or the rule named `code` (`next-target-exists`), case-insensitively.
+pub fn find(code: &str) -> Vec<&'static Rule> {
+    RULES
+        .iter()
+        .copied()
+        .filter(|r| r.code.eq_ignore_ascii_case(code) || r.id.eq_ignore_ascii_case(code))
+        .collect()
+}
+
+/// Every code, once, in registry order.
+pub fn codes() -> Vec<&'static str> {
+    let mut seen = Vec::new();
+    for r in RULES {
+        if !seen.contains(&r.code) {
+            seen.push(r.code);
+        }
+    }
+    seen
+}
