@@ -21,7 +21,7 @@ use crate::diagnostic::Diagnostic;
 
 /// AWS rejects definitions over 1 MB; anything past this is not a definition
 /// and is refused before parsing so that a huge file cannot exhaust memory.
-pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
 
 /// Code for syntax errors, as AWS reports them.
 pub const INVALID_JSON: &str = "INVALID_JSON_DESCRIPTION";

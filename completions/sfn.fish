@@ -1,0 +1,51 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_sfn_global_optspecs
+    string join \n h/help V/version
+end
+
+function __fish_sfn_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_sfn_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_sfn_using_subcommand
+    set -l cmd (__fish_sfn_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c sfn -n "__fish_sfn_needs_command" -s h -l help -d 'Print help'
+complete -c sfn -n "__fish_sfn_needs_command" -s V -l version -d 'Print version'
+complete -c sfn -n "__fish_sfn_needs_command" -f -a "validate" -d 'Check definitions and templates for everything AWS rejects or warns about'
+complete -c sfn -n "__fish_sfn_needs_command" -f -a "explain" -d 'Print the documentation of a validation rule'
+complete -c sfn -n "__fish_sfn_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c sfn -n "__fish_sfn_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sfn -n "__fish_sfn_using_subcommand validate" -l format -d 'Output format' -r -f -a "human\t''
+json\t''
+sarif\t''
+github\t''"
+complete -c sfn -n "__fish_sfn_using_subcommand validate" -l sub -d 'Fill `${NAME}` placeholders: NAME=VALUE (repeatable; overrides DefinitionSubstitutions)' -r
+complete -c sfn -n "__fish_sfn_using_subcommand validate" -l color -d 'Colours: auto (a terminal without NO_COLOR), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c sfn -n "__fish_sfn_using_subcommand validate" -l strict -d 'Treat warnings as errors'
+complete -c sfn -n "__fish_sfn_using_subcommand validate" -l watch -d 'Re-validate whenever a file changes'
+complete -c sfn -n "__fish_sfn_using_subcommand validate" -s h -l help -d 'Print help'
+complete -c sfn -n "__fish_sfn_using_subcommand explain" -l list -d 'List every rule instead'
+complete -c sfn -n "__fish_sfn_using_subcommand explain" -l markdown -d 'With --list: print the README\'s Markdown table'
+complete -c sfn -n "__fish_sfn_using_subcommand explain" -s h -l help -d 'Print help'
+complete -c sfn -n "__fish_sfn_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c sfn -n "__fish_sfn_using_subcommand help; and not __fish_seen_subcommand_from validate explain completions help" -f -a "validate" -d 'Check definitions and templates for everything AWS rejects or warns about'
+complete -c sfn -n "__fish_sfn_using_subcommand help; and not __fish_seen_subcommand_from validate explain completions help" -f -a "explain" -d 'Print the documentation of a validation rule'
+complete -c sfn -n "__fish_sfn_using_subcommand help; and not __fish_seen_subcommand_from validate explain completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c sfn -n "__fish_sfn_using_subcommand help; and not __fish_seen_subcommand_from validate explain completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -1,0 +1,376 @@
+//! The command-line contract of `sfn validate` and `sfn explain` (SPEC.md).
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+use std::path::Path;
+
+fn sfn() -> Command {
+    let mut c = Command::cargo_bin("sfn").unwrap();
+    c.env("NO_COLOR", "1");
+    c
+}
+
+fn json_of(out: &[u8]) -> Value {
+    serde_json::from_slice(out).expect("stdout is JSON")
+}
+
+#[test]
+fn the_shipped_example_is_valid() {
+    sfn()
+        .args(["validate", "testdata/order.asl.json"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "1 state machine checked: 0 errors, 0 warnings",
+        ));
+}
+
+#[test]
+fn json_output_has_the_spec_shape() {
+    let out = sfn()
+        .args([
+            "validate",
+            "testdata/invalid/broken-order.asl.json",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v = json_of(&out);
+    let file = &v["files"][0];
+    assert_eq!(file["path"], "testdata/invalid/broken-order.asl.json");
+    assert_eq!(file["result"], "FAIL");
+    let d = file["diagnostics"].as_array().unwrap();
+    let missing = d
+        .iter()
+        .find(|d| d["code"] == "MISSING_TRANSITION_TARGET")
+        .expect("missing target reported");
+    assert_eq!(missing["severity"], "ERROR");
+    assert_eq!(
+        missing["message"],
+        "Missing 'Next' target: ChargCard at /States/CheckStock/Next"
+    );
+    assert_eq!(missing["location"], "/States/CheckStock/Next");
+    assert_eq!(missing["line"], 8);
+    assert_eq!(missing["column"], 15);
+    for d in d {
+        for key in ["severity", "code", "message", "location", "line", "column"] {
+            assert!(d.get(key).is_some(), "{key} missing in {d}");
+        }
+    }
+}
+
+#[test]
+fn a_truncated_file_is_a_syntax_diagnostic_at_its_end() {
+    let out = sfn()
+        .args([
+            "validate",
+            "testdata/invalid/truncated.asl.json",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v = json_of(&out);
+    let d = &v["files"][0]["diagnostics"][0];
+    assert_eq!(d["code"], "INVALID_JSON_DESCRIPTION");
+    assert_eq!(d["line"], 5);
+    assert_eq!(d["column"], 1);
+}
+
+#[test]
+fn human_output_labels_the_span_and_gives_help() {
+    sfn()
+        .args(["validate", "testdata/invalid/broken-order.asl.json"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("MISSING_TRANSITION_TARGET"))
+        .stdout(predicate::str::contains(
+            "testdata/invalid/broken-order.asl.json:8:15",
+        ))
+        .stdout(predicate::str::contains("help: did you mean 'ChargeCard'?"));
+}
+
+#[test]
+fn no_color_means_no_escape_codes() {
+    let out = sfn()
+        .args(["validate", "testdata/invalid/broken-order.asl.json"])
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&out.stdout).contains('\u{1b}'));
+}
+
+#[test]
+fn github_format_emits_workflow_commands() {
+    sfn()
+        .args([
+            "validate",
+            "testdata/invalid/broken-order.asl.json",
+            "--format",
+            "github",
+        ])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "::error file=testdata/invalid/broken-order.asl.json,line=8,col=15,",
+        ));
+}
+
+#[test]
+fn sarif_is_2_1_0_with_results_and_regions() {
+    let out = sfn()
+        .args([
+            "validate",
+            "testdata/invalid/broken-order.asl.json",
+            "--format",
+            "sarif",
+        ])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v = json_of(&out);
+    assert_eq!(v["version"], "2.1.0");
+    let results = v["runs"][0]["results"].as_array().unwrap();
+    let r = results
+        .iter()
+        .find(|r| r["ruleId"] == "MISSING_TRANSITION_TARGET")
+        .unwrap();
+    assert_eq!(r["level"], "error");
+    let region = &r["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(region["startLine"], 8);
+    assert_eq!(region["startColumn"], 15);
+    let rules = v["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+    assert!(rules.iter().any(|r| r["id"] == "MISSING_TRANSITION_TARGET"));
+}
+
+#[test]
+fn missing_file_is_exit_2_with_a_message() {
+    sfn()
+        .args(["validate", "does/not/exist.json"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "does/not/exist.json: no such file or directory",
+        ));
+}
+
+#[test]
+fn a_directory_without_definitions_is_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("package.json"), r#"{"name": "x"}"#).unwrap();
+    sfn()
+        .arg("validate")
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "no state machine definitions or templates found",
+        ));
+}
+
+#[test]
+fn a_json_file_that_is_not_a_definition_is_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("package.json");
+    std::fs::write(&p, r#"{"name": "x"}"#).unwrap();
+    sfn()
+        .arg("validate")
+        .arg(&p)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not a state machine definition"));
+}
+
+#[test]
+fn a_binary_file_is_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("x.json");
+    std::fs::write(&p, [0u8, 159, 146, 150, 0, 1, 2]).unwrap();
+    sfn()
+        .arg("validate")
+        .arg(&p)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not a text file"));
+}
+
+#[test]
+fn ten_thousand_levels_of_nesting_is_a_diagnostic_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("deep.asl.json");
+    let text = format!(
+        r#"{{"StartAt": "A", "States": {}{}}}"#,
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
+    std::fs::write(&p, text).unwrap();
+    sfn()
+        .arg("validate")
+        .arg(&p)
+        .arg("--format=json")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("INVALID_JSON_DESCRIPTION"))
+        .stdout(predicate::str::contains("nesting"));
+}
+
+#[test]
+fn deep_yaml_nesting_is_a_diagnostic_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("deep.asl.yaml");
+    let text = format!(
+        "StartAt: A\nStates: {}{}\n",
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
+    std::fs::write(&p, text).unwrap();
+    sfn()
+        .arg("validate")
+        .arg(&p)
+        .arg("--format=json")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("INVALID_JSON_DESCRIPTION"));
+}
+
+#[test]
+fn a_50_mb_file_gets_one_clear_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("big.asl.json");
+    // A valid definition whose Comment is 50 MB: far over AWS's 1 MB limit.
+    let text = format!(
+        r#"{{"Comment": "{}", "StartAt": "A", "States": {{"A": {{"Type": "Succeed"}}}}}}"#,
+        "x".repeat(50 * 1024 * 1024)
+    );
+    std::fs::write(&p, text).unwrap();
+    let out = sfn()
+        .arg("validate")
+        .arg(&p)
+        .arg("--format=json")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.code() == Some(1) || out.status.code() == Some(2),
+        "{out:?}"
+    );
+    let all =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    assert!(
+        all.contains("1 MB") || all.contains("1048576"),
+        "says why: {}",
+        &all[..all.len().min(500)]
+    );
+}
+
+#[test]
+fn many_paths_and_globs_in_one_call() {
+    let out = sfn()
+        .args([
+            "validate",
+            "testdata/order.asl.json",
+            "testdata/invalid/*.asl.json",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v = json_of(&out);
+    let paths: Vec<&str> = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "testdata/order.asl.json",
+            "testdata/invalid/broken-order.asl.json",
+            "testdata/invalid/truncated.asl.json"
+        ]
+    );
+}
+
+#[test]
+fn strict_turns_warnings_into_failure() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("w.asl.json");
+    // A Choice without Default: a warning, not an error.
+    std::fs::write(
+        &p,
+        r#"{"StartAt":"C","States":{"C":{"Type":"Choice","Choices":[{"Variable":"$.a","IsPresent":true,"Next":"D"}]},"D":{"Type":"Succeed"}}}"#,
+    )
+    .unwrap();
+    sfn().arg("validate").arg(&p).assert().code(0);
+    sfn()
+        .arg("validate")
+        .arg(&p)
+        .arg("--strict")
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn explain_prints_a_rules_documentation() {
+    sfn()
+        .args(["explain", "MISSING_TRANSITION_TARGET"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("## What it checks"))
+        .stdout(predicate::str::contains("## Example"));
+    sfn()
+        .args(["explain", "NOT_A_CODE"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no rule has the code"));
+}
+
+#[test]
+fn every_code_in_the_registry_can_be_explained() {
+    for code in sfn::validate::registry::codes() {
+        sfn()
+            .args(["explain", code])
+            .assert()
+            .code(0)
+            .stdout(predicate::str::contains(code));
+    }
+}
+
+#[test]
+fn readme_rule_table_is_generated_from_the_registry() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let table = sfn::cli::rule_table_markdown();
+    assert!(
+        readme.contains(&table),
+        "README's rule table is stale: replace it with the output of `sfn explain --list --markdown`"
+    );
+}
+
+#[test]
+fn shipped_completions_match_the_cli() {
+    for (shell, file) in [
+        (clap_complete::Shell::Bash, "sfn.bash"),
+        (clap_complete::Shell::Zsh, "_sfn"),
+        (clap_complete::Shell::Fish, "sfn.fish"),
+    ] {
+        let shipped =
+            std::fs::read_to_string(Path::new("completions").join(file)).unwrap_or_default();
+        assert_eq!(
+            shipped,
+            sfn::cli::completion_script(shell),
+            "completions/{file} is stale: run `sfn completions {shell} > completions/{file}`"
+        );
+    }
+}
