@@ -1,5 +1,6 @@
 //! `sfn validate --watch`: re-validate on every save.
 
+use std::io::{IsTerminal, Write};
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -32,8 +33,13 @@ pub fn run(args: &ValidateArgs) -> i32 {
     }
     loop {
         let outcome = super::validate::check(args);
-        // Clear the screen and move home, as `watch` does.
-        print!("\x1b[2J\x1b[H{}", outcome.rendered);
+        // Clear the screen and move home, as `watch` does, only on a terminal:
+        // a pipe gets one report after another.
+        if std::io::stdout().is_terminal() {
+            print!("\x1b[2J\x1b[H");
+        }
+        print!("{}", outcome.rendered);
+        let _ = std::io::stdout().flush();
         for e in &outcome.problems {
             eprintln!("error: {e}");
         }
