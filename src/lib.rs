@@ -8,6 +8,7 @@ pub mod cli;
 pub mod dataflow;
 pub mod diagnostic;
 pub mod load;
+pub mod mocks;
 pub mod model;
 pub mod render;
 pub mod validate;

@@ -1,0 +1,448 @@
+//! Mocks: what each Task "returns" when `sfn run` reaches it. Nothing ever calls AWS.
+//!
+//! Two formats, told apart by their top-level keys (SPEC.md):
+//! - AWS Step Functions Local's mock configuration (`StateMachines` and `MockedResponses`),
+//!   read unchanged; `--test-case` picks the test case;
+//! - the native YAML form, keyed by state name, each a response or a list of them.
+//!
+//! Every problem is a [`Diagnostic`] pointing into the mocks file.
+
+mod aws;
+mod native;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use crate::diagnostic::Diagnostic;
+use crate::load::{Format, Node, SourceFile, Span, parse_json, yaml};
+
+/// Code of every diagnostic about a mocks file.
+pub const INVALID_MOCKS: &str = "INVALID_MOCKS";
+/// Code of the warning for a mock of a state the definition does not have.
+pub const UNKNOWN_MOCK_STATE: &str = "UNKNOWN_MOCK_STATE";
+
+/// What a mocked call does.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// The service's raw response (before `ResultSelector`); for a callback task, `SendTaskSuccess`.
+    Return(Value),
+    /// The service's error; for a callback task, `SendTaskFailure`.
+    Throw {
+        error: String,
+        cause: Option<String>,
+    },
+}
+
+/// One response, as the engine uses it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    pub outcome: Outcome,
+    /// Seconds of (virtual) time the call takes.
+    pub delay: f64,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Entry {
+    /// Partial match against the Task's effective input (native format only).
+    pub when: Option<Value>,
+    pub response: Response,
+}
+
+/// The responses of one state.
+#[derive(Debug, Clone)]
+pub(crate) enum Responses {
+    /// Native: consumed call by call, first matching `when` among those left; the last repeats.
+    Sequence(Vec<Entry>),
+    /// AWS: by call number (0-based), from `"0"`, `"1-2"` ... ranges.
+    ByCall(Vec<(u32, u32, Entry)>),
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct StateMock {
+    pub span: Span,
+    pub responses: Responses,
+}
+
+/// A loaded mocks file.
+#[derive(Debug, Clone)]
+pub struct Mocks {
+    pub source: Arc<SourceFile>,
+    pub(crate) states: BTreeMap<String, StateMock>,
+}
+
+/// Why the engine got no response for a call.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Miss {
+    /// No mock at all for the state.
+    NoMock,
+    /// Mocks exist, but no `when` matches this input.
+    NoMatch,
+}
+
+impl Mocks {
+    /// No mocks: every Task reached stops the run.
+    pub fn empty() -> Mocks {
+        Mocks {
+            source: Arc::new(SourceFile::new("<none>", String::new())),
+            states: BTreeMap::new(),
+        }
+    }
+
+    /// Loads a mocks file. `machine_names` are the names the state machine may go by in an
+    /// AWS mock configuration (the definition's file stem, the template's logical id).
+    pub fn load(
+        path: &Path,
+        test_case: Option<&str>,
+        machine_names: &[String],
+    ) -> Result<Mocks, Vec<Diagnostic>> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            vec![Diagnostic::error(
+                INVALID_MOCKS,
+                "",
+                Span::default(),
+                format!("cannot read the mocks file: {e}"),
+            )]
+        })?;
+        Self::parse(path, text, test_case, machine_names)
+    }
+
+    /// As [`Mocks::load`], with the text in memory.
+    pub fn parse(
+        path: &Path,
+        text: String,
+        test_case: Option<&str>,
+        machine_names: &[String],
+    ) -> Result<Mocks, Vec<Diagnostic>> {
+        let format = Format::detect(path, &text);
+        let source = Arc::new(SourceFile::new(path, text));
+        let parsed = match format {
+            Format::Json => parse_json(&source.text),
+            Format::Yaml => yaml::parse(&source.text),
+        };
+        let root = parsed.map_err(|e| {
+            vec![
+                Diagnostic::error(
+                    INVALID_MOCKS,
+                    "",
+                    e.span,
+                    format!("invalid mocks file: {}", e.message),
+                )
+                .with_label(e.message),
+            ]
+        })?;
+        let states = if aws::is_aws_format(&root) {
+            aws::read(&root, test_case, machine_names)?
+        } else {
+            native::read(&root)?
+        };
+        Ok(Mocks { source, states })
+    }
+
+    pub fn has(&self, state: &str) -> bool {
+        self.states.contains_key(state)
+    }
+
+    /// Names of the mocked states.
+    pub fn state_names(&self) -> impl Iterator<Item = &str> {
+        self.states.keys().map(String::as_str)
+    }
+
+    /// Where a state's mock is written.
+    pub fn span_of(&self, state: &str) -> Option<Span> {
+        self.states.get(state).map(|m| m.span)
+    }
+
+    /// The response to a state's `call`-th call (0-based), given what earlier calls consumed.
+    pub fn respond(
+        &self,
+        state: &str,
+        cursor: &mut MockCursor,
+        input: &Value,
+    ) -> Result<Response, Miss> {
+        let mock = self.states.get(state).ok_or(Miss::NoMock)?;
+        let call = cursor.calls.entry(state.to_string()).or_default();
+        let n = *call;
+        *call += 1;
+        match &mock.responses {
+            Responses::ByCall(ranges) => ranges
+                .iter()
+                .find(|(from, to, _)| (*from..=*to).contains(&n))
+                .or_else(|| ranges.iter().max_by_key(|(_, to, _)| *to))
+                .map(|(_, _, e)| e.response.clone())
+                .ok_or(Miss::NoMatch),
+            Responses::Sequence(entries) => {
+                let used = cursor
+                    .used
+                    .entry(state.to_string())
+                    .or_insert_with(|| vec![false; entries.len()]);
+                let left: Vec<usize> = (0..entries.len()).filter(|&i| !used[i]).collect();
+                let pick = left.iter().copied().find(|&i| {
+                    entries[i]
+                        .when
+                        .as_ref()
+                        .is_none_or(|w| partial_match(w, input))
+                });
+                let i = pick.ok_or(Miss::NoMatch)?;
+                // The last entry left repeats forever.
+                if left.len() > 1 {
+                    used[i] = true;
+                }
+                Ok(entries[i].response.clone())
+            }
+        }
+    }
+}
+
+/// Per-execution state of the mocks: calls made and entries consumed.
+#[derive(Debug, Clone, Default)]
+pub struct MockCursor {
+    calls: BTreeMap<String, u32>,
+    used: BTreeMap<String, Vec<bool>>,
+}
+
+/// `pattern` matches `value` when every field of an object pattern matches the same
+/// field of the value (recursively); arrays and scalars must be equal.
+pub fn partial_match(pattern: &Value, value: &Value) -> bool {
+    match (pattern, value) {
+        (Value::Object(p), Value::Object(v)) => p
+            .iter()
+            .all(|(k, pv)| v.get(k).is_some_and(|vv| partial_match(pv, vv))),
+        (Value::Number(a), Value::Number(b)) => a.as_f64() == b.as_f64(),
+        _ => pattern == value,
+    }
+}
+
+/// A diagnostic at a node of the mocks file.
+pub(crate) fn bad(
+    node: &Node,
+    pointer: &str,
+    message: impl Into<String>,
+    help: impl Into<String>,
+) -> Diagnostic {
+    Diagnostic::error(INVALID_MOCKS, pointer, node.span, message).with_help(help)
+}
+
+/// Reads `{error, cause}` / `{Error, Cause}` objects.
+pub(crate) fn read_throw(
+    node: &Node,
+    pointer: &str,
+    keys: (&str, &str),
+    errs: &mut Vec<Diagnostic>,
+) -> Option<Outcome> {
+    let Some(fields) = node.as_object() else {
+        errs.push(bad(
+            node,
+            pointer,
+            format!(
+                "a throw must be an object with '{}' and '{}'",
+                keys.0, keys.1
+            ),
+            format!("write {{{}: My.Error, {}: why}}", keys.0, keys.1),
+        ));
+        return None;
+    };
+    let mut error = None;
+    let mut cause = None;
+    for f in fields {
+        let p = format!("{pointer}/{}", f.key);
+        if f.key == keys.0 {
+            match f.value.as_str() {
+                Some(s) => error = Some(s.to_string()),
+                None => errs.push(bad(
+                    &f.value,
+                    &p,
+                    format!("'{}' must be a string, not {}", keys.0, f.value.type_name()),
+                    "quote the error name",
+                )),
+            }
+        } else if f.key == keys.1 {
+            match &f.value.kind {
+                crate::load::NodeKind::String(s) => cause = Some(s.clone()),
+                // A structured cause is kept as its JSON text, as AWS stores causes.
+                _ => cause = Some(f.value.to_value().to_string()),
+            }
+        } else {
+            errs.push(
+                Diagnostic::error(
+                    INVALID_MOCKS,
+                    p,
+                    f.key_span,
+                    format!("unknown field '{}' in a throw", f.key),
+                )
+                .with_help(format!("a throw has only '{}' and '{}'", keys.0, keys.1)),
+            );
+        }
+    }
+    match error {
+        Some(error) => Some(Outcome::Throw { error, cause }),
+        None => {
+            errs.push(bad(
+                node,
+                pointer,
+                format!("a throw needs '{}'", keys.0),
+                format!("add {}: My.Error", keys.0),
+            ));
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn partial_match_compares_only_the_fields_given() {
+        assert!(partial_match(
+            &json!({"size": "large"}),
+            &json!({"size": "large", "id": 1})
+        ));
+        assert!(!partial_match(
+            &json!({"size": "large"}),
+            &json!({"size": "small"})
+        ));
+        assert!(partial_match(
+            &json!({"a": {"b": 1}}),
+            &json!({"a": {"b": 1.0, "c": 2}})
+        ));
+        assert!(!partial_match(&json!({"a": [1]}), &json!({"a": [1, 2]})));
+    }
+}
+
+#[cfg(test)]
+mod format_tests {
+    use super::*;
+    use serde_json::json;
+
+    fn native(text: &str) -> Result<Mocks, Vec<Diagnostic>> {
+        Mocks::parse(Path::new("mocks.json"), text.to_string(), None, &[])
+    }
+
+    #[test]
+    fn native_lists_are_consumed_call_by_call_and_the_last_repeats() {
+        let m = native(r#"{"Reserve": [{"throw": {"error": "Stock.Unavailable", "cause": "sold out"}}, {"return": {"reserved": true}}]}"#).unwrap();
+        let mut c = MockCursor::default();
+        let first = m.respond("Reserve", &mut c, &json!({})).unwrap();
+        assert_eq!(
+            first.outcome,
+            Outcome::Throw {
+                error: "Stock.Unavailable".into(),
+                cause: Some("sold out".into())
+            }
+        );
+        for _ in 0..3 {
+            assert_eq!(
+                m.respond("Reserve", &mut c, &json!({})).unwrap().outcome,
+                Outcome::Return(json!({"reserved": true}))
+            );
+        }
+        assert_eq!(m.respond("Other", &mut c, &json!({})), Err(Miss::NoMock));
+    }
+
+    #[test]
+    fn native_when_picks_the_first_matching_response_and_delay_is_kept() {
+        let m = native(
+            r#"{"Resize": [{"when": {"size": "large"}, "return": {"url": "big.png"}},
+                           {"return": {"url": "small.png"}},
+                           {"delay": 400, "return": {}}]}"#,
+        )
+        .unwrap();
+        let mut c = MockCursor::default();
+        let r = m
+            .respond("Resize", &mut c, &json!({"size": "small"}))
+            .unwrap();
+        assert_eq!(r.outcome, Outcome::Return(json!({"url": "small.png"})));
+        let r = m
+            .respond("Resize", &mut c, &json!({"size": "large"}))
+            .unwrap();
+        assert_eq!(r.outcome, Outcome::Return(json!({"url": "big.png"})));
+        let r = m
+            .respond("Resize", &mut c, &json!({"size": "large"}))
+            .unwrap();
+        assert_eq!((r.outcome, r.delay), (Outcome::Return(json!({})), 400.0));
+    }
+
+    #[test]
+    fn native_mistakes_point_at_the_entry() {
+        let errs =
+            native("{\n  \"A\": {\"retrun\": 1},\n  \"B\": {\"throw\": {\"cause\": \"x\"}}\n}")
+                .unwrap_err();
+        let msgs: Vec<_> = errs
+            .iter()
+            .map(|d| (d.location.as_str(), d.message.as_str()))
+            .collect();
+        assert_eq!(
+            msgs,
+            [
+                ("/A/retrun", "unknown field 'retrun' in a response"),
+                ("/B/throw", "a throw needs 'error'")
+            ]
+        );
+        assert!(errs.iter().all(|d| d.code == INVALID_MOCKS));
+    }
+
+    const AWS: &str = r#"{
+      "StateMachines": {"definition": {"TestCases": {"happy": {"Charge": "Ok"}, "sad": {"Charge": "Fails"}}}},
+      "MockedResponses": {
+        "Ok": {"0": {"Return": {"StatusCode": 200}}},
+        "Fails": {"0-1": {"Throw": {"Error": "Lambda.ServiceException", "Cause": "boom"}}, "2": {"Return": {"ok": 1}}}
+      }}"#;
+
+    #[test]
+    fn aws_format_picks_the_machine_and_test_case_and_counts_calls() {
+        let names = vec!["definition".to_string()];
+        let m = Mocks::parse(Path::new("m.json"), AWS.into(), Some("sad"), &names).unwrap();
+        let mut c = MockCursor::default();
+        for _ in 0..2 {
+            assert!(matches!(
+                m.respond("Charge", &mut c, &json!({})).unwrap().outcome,
+                Outcome::Throw { .. }
+            ));
+        }
+        assert_eq!(
+            m.respond("Charge", &mut c, &json!({})).unwrap().outcome,
+            Outcome::Return(json!({"ok": 1}))
+        );
+    }
+
+    #[test]
+    fn aws_format_needs_a_test_case_when_there_are_several() {
+        let errs = Mocks::parse(
+            Path::new("m.json"),
+            AWS.into(),
+            None,
+            &["definition".into()],
+        )
+        .unwrap_err();
+        assert_eq!(
+            errs[0].message,
+            "state machine 'definition' has 2 test cases: pick one"
+        );
+        assert_eq!(
+            errs[0].help.as_deref(),
+            Some("pass --test-case with one of 'happy', 'sad'")
+        );
+        let errs = Mocks::parse(
+            Path::new("m.json"),
+            AWS.into(),
+            Some("nope"),
+            &["definition".into()],
+        )
+        .unwrap_err();
+        assert_eq!(
+            errs[0].message,
+            "no test case 'nope' for state machine 'definition'"
+        );
+    }
+
+    #[test]
+    fn a_syntax_error_in_mocks_is_a_diagnostic() {
+        let errs = native("{\"A\": ").unwrap_err();
+        assert_eq!(errs[0].code, INVALID_MOCKS);
+        assert!(errs[0].message.starts_with("invalid mocks file"));
+    }
+}
