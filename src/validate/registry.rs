@@ -6,6 +6,9 @@ use super::rules;
 pub static RULES: &[&Rule] = &[
     &rules::duplicate_state_name::RULE,
     &rules::transition_target::RULE,
+    &rules::state_name::RULE,
+    &rules::unreachable_state::RULE,
+    &rules::unreachable_from_start::RULE,
 ];
 
 /// The rules reporting `code`, or the rule named `code` (`next-target-exists`), case-insensitively.

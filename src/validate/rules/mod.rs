@@ -2,3 +2,8 @@
 
 pub mod duplicate_state_name;
 pub mod transition_target;
+// Graph, Retry/Catch, Task Resource and timestamp rules.
+pub mod graph;
+pub mod state_name;
+pub mod unreachable_from_start;
+pub mod unreachable_state;
