@@ -9,6 +9,9 @@ pub static RULES: &[&Rule] = &[
     &rules::state_name::RULE,
     &rules::unreachable_state::RULE,
     &rules::unreachable_from_start::RULE,
+    &rules::missing_end_state::RULE,
+    &rules::loop_no_exit::RULE,
+    &rules::choice_default::RULE,
 ];
 
 /// The rules reporting `code`, or the rule named `code` (`next-target-exists`), case-insensitively.

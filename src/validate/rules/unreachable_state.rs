@@ -48,7 +48,8 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         for &sid in &scope.states {
             let state = &m.states[sid];
-            if named.contains(state.name.as_str()) {
+            // A `States` member that is not an object is a schema error, not a state.
+            if named.contains(state.name.as_str()) || state.node.as_object().is_none() {
                 continue;
             }
             out.push(
@@ -134,6 +135,14 @@ mod tests {
         );
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].0, "/States/P/Branches/0/States/X");
+    }
+
+    #[test]
+    fn a_member_that_is_not_a_state_is_left_to_the_schema() {
+        let d = unreachable(
+            r#"{"StartAt":"A","States":{"QueryLanguage":"JSONata","A":{"Type":"Succeed"}}}"#,
+        );
+        assert!(d.is_empty(), "{d:?}");
     }
 
     #[test]
