@@ -12,6 +12,8 @@ pub static RULES: &[&Rule] = &[
     &rules::missing_end_state::RULE,
     &rules::loop_no_exit::RULE,
     &rules::choice_default::RULE,
+    &rules::retry_catch::RULE,
+    &rules::error_names::RULE,
 ];
 
 /// The rules reporting `code`, or the rule named `code` (`next-target-exists`), case-insensitively.

@@ -4,9 +4,11 @@ pub mod duplicate_state_name;
 pub mod transition_target;
 // Graph, Retry/Catch, Task Resource and timestamp rules.
 pub mod choice_default;
+pub mod error_names;
 pub mod graph;
 pub mod loop_no_exit;
 pub mod missing_end_state;
+pub mod retry_catch;
 pub mod state_name;
 pub mod unreachable_from_start;
 pub mod unreachable_state;

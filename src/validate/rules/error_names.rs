@@ -1,0 +1,211 @@
+use super::retry_catch::handles_errors;
+use super::transition_target::closest;
+use crate::declare_rule;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::load::Node;
+use crate::validate::Context;
+
+/// The error names Step Functions itself raises. Names starting with `States.`
+/// are reserved: no Task, Lambda or Fail state can raise any other.
+pub const PREDEFINED_ERRORS: &[&str] = &[
+    "States.ALL",
+    "States.BranchFailed",
+    "States.DataLimitExceeded",
+    "States.ExceedToleratedFailureThreshold",
+    "States.HeartbeatTimeout",
+    "States.Http.Socket",
+    "States.IntrinsicFailure",
+    "States.ItemReaderFailed",
+    "States.NoChoiceMatched",
+    "States.ParameterPathFailure",
+    "States.Permissions",
+    "States.QueryEvaluationError",
+    "States.ResultPathMatchFailure",
+    "States.ResultWriterFailed",
+    "States.Runtime",
+    "States.TaskFailed",
+    "States.Timeout",
+];
+
+declare_rule! {
+    /// ## What it checks
+    /// The error names in the `ErrorEquals` of Retriers and Catchers:
+    /// - a name starting with `States.` is one of AWS's predefined errors
+    ///   (`States.ALL`, `States.TaskFailed`, `States.Timeout`, ...), spelled with
+    ///   the right case;
+    /// - a name that looks like a misspelt predefined one (`State.ALL`);
+    /// - `States.Runtime`, which can never be caught or retried.
+    ///
+    /// ## Why
+    /// Error names are matched exactly and case-sensitively, and no task can raise
+    /// a `States.` error of its own, so such a name never matches anything: the
+    /// Retrier or Catcher is silently dead. AWS accepts the definition, which is
+    /// why these are warnings. `States.Runtime` errors (an invalid path, a failed
+    /// intrinsic) always fail the execution, even when named explicitly.
+    ///
+    /// ## Example
+    /// ```json
+    /// "Retry": [{"ErrorEquals": ["States.Timeouts"], "MaxAttempts": 3}]
+    /// ```
+    /// `States.Timeouts` never matches: write `States.Timeout`.
+    pub static RULE = Rule {
+        id: "error-names",
+        code: "UNKNOWN_ERROR_NAME",
+        severity: Severity::Warning,
+        summary: "Error names in ErrorEquals can match: predefined States.* names, exact case",
+        check,
+    };
+}
+
+/// Why `name` can never match, and how to fix it.
+fn problem(name: &str) -> Option<(String, String)> {
+    if PREDEFINED_ERRORS.contains(&name) {
+        if name == "States.Runtime" {
+            return Some((
+                "States.Runtime errors are never caught or retried: the execution always fails".to_string(),
+                "fix what raises it (an invalid path, a failed intrinsic function) instead; remove this name".to_string(),
+            ));
+        }
+        return None;
+    }
+    if name.starts_with("States.Http.") {
+        // HTTP Task errors are a family (`States.Http.Socket`, ...): not second-guessed.
+        return None;
+    }
+    if let Some(exact) = PREDEFINED_ERRORS
+        .iter()
+        .find(|p| p.eq_ignore_ascii_case(name))
+    {
+        return Some((
+            format!("Error name '{name}' never matches: error names are case-sensitive"),
+            format!("write '{exact}'"),
+        ));
+    }
+    let prefix = name.split('.').next().unwrap_or("");
+    let reserved = name.starts_with("States.");
+    // `State.ALL`, `states.Foo`: meant as a predefined error, but never matches one.
+    let looks_reserved =
+        name.contains('.') && matches!(prefix.to_ascii_lowercase().as_str(), "state" | "states");
+    if !reserved && !looks_reserved {
+        return None;
+    }
+    let suggestion = closest(name, PREDEFINED_ERRORS.iter().copied());
+    let help = match suggestion {
+        Some(s) => format!("did you mean '{s}'?"),
+        None => format!(
+            "use one of the predefined errors ({}), or a custom name without the States. prefix",
+            PREDEFINED_ERRORS.join(", ")
+        ),
+    };
+    let message = if reserved {
+        format!(
+            "Unknown error name '{name}': names starting with 'States.' are reserved for the predefined errors, so it never matches"
+        )
+    } else {
+        format!("Error name '{name}' looks like a misspelt predefined error and never matches")
+    };
+    Some((message, help))
+}
+
+fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for state in ctx.machine.states.iter().filter(|s| handles_errors(s)) {
+        for field in ["Retry", "Catch"] {
+            let Some(items) = state.node.get(field).and_then(Node::as_array) else {
+                continue;
+            };
+            for (i, item) in items.iter().enumerate() {
+                let Some(names) = item.get("ErrorEquals").and_then(Node::as_array) else {
+                    continue;
+                };
+                for (j, name) in names.iter().enumerate() {
+                    let Some((message, help)) = name.as_str().and_then(problem) else {
+                        continue;
+                    };
+                    out.push(
+                        RULE.diag(
+                            format!("{}/{field}/{i}/ErrorEquals/{j}", state.pointer),
+                            name.span,
+                            message,
+                        )
+                        .with_label("never matches")
+                        .with_help(help),
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::validate::testing::diags_of;
+
+    fn warnings(errors: &str) -> Vec<(String, String, Option<String>)> {
+        let json = format!(
+            r#"{{"StartAt":"T","States":{{"T":{{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true,
+               "Retry":[{{"ErrorEquals":{errors}}}]}}}}}}"#
+        );
+        diags_of(&json)
+            .into_iter()
+            .filter(|d| d.code == "UNKNOWN_ERROR_NAME")
+            .map(|d| (d.location, d.message, d.help))
+            .collect()
+    }
+
+    #[test]
+    fn reports_an_unknown_states_name_with_a_suggestion() {
+        assert_eq!(
+            warnings(r#"["States.Timeouts"]"#),
+            [(
+                "/States/T/Retry/0/ErrorEquals/0".to_string(),
+                "Unknown error name 'States.Timeouts': names starting with 'States.' are reserved for the predefined errors, so it never matches".to_string(),
+                Some("did you mean 'States.Timeout'?".to_string())
+            )]
+        );
+    }
+
+    #[test]
+    fn reports_wrong_case_and_misspelt_prefixes() {
+        let d = warnings(r#"["Custom.Error","states.all","State.ALL"]"#);
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert_eq!(d[0].0, "/States/T/Retry/0/ErrorEquals/1");
+        assert_eq!(
+            d[0].1,
+            "Error name 'states.all' never matches: error names are case-sensitive"
+        );
+        assert_eq!(d[1].0, "/States/T/Retry/0/ErrorEquals/2");
+        assert_eq!(
+            d[1].1,
+            "Error name 'State.ALL' looks like a misspelt predefined error and never matches"
+        );
+        assert_eq!(d[1].2.as_deref(), Some("did you mean 'States.ALL'?"));
+    }
+
+    #[test]
+    fn reports_states_runtime_in_a_catcher() {
+        let json = r#"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true,
+              "Catch":[{"ErrorEquals":["States.Runtime"],"Next":"F"}]},"F":{"Type":"Fail"}}}"#;
+        let d: Vec<_> = diags_of(json)
+            .into_iter()
+            .filter(|d| d.code == "UNKNOWN_ERROR_NAME")
+            .collect();
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].location, "/States/T/Catch/0/ErrorEquals/0");
+        assert_eq!(
+            d[0].message,
+            "States.Runtime errors are never caught or retried: the execution always fails"
+        );
+    }
+
+    #[test]
+    fn predefined_and_custom_names_pass() {
+        assert!(warnings(r#"["States.ALL"]"#).is_empty());
+        assert!(
+            warnings(
+                r#"["States.TaskFailed","States.Timeout","States.HeartbeatTimeout","States.Http.Socket",
+                    "Lambda.ServiceException","Stage.Failed","Status.Failed","MyError","HandleItemFailError"]"#
+            )
+            .is_empty()
+        );
+    }
+}
