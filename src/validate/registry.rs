@@ -14,6 +14,8 @@ pub static RULES: &[&Rule] = &[
     &rules::choice_default::RULE,
     &rules::retry_catch::RULE,
     &rules::error_names::RULE,
+    &rules::task_resource::RULE,
+    &rules::unknown_integration::RULE,
 ];
 
 /// The rules reporting `code`, or the rule named `code` (`next-target-exists`), case-insensitively.

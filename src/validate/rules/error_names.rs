@@ -3,7 +3,9 @@ use super::transition_target::closest;
 use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::Node;
+use crate::model::StateType;
 use crate::validate::Context;
+use std::collections::HashSet;
 
 /// The error names Step Functions itself raises. Names starting with `States.`
 /// are reserved: no Task, Lambda or Fail state can raise any other.
@@ -37,10 +39,11 @@ declare_rule! {
     /// - `States.Runtime`, which can never be caught or retried.
     ///
     /// ## Why
-    /// Error names are matched exactly and case-sensitively, and no task can raise
-    /// a `States.` error of its own, so such a name never matches anything: the
-    /// Retrier or Catcher is silently dead. AWS accepts the definition, which is
-    /// why these are warnings. `States.Runtime` errors (an invalid path, a failed
+    /// Error names are matched exactly and case-sensitively, and Step Functions only
+    /// raises its predefined `States.` errors, so such a name matches nothing unless
+    /// a Fail state raises it (which is allowed, and not reported): the Retrier or
+    /// Catcher is silently dead. AWS accepts the definition, which is why these are
+    /// warnings. `States.Runtime` errors (an invalid path, a failed
     /// intrinsic) always fail the execution, even when named explicitly.
     ///
     /// ## Example
@@ -57,15 +60,38 @@ declare_rule! {
     };
 }
 
-/// Why `name` can never match, and how to fix it.
-fn problem(name: &str) -> Option<(String, String)> {
-    if PREDEFINED_ERRORS.contains(&name) {
-        if name == "States.Runtime" {
-            return Some((
-                "States.Runtime errors are never caught or retried: the execution always fails".to_string(),
-                "fix what raises it (an invalid path, a failed intrinsic function) instead; remove this name".to_string(),
-            ));
+/// The error names Fail states of the machine raise, or `None` when one raises
+/// a computed name (`ErrorPath`, a JSONata `Error`) that could be anything.
+fn raised_by_fail_states<'a>(ctx: &Context<'a>) -> Option<HashSet<&'a str>> {
+    let mut raised = HashSet::new();
+    for state in ctx.machine.states.iter().filter(|s| s.is(&StateType::Fail)) {
+        if state.node.get("ErrorPath").is_some() {
+            return None;
         }
+        match state.node.get("Error").and_then(Node::as_str) {
+            Some(e) if e.trim_start().starts_with("{%") => return None,
+            Some(e) => {
+                raised.insert(e);
+            }
+            None => {}
+        }
+    }
+    Some(raised)
+}
+
+/// Why `name` can never match, and how to fix it. `raised`: see [`raised_by_fail_states`].
+fn problem(name: &str, raised: Option<&HashSet<&str>>) -> Option<(String, String)> {
+    if name == "States.Runtime" {
+        return Some((
+            "States.Runtime errors are never caught or retried: the execution always fails".to_string(),
+            "fix what raises it (an invalid path, a failed intrinsic function) instead; remove this name".to_string(),
+        ));
+    }
+    if PREDEFINED_ERRORS.contains(&name) {
+        return None;
+    }
+    // A Fail state may raise any name, `States.` ones included (AWS's own patterns do).
+    if raised.is_none_or(|r| r.contains(name)) {
         return None;
     }
     if name.starts_with("States.Http.") {
@@ -77,7 +103,7 @@ fn problem(name: &str) -> Option<(String, String)> {
         .find(|p| p.eq_ignore_ascii_case(name))
     {
         return Some((
-            format!("Error name '{name}' never matches: error names are case-sensitive"),
+            format!("Error name '{name}' does not match '{exact}': error names are case-sensitive"),
             format!("write '{exact}'"),
         ));
     }
@@ -99,15 +125,18 @@ fn problem(name: &str) -> Option<(String, String)> {
     };
     let message = if reserved {
         format!(
-            "Unknown error name '{name}': names starting with 'States.' are reserved for the predefined errors, so it never matches"
+            "Unknown error name '{name}': it is not a predefined error and no Fail state raises it"
         )
     } else {
-        format!("Error name '{name}' looks like a misspelt predefined error and never matches")
+        format!(
+            "Error name '{name}' looks like a misspelt predefined error, and no Fail state raises it"
+        )
     };
     Some((message, help))
 }
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let raised = raised_by_fail_states(ctx);
     for state in ctx.machine.states.iter().filter(|s| handles_errors(s)) {
         for field in ["Retry", "Catch"] {
             let Some(items) = state.node.get(field).and_then(Node::as_array) else {
@@ -118,7 +147,9 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     continue;
                 };
                 for (j, name) in names.iter().enumerate() {
-                    let Some((message, help)) = name.as_str().and_then(problem) else {
+                    let Some((message, help)) =
+                        name.as_str().and_then(|n| problem(n, raised.as_ref()))
+                    else {
                         continue;
                     };
                     out.push(
@@ -158,7 +189,7 @@ mod tests {
             warnings(r#"["States.Timeouts"]"#),
             [(
                 "/States/T/Retry/0/ErrorEquals/0".to_string(),
-                "Unknown error name 'States.Timeouts': names starting with 'States.' are reserved for the predefined errors, so it never matches".to_string(),
+                "Unknown error name 'States.Timeouts': it is not a predefined error and no Fail state raises it".to_string(),
                 Some("did you mean 'States.Timeout'?".to_string())
             )]
         );
@@ -171,12 +202,12 @@ mod tests {
         assert_eq!(d[0].0, "/States/T/Retry/0/ErrorEquals/1");
         assert_eq!(
             d[0].1,
-            "Error name 'states.all' never matches: error names are case-sensitive"
+            "Error name 'states.all' does not match 'States.ALL': error names are case-sensitive"
         );
         assert_eq!(d[1].0, "/States/T/Retry/0/ErrorEquals/2");
         assert_eq!(
             d[1].1,
-            "Error name 'State.ALL' looks like a misspelt predefined error and never matches"
+            "Error name 'State.ALL' looks like a misspelt predefined error, and no Fail state raises it"
         );
         assert_eq!(d[1].2.as_deref(), Some("did you mean 'States.ALL'?"));
     }
@@ -206,6 +237,32 @@ mod tests {
                     "Lambda.ServiceException","Stage.Failed","Status.Failed","MyError","HandleItemFailError"]"#
             )
             .is_empty()
+        );
+    }
+
+    #[test]
+    fn names_a_fail_state_raises_are_fine() {
+        // As AWS's either-or-parallel pattern: a branch fails with a custom States. name.
+        let json = r#"{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,
+              "Branches":[{"StartAt":"Stop","States":{"Stop":{"Type":"Fail","Error":"States.FauxFailure1"}}}],
+              "Catch":[{"ErrorEquals":["States.FauxFailure1"],"Next":"Done"},{"ErrorEquals":["States.Other"],"Next":"Done"}]},
+              "Done":{"Type":"Succeed"}}}"#;
+        let d: Vec<_> = diags_of(json)
+            .into_iter()
+            .filter(|d| d.code == "UNKNOWN_ERROR_NAME")
+            .map(|d| d.location)
+            .collect();
+        assert_eq!(d, ["/States/P/Catch/1/ErrorEquals/0"]);
+    }
+
+    #[test]
+    fn a_computed_fail_error_could_be_any_name() {
+        let json = r#"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Next":"F",
+              "Retry":[{"ErrorEquals":["States.Whatever"]}]},"F":{"Type":"Fail","ErrorPath":"$.error"}}}"#;
+        assert!(
+            !diags_of(json)
+                .iter()
+                .any(|d| d.code == "UNKNOWN_ERROR_NAME")
         );
     }
 }

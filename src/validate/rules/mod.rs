@@ -10,5 +10,7 @@ pub mod loop_no_exit;
 pub mod missing_end_state;
 pub mod retry_catch;
 pub mod state_name;
+pub mod task_resource;
+pub mod unknown_integration;
 pub mod unreachable_from_start;
 pub mod unreachable_state;
