@@ -16,6 +16,7 @@ pub static RULES: &[&Rule] = &[
     &rules::error_names::RULE,
     &rules::task_resource::RULE,
     &rules::unknown_integration::RULE,
+    &rules::timestamp::RULE,
 ];
 
 /// The rules reporting `code`, or the rule named `code` (`next-target-exists`), case-insensitively.

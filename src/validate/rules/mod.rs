@@ -11,6 +11,7 @@ pub mod missing_end_state;
 pub mod retry_catch;
 pub mod state_name;
 pub mod task_resource;
+pub mod timestamp;
 pub mod unknown_integration;
 pub mod unreachable_from_start;
 pub mod unreachable_state;
