@@ -242,3 +242,43 @@ mod tests {
         assert_eq!(parse_dynamic("$.a b").unwrap_err().0, 3);
     }
 }
+
+/// What a plain string value appears to be meant as, for the `NO_DOLLAR`,
+/// `NO_PATH` and `PASS_RESULT_IS_STATIC` warnings: a path (`$.x`, `$[0]`,
+/// `$$.Execution.Id`) or an intrinsic call (`States.Format(...)`) that parses.
+/// A lone `$` or `$word` is not taken for one: such text is common prose.
+pub fn appears_dynamic(s: &str) -> Option<&'static str> {
+    let looks_path = ["$.", "$[", "$$.", "$$["].iter().any(|p| s.starts_with(p)) || s == "$$";
+    if looks_path && path::parse(s).is_ok() {
+        return Some("a JSONPath");
+    }
+    if s.starts_with("States.") && intrinsic::looks_like_call(s) && intrinsic::parse(s).is_ok() {
+        return Some("an intrinsic function");
+    }
+    None
+}
+
+#[cfg(test)]
+mod appears_tests {
+    use super::appears_dynamic;
+
+    #[test]
+    fn tells_paths_and_calls_from_prose() {
+        assert_eq!(appears_dynamic("$.a"), Some("a JSONPath"));
+        assert_eq!(appears_dynamic("$$.Execution.Id"), Some("a JSONPath"));
+        assert_eq!(
+            appears_dynamic("States.Format('{}', $.a)"),
+            Some("an intrinsic function")
+        );
+        for prose in [
+            "$",
+            "$100",
+            "$USD",
+            "costs $.5 b",
+            "States.Format is nice",
+            "hello",
+        ] {
+            assert_eq!(appears_dynamic(prose), None, "{prose}");
+        }
+    }
+}

@@ -17,6 +17,15 @@ pub static RULES: &[&Rule] = &[
     &rules::task_resource::RULE,
     &rules::unknown_integration::RULE,
     &rules::timestamp::RULE,
+    &rules::path_fields::RULE,
+    &rules::payload_template::RULE,
+    &rules::intrinsic_call::RULE,
+    &rules::intrinsic_argument::RULE,
+    &rules::no_dollar::RULE,
+    &rules::no_path::RULE,
+    &rules::pass_result_is_static::RULE,
+    &rules::jsonata_expression::RULE,
+    &rules::jsonpath_in_jsonata::RULE,
 ];
 
 /// The rules reporting `code`, or the rule named `code` (`next-target-exists`), case-insensitively.

@@ -15,3 +15,13 @@ pub mod timestamp;
 pub mod unknown_integration;
 pub mod unreachable_from_start;
 pub mod unreachable_state;
+// The languages inside a definition: paths, payload templates, intrinsics, JSONata.
+pub mod intrinsic_argument;
+pub mod intrinsic_call;
+pub mod jsonata_expression;
+pub mod jsonpath_in_jsonata;
+pub mod no_dollar;
+pub mod no_path;
+pub mod pass_result_is_static;
+pub mod path_fields;
+pub mod payload_template;

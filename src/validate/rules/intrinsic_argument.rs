@@ -1,0 +1,116 @@
+use crate::dataflow::intrinsic::{self, Severity as Kind};
+use crate::dataflow::sites;
+use crate::declare_rule;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::QueryLanguage;
+use crate::validate::Context;
+
+declare_rule! {
+    /// ## What it checks
+    /// The literal arguments of intrinsic function calls, where they make the
+    /// call fail whatever the input:
+    ///
+    /// - a literal of the wrong type (`States.MathAdd('1', 2)`, `States.ArrayLength(null)`,
+    ///   a whole number expected but `2.5` given), or a nested call returning the
+    ///   wrong type (`States.ArrayLength(States.Format(...))`);
+    /// - `States.Format` whose literal template has a different number of `{}`
+    ///   placeholders than values after it (`\{` and `\}` are literal braces);
+    /// - `States.Hash` with an algorithm other than `MD5`, `SHA-1`, `SHA-256`,
+    ///   `SHA-384`, `SHA-512`;
+    /// - `States.JsonMerge` whose third argument is `true` (only shallow merges exist);
+    /// - `States.ArrayPartition` with a chunk size below 1, `States.ArrayGetItem` with
+    ///   a negative index, `States.ArrayRange` with step 0 or over 1000 items.
+    ///
+    /// ## Why
+    /// AWS accepts the definition, but every execution that reaches the state
+    /// fails with `States.IntrinsicFailure`. Hence a warning, not an error.
+    ///
+    /// ## Example
+    /// ```json
+    /// {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true,
+    ///   "Parameters": {"msg.$": "States.Format('{} of {}', $.done)"}}}}
+    /// ```
+    /// Two placeholders but one value: add the missing value, or remove a `{}`.
+    pub static RULE = Rule {
+        id: "intrinsic-argument",
+        code: "INVALID_INTRINSIC_ARGUMENT",
+        severity: Severity::Warning,
+        summary: "Literal intrinsic arguments that make every call fail at run time",
+        check,
+    };
+}
+
+fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let source = &ctx.definition.source.text;
+    for state in &ctx.machine.states {
+        if state.query_language != QueryLanguage::JsonPath {
+            continue;
+        }
+        for (pointer, node, call) in sites::intrinsic_calls(state) {
+            for problem in intrinsic::check(&call) {
+                if problem.severity != Kind::FailsAtRunTime {
+                    continue;
+                }
+                out.push(
+                    RULE.diag(
+                        pointer.clone(),
+                        sites::inner_span(source, node, problem.span.start, problem.span.end),
+                        problem.message,
+                    )
+                    .with_help(problem.help),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostic::Severity;
+    use crate::validate::testing::diags_of;
+
+    fn ours(json: &str) -> Vec<crate::diagnostic::Diagnostic> {
+        diags_of(json)
+            .into_iter()
+            .filter(|d| d.code == "INVALID_INTRINSIC_ARGUMENT")
+            .collect()
+    }
+
+    fn pass(params: &str) -> String {
+        format!(
+            r#"{{"StartAt":"A","States":{{"A":{{"Type":"Pass","End":true,"Parameters":{params}}}}}}}"#
+        )
+    }
+
+    #[test]
+    fn placeholder_count_mismatch_is_a_warning_on_the_template() {
+        let text = pass(r#"{"msg.$":"States.Format('{} of {}', $.done)"}"#);
+        let d = ours(&text);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].severity, Severity::Warning);
+        assert_eq!(d[0].location, "/States/A/Parameters/msg.$");
+        assert_eq!(
+            d[0].message,
+            "the template has 2 placeholders '{}' but 1 value follows"
+        );
+        assert_eq!(&text[d[0].span.start..d[0].span.end], "'{} of {}'");
+    }
+
+    #[test]
+    fn hash_algorithm_and_json_merge_literals() {
+        let text =
+            pass(r#"{"h.$":"States.Hash($.x, 'SHA-0')","m.$":"States.JsonMerge($.a, $.b, true)"}"#);
+        let d = ours(&text);
+        assert_eq!(d.len(), 2);
+        assert_eq!(&text[d[0].span.start..d[0].span.end], "'SHA-0'");
+        assert_eq!(&text[d[1].span.start..d[1].span.end], "true");
+    }
+
+    #[test]
+    fn arguments_from_paths_are_not_judged() {
+        let text = pass(
+            r#"{"h.$":"States.Hash($.x, $.alg)","m.$":"States.JsonMerge($.a, $.b, false)","f.$":"States.Format($.t, $.a)"}"#,
+        );
+        assert!(ours(&text).is_empty());
+    }
+}

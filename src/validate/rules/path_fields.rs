@@ -1,0 +1,366 @@
+use crate::dataflow::path::{self, Path, Root};
+use crate::dataflow::{intrinsic, sites};
+use crate::declare_rule;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::load::Node;
+use crate::model::{Condition, QueryLanguage, State};
+use crate::validate::Context;
+
+declare_rule! {
+    /// ## What it checks
+    /// That every path field of a JSONPath state holds a path Step Functions
+    /// can use:
+    ///
+    /// - `InputPath`, `OutputPath`: a JSONPath (`$.a`, `$.a[0:2]`, a context path
+    ///   `$$.Execution.Input`, a variable `$name`) or `null`;
+    /// - `ResultPath` (also in a Catcher): a Reference Path into the state's data
+    ///   (`$.a.b`, `$['a b'][0]`; no `*`, `..`, filters, slices or lists; not `$$`
+    ///   nor a variable) or `null`;
+    /// - `ItemsPath`, `SecondsPath`, `TimestampPath`, `TimeoutSecondsPath`,
+    ///   `HeartbeatSecondsPath`, `MaxConcurrencyPath`, `ToleratedFailureCountPath`,
+    ///   `ToleratedFailurePercentagePath`, `ReaderConfig.MaxItemsPath`,
+    ///   `ItemBatcher.MaxItemsPerBatchPath` and `MaxInputBytesPerBatchPath`: a
+    ///   Reference Path (a context path or a variable is fine);
+    /// - `ErrorPath`, `CausePath`: a Reference Path or an intrinsic function call;
+    /// - a Choice rule's `Variable` and every `...Path` comparison operand: a JSONPath.
+    ///
+    /// The diagnostic points at the offending characters.
+    ///
+    /// ## Why
+    /// AWS refuses to create the state machine (`SCHEMA_VALIDATION_FAILED: Value
+    /// must be a valid JSONPath`). A Reference Path must name a single node,
+    /// because a value is written there or exactly one value is read from it.
+    ///
+    /// ## Example
+    /// ```json
+    /// {"StartAt": "A", "States": {"A": {"Type": "Pass", "ResultPath": "$.results[*]", "End": true}}}
+    /// ```
+    /// `[*]` may select several nodes: write the result to one place, such as `$.results`.
+    pub static RULE = Rule {
+        id: "path-fields",
+        code: "SCHEMA_VALIDATION_FAILED",
+        severity: Severity::Error,
+        summary: "Path fields hold valid JSONPaths, and Reference Paths where one node is needed",
+        check,
+    };
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    /// Any JSONPath; `null` allowed.
+    Path,
+    /// A Reference Path into the state's data; `null` allowed.
+    Writable,
+    /// A Reference Path, from `$`, `$$` or a variable.
+    Reference,
+    /// A Reference Path, or an intrinsic function call.
+    ReferenceOrCall,
+}
+
+const STATE_FIELDS: &[(&str, Kind)] = &[
+    ("InputPath", Kind::Path),
+    ("OutputPath", Kind::Path),
+    ("ResultPath", Kind::Writable),
+    ("ItemsPath", Kind::Reference),
+    ("SecondsPath", Kind::Reference),
+    ("TimestampPath", Kind::Reference),
+    ("TimeoutSecondsPath", Kind::Reference),
+    ("HeartbeatSecondsPath", Kind::Reference),
+    ("MaxConcurrencyPath", Kind::Reference),
+    ("ToleratedFailureCountPath", Kind::Reference),
+    ("ToleratedFailurePercentagePath", Kind::Reference),
+    ("ErrorPath", Kind::ReferenceOrCall),
+    ("CausePath", Kind::ReferenceOrCall),
+];
+
+const NESTED_FIELDS: &[(&str, &str, &str)] = &[
+    ("ItemReader", "ReaderConfig", "MaxItemsPath"),
+    ("ItemBatcher", "", "MaxItemsPerBatchPath"),
+    ("ItemBatcher", "", "MaxInputBytesPerBatchPath"),
+];
+
+fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for state in &ctx.machine.states {
+        if state.query_language != QueryLanguage::JsonPath {
+            continue;
+        }
+        let n = &state.node;
+        for &(field, kind) in STATE_FIELDS {
+            if let Some(node) = n.get(field) {
+                check_field(
+                    ctx,
+                    field,
+                    kind,
+                    node,
+                    format!("{}/{field}", state.pointer),
+                    out,
+                );
+            }
+        }
+        for &(outer, middle, field) in NESTED_FIELDS {
+            let mut holder = n.get(outer);
+            let mut pointer = format!("{}/{outer}", state.pointer);
+            if !middle.is_empty() {
+                holder = holder.and_then(|h| h.get(middle));
+                pointer = format!("{pointer}/{middle}");
+            }
+            if let Some(node) = holder.and_then(|h| h.get(field)) {
+                check_field(
+                    ctx,
+                    field,
+                    Kind::Reference,
+                    node,
+                    format!("{pointer}/{field}"),
+                    out,
+                );
+            }
+        }
+        if let Some(catchers) = n.get("Catch").and_then(Node::as_array) {
+            for (i, c) in catchers.iter().enumerate() {
+                if let Some(node) = c.get("ResultPath") {
+                    let pointer = format!("{}/Catch/{i}/ResultPath", state.pointer);
+                    check_field(ctx, "ResultPath", Kind::Writable, node, pointer, out);
+                }
+            }
+        }
+        check_choices(ctx, state, out);
+    }
+}
+
+fn check_choices(ctx: &Context<'_>, state: &State, out: &mut Vec<Diagnostic>) {
+    let mut stack: Vec<&Condition> = state.choices.iter().map(|r| &r.condition).collect();
+    while let Some(c) = stack.pop() {
+        match c {
+            Condition::And(cs) | Condition::Or(cs) => stack.extend(cs),
+            Condition::Not(inner) => stack.push(inner),
+            Condition::Compare {
+                pointer,
+                operator,
+                operand,
+                ..
+            } => {
+                let variable = format!("{pointer}/Variable");
+                if let Some(node) = ctx.root().pointer(&variable) {
+                    check_field(ctx, "Variable", Kind::Path, node, variable, out);
+                }
+                if operator.value.ends_with("Path") {
+                    let p = format!("{pointer}/{}", operator.value);
+                    check_field(ctx, &operator.value, Kind::Path, operand, p, out);
+                }
+            }
+            Condition::Jsonata { .. } | Condition::Invalid { .. } => {}
+        }
+    }
+}
+
+fn check_field(
+    ctx: &Context<'_>,
+    field: &str,
+    kind: Kind,
+    node: &Node,
+    pointer: String,
+    out: &mut Vec<Diagnostic>,
+) {
+    // Other types are the schema rule's business.
+    let Some(text) = node.as_str() else { return };
+    let source = &ctx.definition.source.text;
+    let what = match kind {
+        Kind::Path => "JSONPath",
+        Kind::ReferenceOrCall => "ReferencePath or intrinsic function call",
+        _ => "ReferencePath",
+    };
+    let mut report = |span, detail: String, help: String| {
+        out.push(
+            RULE.diag(
+                pointer.clone(),
+                span,
+                format!("The value for the field '{field}' must be a valid {what}: {detail}"),
+            )
+            .with_help(help),
+        );
+    };
+    if kind == Kind::ReferenceOrCall && !path::looks_like_path(text.trim_start()) {
+        // Names and arities are the intrinsic-call rule's business.
+        if let Err(e) = intrinsic::parse(text) {
+            report(
+                sites::char_span(source, node, e.offset),
+                e.message,
+                format!(
+                    "write a path such as $.error, or an intrinsic call such as States.Format('{{}}', $.a), in '{field}'"
+                ),
+            );
+        }
+        return;
+    }
+    let path: Path = match path::parse(text) {
+        Ok(p) => p,
+        Err(e) => {
+            report(
+                sites::char_span(source, node, e.offset),
+                e.message,
+                path_help(field, kind),
+            );
+            return;
+        }
+    };
+    if kind == Kind::Path {
+        return;
+    }
+    if kind == Kind::Writable {
+        let why = match path.root {
+            Root::Context => Some("the context object ($$) is read-only"),
+            Root::Variable(_) => {
+                Some("a variable cannot be written here; set variables with Assign")
+            }
+            _ => None,
+        };
+        if let Some(why) = why {
+            report(
+                node.span,
+                why.to_string(),
+                format!(
+                    "write the result into the state's data, such as \"{field}\": \"$.result\", or null to discard it"
+                ),
+            );
+            return;
+        }
+    }
+    if let Some(seg) = path.first_non_reference() {
+        let written = text.get(seg.span.start..seg.span.end).unwrap_or("");
+        report(
+            sites::inner_span(source, node, seg.span.start, seg.span.end),
+            format!(
+                "'{written}' can select several nodes; a ReferencePath uses only .name, ['name'] and [index] steps"
+            ),
+            format!("point '{field}' at one node, such as $.items or $.items[0]"),
+        );
+    }
+}
+
+fn path_help(field: &str, kind: Kind) -> String {
+    match kind {
+        Kind::Path | Kind::Writable => format!(
+            "write '{field}' as a path starting with '$', such as $.a.b or $['a b'], or null"
+        ),
+        _ => format!("write '{field}' as a path starting with '$', such as $.a.b or $['a b']"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::validate::testing::diags_of;
+
+    fn ours(json: &str) -> Vec<crate::diagnostic::Diagnostic> {
+        diags_of(json)
+            .into_iter()
+            .filter(|d| d.message.starts_with("The value for the field"))
+            .collect()
+    }
+
+    fn machine(state: &str) -> String {
+        format!(r#"{{"StartAt":"A","States":{{"A":{state},"B":{{"Type":"Succeed"}}}}}}"#)
+    }
+
+    #[test]
+    fn result_path_must_be_a_reference_path() {
+        let text = machine(r#"{"Type":"Pass","ResultPath":"$.results[*]","Next":"B"}"#);
+        let d = ours(&text);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].code, "SCHEMA_VALIDATION_FAILED");
+        assert_eq!(d[0].location, "/States/A/ResultPath");
+        assert_eq!(
+            d[0].message,
+            "The value for the field 'ResultPath' must be a valid ReferencePath: '[*]' can select several nodes; a ReferencePath uses only .name, ['name'] and [index] steps"
+        );
+        assert_eq!(&text[d[0].span.start..d[0].span.end], "[*]");
+    }
+
+    #[test]
+    fn result_path_cannot_write_to_the_context_or_a_variable() {
+        let d = ours(&machine(
+            r#"{"Type":"Pass","ResultPath":"$$.Execution","Next":"B"}"#,
+        ));
+        assert!(
+            d[0].message
+                .ends_with("the context object ($$) is read-only"),
+            "{d:?}"
+        );
+        let d = ours(&machine(
+            r#"{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Next":"B","Catch":[{"ErrorEquals":["States.ALL"],"ResultPath":"$v","Next":"B"}]}"#,
+        ));
+        assert_eq!(d[0].location, "/States/A/Catch/0/ResultPath");
+    }
+
+    #[test]
+    fn syntax_errors_point_inside_the_string() {
+        let text = machine(r#"{"Type":"Pass","InputPath":"$.a b","Next":"B"}"#);
+        let d = ours(&text);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].location, "/States/A/InputPath");
+        assert!(d[0].message.contains("white space"), "{}", d[0].message);
+        assert_eq!(&text[d[0].span.start..d[0].span.end], " ");
+        let d = ours(&machine(
+            r#"{"Type":"Pass","OutputPath":"Test","Next":"B"}"#,
+        ));
+        assert_eq!(
+            d[0].message,
+            "The value for the field 'OutputPath' must be a valid JSONPath: a path must start with '$'"
+        );
+    }
+
+    #[test]
+    fn reference_fields_choice_operands_and_error_paths() {
+        let d = ours(&machine(
+            r#"{"Type":"Wait","SecondsPath":"$..s","Next":"B"}"#,
+        ));
+        assert_eq!(d[0].location, "/States/A/SecondsPath");
+        let d = ours(&machine(
+            r#"{"Type":"Map","ItemsPath":"$.a[?(@.x)]","ItemProcessor":{"StartAt":"I","States":{"I":{"Type":"Succeed"}}},"ItemReader":{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":{"MaxItemsPath":"$.m["}},"Next":"B"}"#,
+        ));
+        let locs: Vec<_> = d.iter().map(|d| d.location.as_str()).collect();
+        assert_eq!(
+            locs,
+            [
+                "/States/A/ItemsPath",
+                "/States/A/ItemReader/ReaderConfig/MaxItemsPath"
+            ]
+        );
+        let d = ours(&machine(
+            r#"{"Type":"Choice","Choices":[{"Not":{"Variable":"$.a.","StringEqualsPath":"x","Next":"B"}}],"Default":"B"}"#,
+        ));
+        let locs: Vec<_> = d.iter().map(|d| d.location.as_str()).collect();
+        assert_eq!(
+            locs,
+            [
+                "/States/A/Choices/0/Not/Variable",
+                "/States/A/Choices/0/Not/StringEqualsPath"
+            ]
+        );
+        let d = ours(&machine(
+            r#"{"Type":"Fail","ErrorPath":"States.Format('x'","CausePath":"$.c"}"#,
+        ));
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].location, "/States/A/ErrorPath");
+    }
+
+    #[test]
+    fn accepts_what_aws_accepts() {
+        for state in [
+            r#"{"Type":"Pass","InputPath":"$$.Execution.Input","OutputPath":"$.a[0:2]","ResultPath":"$.r['x y'][0]","Next":"B"}"#,
+            r#"{"Type":"Pass","InputPath":null,"OutputPath":null,"ResultPath":null,"Next":"B"}"#,
+            r#"{"Type":"Pass","InputPath":"$answer","OutputPath":"$.items[?(@.price < 10)]","Next":"B"}"#,
+            r#"{"Type":"Wait","SecondsPath":"$waitTime","Next":"B"}"#,
+            r#"{"Type":"Wait","TimestampPath":"$$.Execution.Input.at","Next":"B"}"#,
+            r#"{"Type":"Fail","ErrorPath":"$$.State.Name","CausePath":"States.Format('failed in {}', $$.State.Name)"}"#,
+            r#"{"Type":"Choice","Choices":[{"Variable":"$.items[0].v","NumericGreaterThanPath":"$.limit","Next":"B"}],"Default":"B"}"#,
+            r#"{"Type":"Map","ItemsPath":"$$.Execution.Input.items","MaxConcurrencyPath":"$maxConcurrency","ItemProcessor":{"StartAt":"I","States":{"I":{"Type":"Succeed"}}},"Next":"B"}"#,
+            r#"{"Type":"Pass","QueryLanguage":"JSONata","Output":"{% $states.input %}","Next":"B"}"#,
+        ] {
+            assert!(
+                ours(&machine(state)).is_empty(),
+                "{state}: {:?}",
+                ours(&machine(state))
+            );
+        }
+    }
+}
