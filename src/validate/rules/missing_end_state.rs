@@ -1,5 +1,6 @@
 use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::StateType;
 use crate::validate::Context;
 
 declare_rule! {
@@ -37,6 +38,17 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     };
     // No states at all is a schema error, reported elsewhere.
     if root.states.is_empty() || root.states.iter().any(|&s| m.states[s].can_end()) {
+        return;
+    }
+    // A state too broken to tell (no object, unknown Type, `"End": "true"`) may be
+    // meant to end: the schema errors say what to fix first.
+    let broken = root.states.iter().any(|&s| {
+        let state = &m.states[s];
+        state.node.as_object().is_none()
+            || state.node.get("End").is_some_and(|e| e.as_bool().is_none())
+            || !matches!(&state.state_type, Some(t) if !matches!(t.value, StateType::Unknown(_)))
+    });
+    if broken {
         return;
     }
     let pointer = format!("{}/States", root.pointer);
@@ -90,6 +102,14 @@ mod tests {
         );
         assert!(missing(r#"{"StartAt":"F","States":{"F":{"Type":"Fail"}}}"#).is_empty());
         assert!(missing(r#"{"StartAt":"S","States":{"S":{"Type":"Succeed"}}}"#).is_empty());
+    }
+
+    #[test]
+    fn broken_states_are_left_to_the_schema() {
+        assert!(
+            missing(r#"{"StartAt":"A","States":{"A":{"Type":"Pass","End":"true"}}}"#).is_empty()
+        );
+        assert!(missing(r#"{"StartAt":"A","States":{"A":{"Type":"Sucess"}}}"#).is_empty());
     }
 
     #[test]

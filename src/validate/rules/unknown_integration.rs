@@ -78,6 +78,12 @@ fn task_problem(sdk: bool, service: &str, api: &str, pattern: Pattern) -> Option
         }
         return None;
     }
+    if service == "stateMachine" {
+        return Some((
+            "a state machine is not a Task resource".to_string(),
+            "to run another state machine use arn:aws:states:::states:startExecution (.sync to wait for it), with its ARN in StateMachineArn".to_string(),
+        ));
+    }
     if service != "http" && !OPTIMIZED.iter().any(|(s, _, _)| *s == service) {
         return Some((
             format!("'{service}' is not an optimized Step Functions integration"),
@@ -228,6 +234,7 @@ mod tests {
             "arn:aws:states:::http:invoke.waitForTaskToken",
             "arn:aws:states:::aws-sdk:s3:GetObject",
             "arn:aws:states:::sqs:sendMessages",
+            "arn:aws:states:us-east-1:123456789012:stateMachine:Child",
         ] {
             assert_eq!(warnings(&task(bad)).len(), 1, "{bad}");
         }
