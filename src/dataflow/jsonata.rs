@@ -95,7 +95,7 @@ pub fn check_jsonata(expr: &str) -> Result<(), (usize, String)> {
             }
             c if c.is_ascii_whitespace() => {}
             c if c.is_ascii_alphanumeric() || c == b'_' || c == b'$' || c == b'.' || c >= 0x80 => {
-                after_operand = !ends_with_keyword(&expr[..i + 1], bytes.get(i + 1));
+                after_operand = !ends_with_keyword(&bytes[..i + 1], bytes.get(i + 1));
             }
             _ => after_operand = false,
         }
@@ -108,16 +108,15 @@ pub fn check_jsonata(expr: &str) -> Result<(), (usize, String)> {
 }
 
 /// `and`, `or`, `in` end a word but not an operand: a `/` after them starts a regex.
-fn ends_with_keyword(before: &str, next: Option<&u8>) -> bool {
+fn ends_with_keyword(before: &[u8], next: Option<&u8>) -> bool {
     if next.is_some_and(|n| n.is_ascii_alphanumeric() || *n == b'_') {
         return false;
     }
-    ["and", "or", "in"].iter().any(|k| {
+    [&b"and"[..], b"or", b"in"].iter().any(|k| {
         before.ends_with(k)
-            && !before[..before.len() - k.len()]
-                .chars()
-                .last()
-                .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$')
+            && !before[..before.len() - k.len()].last().is_some_and(|c| {
+                c.is_ascii_alphanumeric() || *c == b'_' || *c == b'$' || *c >= 0x80
+            })
     })
 }
 

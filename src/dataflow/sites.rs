@@ -179,7 +179,10 @@ pub fn inner_span(source: &str, node: &Node, start: usize, end: usize) -> Span {
     let start = start.min(s.len());
     let mut end = end.clamp(start, s.len());
     if end == start {
-        end = start + s[start..].chars().next().map(char::len_utf8).unwrap_or(1);
+        let Some(rest) = s.get(start..) else {
+            return node.span;
+        };
+        end = start + rest.chars().next().map(char::len_utf8).unwrap_or(1);
         if body_start + end > node.span.end {
             return node.span;
         }
