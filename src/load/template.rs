@@ -1,25 +1,615 @@
-//! CloudFormation and SAM templates (stub: being written).
+//! CloudFormation and SAM templates: the state machines they hold.
+//!
+//! Each `AWS::StepFunctions::StateMachine` or `AWS::Serverless::StateMachine`
+//! resource is one [`Definition`], named after its logical id, from whichever
+//! of these it has:
+//!
+//! - `Definition`: the definition inline, as part of the template's tree;
+//! - `DefinitionString`: JSON text, possibly built with `Fn::Sub` or `Fn::Join`;
+//!   it is parsed and every span mapped back into the template;
+//! - `DefinitionUri` (SAM): a file next to the template, loaded with its own
+//!   source so diagnostics point into it; an S3 location cannot be read offline.
+//!
+//! `${NAME}` placeholders are then filled from `--sub` and the resource's
+//! `DefinitionSubstitutions`; what stays unfilled is listed in
+//! [`Definition::placeholders`], so rules do not report what the placeholder breaks.
 
-use super::{Definition, LoadOptions, Node, SourceFile};
-use crate::diagnostic::Diagnostic;
+mod intrinsics;
+mod placeholder;
+mod srcmap;
+
+use std::cell::RefCell;
+use std::collections::BTreeSet;
+use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
+use self::intrinsics::Template;
+use self::placeholder::{Fill, TreeUnfilled, Unfilled, fill_text, fill_tree, fn_sub, pointers};
+use self::srcmap::{SourceMap, string_map};
+use super::{
+    Definition, Entry, Format, INVALID_JSON, LoadOptions, Node, NodeKind, SourceFile, Span,
+};
+use crate::diagnostic::Diagnostic;
+
+/// A state machine resource with no definition at all.
+pub const MISSING_DEFINITION: &str = "MISSING_DEFINITION";
+/// A definition in S3, or a `DefinitionUri` file that cannot be read.
+pub const UNRESOLVED_DEFINITION_URI: &str = "UNRESOLVED_DEFINITION_URI";
+/// A definition built by intrinsic functions that cannot be evaluated offline.
+pub const UNRESOLVED_DEFINITION: &str = "UNRESOLVED_DEFINITION";
+/// A `${NAME}` placeholder that nothing fills.
+pub const UNFILLED_PLACEHOLDER: &str = "UNFILLED_PLACEHOLDER";
+
+const STEP_FUNCTIONS: &str = "AWS::StepFunctions::StateMachine";
+const SERVERLESS: &str = "AWS::Serverless::StateMachine";
+
+/// How deep `Fn::Join` and `Fn::Sub` may nest inside a `DefinitionString`.
+const MAX_COMPOSE_DEPTH: usize = 16;
+
+/// A CloudFormation or SAM template, rather than a definition.
 pub fn is_template(root: &Node) -> bool {
-    root.get("Resources").is_some() || root.get("AWSTemplateFormatVersion").is_some()
+    ["Resources", "AWSTemplateFormatVersion", "Transform"]
+        .iter()
+        .any(|k| root.get(k).is_some())
 }
 
+/// The state machines of a template, in template order, and diagnostics about
+/// the template itself (a state machine without a definition, one in S3).
 pub fn extract(
     source: &Arc<SourceFile>,
     root: &Node,
     opts: &LoadOptions,
 ) -> (Vec<Definition>, Vec<Diagnostic>) {
-    let _ = (source, root, opts);
-    (vec![], vec![])
+    let template = Template::new(root);
+    let mut definitions = Vec::new();
+    let mut diagnostics = Vec::new();
+    for resource in template.resources() {
+        let ty = resource.value.get("Type").and_then(Node::as_str);
+        if !matches!(ty, Some(STEP_FUNCTIONS | SERVERLESS)) {
+            continue;
+        }
+        let machine = Machine::new(source, &template, resource, opts);
+        match machine.definition() {
+            Ok(d) => definitions.push(d),
+            Err(d) => diagnostics.push(*d),
+        }
+    }
+    (definitions, diagnostics)
 }
 
 /// A stand-alone definition with `--sub` values filled in, the pointers of the
 /// `${...}` placeholders still unfilled, and a warning for each.
-pub fn standalone(root: Node, opts: &LoadOptions) -> (Node, Vec<String>, Vec<Diagnostic>) {
-    let _ = opts;
-    (root, vec![], vec![])
+pub fn standalone(mut root: Node, opts: &LoadOptions) -> (Node, Vec<String>, Vec<Diagnostic>) {
+    let resolve = |name: &str| match opts.substitutions.get(name) {
+        Some(v) => Fill::Value(v.clone()),
+        None => Fill::Undeclared,
+    };
+    let mut unfilled = Vec::new();
+    fill_tree(&mut root, &mut String::new(), &resolve, &mut unfilled);
+    let diagnostics = unfilled
+        .iter()
+        .filter(|u| !u.declared)
+        .map(|u| unfilled_warning(&u.name, &u.pointer, u.span, None))
+        .collect();
+    (root, pointers(&unfilled), diagnostics)
+}
+
+fn unfilled_warning(name: &str, pointer: &str, span: Span, machine: Option<&str>) -> Diagnostic {
+    let help = match machine {
+        None => format!("pass --sub {name}=VALUE, or validate the template that fills it"),
+        Some(m) => {
+            format!("add {name} to the DefinitionSubstitutions of {m}, or pass --sub {name}=VALUE")
+        }
+    };
+    Diagnostic::warning(
+        UNFILLED_PLACEHOLDER,
+        pointer,
+        span,
+        format!(
+            "placeholder ${{{name}}} is not filled: the value is checked only once it is substituted"
+        ),
+    )
+    .with_help(help)
+    .with_label("nothing fills this placeholder")
+}
+
+/// One state machine resource of a template.
+struct Machine<'a> {
+    source: &'a Arc<SourceFile>,
+    template: &'a Template<'a>,
+    id: &'a str,
+    resource: &'a Entry,
+    properties: Option<&'a Node>,
+    opts: &'a LoadOptions,
+    /// `DefinitionSubstitutions`: each name with its value, if known offline.
+    substitutions: Vec<(String, Option<String>)>,
+    /// Names the template gives a value unknown offline (an unresolved intrinsic).
+    declared: RefCell<BTreeSet<String>>,
+}
+
+impl<'a> Machine<'a> {
+    fn new(
+        source: &'a Arc<SourceFile>,
+        template: &'a Template<'a>,
+        resource: &'a Entry,
+        opts: &'a LoadOptions,
+    ) -> Self {
+        let properties = resource.value.get("Properties");
+        let substitutions = properties
+            .and_then(|p| p.get("DefinitionSubstitutions"))
+            .and_then(Node::as_object)
+            .unwrap_or(&[])
+            .iter()
+            .map(|e| (e.key.clone(), template.eval_string(&e.value)))
+            .collect();
+        Machine {
+            source,
+            template,
+            id: &resource.key,
+            resource,
+            properties,
+            opts,
+            substitutions,
+            declared: RefCell::new(BTreeSet::new()),
+        }
+    }
+
+    /// What fills `${name}` in the definition: `--sub` first, then `DefinitionSubstitutions`.
+    fn fill(&self, name: &str) -> Fill {
+        if let Some(v) = self.opts.substitutions.get(name) {
+            return Fill::Value(v.clone());
+        }
+        if let Some((_, value)) = self.substitutions.iter().find(|(k, _)| k == name) {
+            return value.clone().map_or(Fill::Declared, Fill::Value);
+        }
+        if self.declared.borrow().contains(name) {
+            return Fill::Declared;
+        }
+        Fill::Undeclared
+    }
+
+    fn property(&self, name: &str) -> Option<&'a Node> {
+        self.properties.and_then(|p| p.get(name))
+    }
+
+    /// The definition, or a diagnostic about the template saying why there is none.
+    fn definition(&self) -> Result<Definition, Box<Diagnostic>> {
+        if let Some(d) = self.property("Definition") {
+            if d.as_object().is_some() && intrinsic_name(d).is_none() {
+                return Ok(self.inline_definition(d));
+            }
+            return self.text_definition(d, "Definition");
+        }
+        if let Some(d) = self.property("DefinitionString") {
+            return self.text_definition(d, "DefinitionString");
+        }
+        if let Some(uri) = self.property("DefinitionUri") {
+            return self.uri_definition(uri);
+        }
+        if let Some(location) = self.property("DefinitionS3Location") {
+            return Err(self.in_s3(location, "DefinitionS3Location"));
+        }
+        Err(Box::new(Diagnostic::error(
+            MISSING_DEFINITION,
+            "",
+            self.resource.key_span,
+            format!("state machine {} has no definition", self.id),
+        )
+        .with_help(format!(
+            "give {} a Definition (the state machine inline), a DefinitionString (AWS::StepFunctions::StateMachine) or a DefinitionUri (AWS::Serverless::StateMachine)",
+            self.id
+        ))
+        .with_label("no Definition, DefinitionString or DefinitionUri")))
+    }
+
+    fn in_s3(&self, node: &Node, property: &str) -> Box<Diagnostic> {
+        Box::new(Diagnostic::warning(
+            UNRESOLVED_DEFINITION_URI,
+            "",
+            node.span,
+            format!(
+                "the definition of {} is in S3 ({property}): it cannot be checked offline",
+                self.id
+            ),
+        )
+        .with_help("validate the local definition file before it is uploaded, or point DefinitionUri at a local file")
+        .with_label("not checked"))
+    }
+
+    /// An inline `Definition`: intrinsic functions evaluated, placeholders filled.
+    fn inline_definition(&self, node: &Node) -> Definition {
+        let mut root = node.clone();
+        self.resolve_intrinsics(&mut root);
+        self.finish_tree(self.source.clone(), root)
+    }
+
+    fn finish_tree(&self, source: Arc<SourceFile>, mut root: Node) -> Definition {
+        let mut unfilled: Vec<TreeUnfilled> = Vec::new();
+        fill_tree(
+            &mut root,
+            &mut String::new(),
+            &|n| self.fill(n),
+            &mut unfilled,
+        );
+        let diagnostics = unfilled
+            .iter()
+            .filter(|u| !u.declared)
+            .map(|u| unfilled_warning(&u.name, &u.pointer, u.span, Some(self.id)))
+            .collect();
+        Definition {
+            source,
+            machine: Some(self.id.to_string()),
+            root,
+            diagnostics,
+            placeholders: pointers(&unfilled),
+        }
+    }
+
+    /// Replaces intrinsic functions in an inline definition by their value, or
+    /// by a `${...}` stand-in the template fills at deploy time. The tree is at
+    /// most 512 levels deep, so recursion is bounded.
+    fn resolve_intrinsics(&self, node: &mut Node) {
+        if let Some(name) = intrinsic_name(node) {
+            let text = match name {
+                "Fn::Sub" => self.sub_text(node),
+                _ => self.template.eval(node),
+            };
+            *node = match text {
+                Some(v) => Node::from_value(&v, node.span),
+                None => {
+                    let stand_in = stand_in_name(node);
+                    let text = format!("${{{stand_in}}}");
+                    self.declared.borrow_mut().insert(stand_in);
+                    Node::new(NodeKind::String(text), node.span)
+                }
+            };
+            return;
+        }
+        match &mut node.kind {
+            NodeKind::Array(items) => {
+                for item in items {
+                    self.resolve_intrinsics(item);
+                }
+            }
+            NodeKind::Object(entries) => {
+                for e in entries {
+                    self.resolve_intrinsics(&mut e.value);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// An inline `Fn::Sub`'s text; names the template defines but whose value
+    /// is unknown stay as `${NAME}`, declared.
+    fn sub_text(&self, node: &Node) -> Option<serde_json::Value> {
+        let arg = node.as_object()?.first()?;
+        let (text, vars) = sub_args(&arg.value)?;
+        let (out, _) = fn_sub(text, &SourceMap::default(), &|n| self.sub_fill(n, vars));
+        Some(serde_json::Value::String(out))
+    }
+
+    /// What fills `${name}` in an `Fn::Sub` string.
+    fn sub_fill(&self, name: &str, vars: &[Entry]) -> Fill {
+        if let Some(v) = self.opts.substitutions.get(name) {
+            return Fill::Value(v.clone());
+        }
+        let fill = self.template.sub_variable(name, vars, 0);
+        if fill == Fill::Declared {
+            self.declared.borrow_mut().insert(name.to_string());
+        }
+        fill
+    }
+
+    /// A definition given as JSON text: parsed, placeholders filled, spans
+    /// mapped back into the template.
+    fn text_definition(&self, node: &Node, property: &str) -> Result<Definition, Box<Diagnostic>> {
+        let Some((text, map)) = self.compose(node, 0) else {
+            return Err(Box::new(Diagnostic::warning(
+                UNRESOLVED_DEFINITION,
+                "",
+                node.span,
+                format!(
+                    "the {property} of {} is built with intrinsic functions that cannot be evaluated offline",
+                    self.id
+                ),
+            )
+            .with_help(format!(
+                "write {property} as a string, an Fn::Sub string or an Fn::Join of strings, so it can be checked"
+            ))
+            .with_label("not checked")));
+        };
+        let (text, map, unfilled) = fill_text(&text, &map, &|n| self.fill(n));
+        let mut root = match super::parse_json(&text) {
+            Ok(root) => root,
+            Err(e) => {
+                let span = map.span(e.span.start, e.span.end);
+                let diag = Diagnostic::error(
+                    INVALID_JSON,
+                    "",
+                    span,
+                    format!(
+                        "invalid JSON in the {property} of {}: {}",
+                        self.id, e.message
+                    ),
+                )
+                .with_help("fix the JSON syntax at this position")
+                .with_label(e.message);
+                return Ok(self.broken(self.source.clone(), span, diag));
+            }
+        };
+        let mut diagnostics = Vec::new();
+        let mut placeholders: Vec<String> = Vec::new();
+        for Unfilled {
+            start,
+            end,
+            name,
+            declared,
+        } in &unfilled
+        {
+            let pointer = locate(&root, *start, &mut String::new());
+            if !declared {
+                diagnostics.push(unfilled_warning(
+                    name,
+                    &pointer,
+                    map.span(*start, *end),
+                    Some(self.id),
+                ));
+            }
+            if !placeholders.contains(&pointer) {
+                placeholders.push(pointer);
+            }
+        }
+        remap(&mut root, &map);
+        Ok(Definition {
+            source: self.source.clone(),
+            machine: Some(self.id.to_string()),
+            root,
+            diagnostics,
+            placeholders,
+        })
+    }
+
+    /// The text of a string-valued template expression and its map into the
+    /// template file: a string, `Fn::Sub`, `Fn::Join`, or anything else that
+    /// evaluates offline (mapped to its whole span).
+    fn compose(&self, node: &Node, depth: usize) -> Option<(String, SourceMap)> {
+        if depth > MAX_COMPOSE_DEPTH {
+            return None;
+        }
+        if let NodeKind::String(s) = &node.kind {
+            return Some((s.clone(), string_map(&self.source.text, node.span, s)));
+        }
+        match intrinsic_name(node) {
+            Some("Fn::Sub") => {
+                let arg = &node.as_object()?.first()?.value;
+                let (_, vars) = sub_args(arg)?;
+                let template_node = match &arg.kind {
+                    NodeKind::Array(items) => items.first()?,
+                    _ => arg,
+                };
+                let (text, map) = self.compose(template_node, depth + 1)?;
+                Some(fn_sub(&text, &map, &|n| self.sub_fill(n, vars)))
+            }
+            Some("Fn::Join") => {
+                let args = node.as_object()?.first()?.value.as_array()?;
+                let separator = self.template.eval_string(args.first()?)?;
+                let parts = args.get(1)?.as_array()?;
+                let mut text = String::new();
+                let mut map = SourceMap::default();
+                for (i, part) in parts.iter().enumerate() {
+                    if i > 0 {
+                        // A separator sits where the previous part ends.
+                        let at = parts[i - 1].span.end;
+                        map.push_whole(text.len(), Span::new(at, at));
+                        text.push_str(&separator);
+                    }
+                    let (part_text, part_map) = self.part(part, depth + 1);
+                    map.append(text.len(), &part_map, 0, part_text.len());
+                    text.push_str(&part_text);
+                }
+                Some((text, map))
+            }
+            _ => {
+                let value = self.template.eval_string(node)?;
+                Some((value, SourceMap::whole(node.span)))
+            }
+        }
+    }
+
+    /// One `Fn::Join` part: its text, or a declared `${...}` stand-in.
+    fn part(&self, part: &Node, depth: usize) -> (String, SourceMap) {
+        if let Some(composed) = self.compose(part, depth) {
+            return composed;
+        }
+        let name = stand_in_name(part);
+        let text = format!("${{{name}}}");
+        self.declared.borrow_mut().insert(name);
+        (text, SourceMap::whole(part.span))
+    }
+
+    /// SAM's `DefinitionUri`: a local file, relative to the template.
+    fn uri_definition(&self, uri: &Node) -> Result<Definition, Box<Diagnostic>> {
+        let Some(relative) = uri.as_str().filter(|s| !s.starts_with("s3://")) else {
+            return Err(self.in_s3(uri, "DefinitionUri"));
+        };
+        let path = definition_path(self.source.path(), relative);
+        let text = read_definition(&path).map_err(|why| {
+            Box::new(Diagnostic::error(
+                UNRESOLVED_DEFINITION_URI,
+                "",
+                uri.span,
+                format!(
+                    "the DefinitionUri of {} cannot be read: {}: {why}",
+                    self.id,
+                    path.display()
+                ),
+            )
+            .with_help("point DefinitionUri at the state machine's definition file, relative to the template")
+            .with_label("cannot read this file"))
+        })?;
+        let format = Format::detect(&path, &text);
+        let source = Arc::new(SourceFile::new(path, text));
+        let parsed = match format {
+            Format::Json => super::parse_json(&source.text),
+            Format::Yaml => super::yaml::parse(&source.text),
+        };
+        match parsed {
+            Ok(root) => Ok(self.finish_tree(source, root)),
+            Err(e) => {
+                let what = if format == Format::Json {
+                    "JSON"
+                } else {
+                    "YAML"
+                };
+                let diag = Diagnostic::error(
+                    INVALID_JSON,
+                    "",
+                    e.span,
+                    format!("invalid {what}: {}", e.message),
+                )
+                .with_help(format!("fix the {what} syntax at this position"))
+                .with_label(e.message);
+                Ok(self.broken(source, e.span, diag))
+            }
+        }
+    }
+
+    /// A definition that could not be parsed: it holds only its syntax error.
+    /// Its whole tree counts as a placeholder, so no rule reports on the empty root.
+    fn broken(&self, source: Arc<SourceFile>, span: Span, diag: Diagnostic) -> Definition {
+        Definition {
+            source,
+            machine: Some(self.id.to_string()),
+            root: Node::new(NodeKind::Null, span),
+            diagnostics: vec![diag],
+            placeholders: vec![String::new()],
+        }
+    }
+}
+
+/// The function of an intrinsic: an object whose one member is `Ref` or `Fn::*`.
+fn intrinsic_name(node: &Node) -> Option<&str> {
+    match node.as_object()? {
+        [e] if e.key == "Ref" || e.key.starts_with("Fn::") => Some(&e.key),
+        _ => None,
+    }
+}
+
+/// The `${...}` name standing for an intrinsic whose value is unknown offline:
+/// `Res` for `Ref: Res`, `Res.Att` for `Fn::GetAtt`, else the function's name.
+fn stand_in_name(node: &Node) -> String {
+    let Some(e) = node.as_object().and_then(|o| o.first()) else {
+        return "value".to_string();
+    };
+    match e.key.as_str() {
+        "Ref" => e.value.as_str().map(str::to_string),
+        "Fn::GetAtt" => intrinsics::get_att_args(&e.value).map(|(r, a)| format!("{r}.{a}")),
+        _ => None,
+    }
+    .filter(|n| placeholder::find(&format!("${{{n}}}")).len() == 1)
+    .unwrap_or_else(|| e.key.clone())
+}
+
+/// `Fn::Sub`'s arguments: `"text"` or `["text", {vars}]`.
+fn sub_args(arg: &Node) -> Option<(&str, &[Entry])> {
+    match &arg.kind {
+        NodeKind::String(s) => Some((s, &[])),
+        NodeKind::Array(items) => Some((
+            items.first()?.as_str()?,
+            items.get(1).and_then(Node::as_object).unwrap_or(&[]),
+        )),
+        _ => None,
+    }
+}
+
+/// The pointer of the innermost value (or member, for a key) at text offset `at`.
+fn locate(node: &Node, at: usize, pointer: &mut String) -> String {
+    let contains = |s: Span| s.start <= at && at < s.end;
+    match &node.kind {
+        NodeKind::Object(entries) => {
+            for e in entries {
+                let token = super::pointer_token(&e.key);
+                if contains(e.key_span) {
+                    return format!("{pointer}/{token}");
+                }
+                if contains(e.value.span) {
+                    let len = pointer.len();
+                    pointer.push('/');
+                    pointer.push_str(&token);
+                    let found = locate(&e.value, at, pointer);
+                    pointer.truncate(len);
+                    return found;
+                }
+            }
+        }
+        NodeKind::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                if contains(item.span) {
+                    let len = pointer.len();
+                    pointer.push_str(&format!("/{i}"));
+                    let found = locate(item, at, pointer);
+                    pointer.truncate(len);
+                    return found;
+                }
+            }
+        }
+        _ => {}
+    }
+    pointer.clone()
+}
+
+/// Moves every span of a tree parsed from built text into the file.
+fn remap(node: &mut Node, map: &SourceMap) {
+    node.span = map.span(node.span.start, node.span.end);
+    match &mut node.kind {
+        NodeKind::Object(entries) => {
+            for e in entries {
+                e.key_span = map.span(e.key_span.start, e.key_span.end);
+                remap(&mut e.value, map);
+            }
+        }
+        NodeKind::Array(items) => {
+            for item in items {
+                remap(item, map);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A `DefinitionUri` path, relative to the template's folder, without `./` parts.
+fn definition_path(template: &Path, uri: &str) -> PathBuf {
+    let base = template.parent().unwrap_or(Path::new(""));
+    base.join(uri)
+        .components()
+        .filter(|c| !matches!(c, Component::CurDir))
+        .collect()
+}
+
+/// Reads a definition file, with the same limits as any loaded file.
+fn read_definition(path: &Path) -> Result<String, String> {
+    let meta = std::fs::metadata(path).map_err(|e| io_reason(&e))?;
+    if meta.is_dir() {
+        return Err("it is a folder, not a file".into());
+    }
+    if meta.len() > super::MAX_FILE_BYTES {
+        return Err(format!(
+            "the file is {} bytes, over the {} byte limit",
+            meta.len(),
+            super::MAX_FILE_BYTES
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| io_reason(&e))?;
+    match String::from_utf8(bytes) {
+        Ok(text) if !text.contains('\0') => Ok(text),
+        _ => Err("not a text file (it is not valid UTF-8)".into()),
+    }
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        _ => e.to_string(),
+    }
 }

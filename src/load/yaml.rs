@@ -23,7 +23,24 @@ const MAX_ALIAS_NODES: usize = 1_000_000;
 
 /// Parses the first YAML document of `text`. Spans are byte offsets into `text`.
 pub fn parse(text: &str) -> Result<Node, SyntaxError> {
-    let offsets = Offsets::new(text);
+    match parse_with(text, Shifts::default()) {
+        Err(e) if e.message.contains("indentation") => {
+            // YAML 1.2 wants the lines of a flow collection indented deeper than
+            // its key; libyaml, PyYAML and CloudFormation do not. Indent them and
+            // read again, spans shifted back; if that fails too, the first error stands.
+            let (padded, shifts) = indent_flow_lines(text);
+            if shifts.is_empty() {
+                return Err(e);
+            }
+            let padded = parse_with(&padded, shifts);
+            padded.map_err(|_| e)
+        }
+        other => other,
+    }
+}
+
+fn parse_with(text: &str, shifts: Shifts) -> Result<Node, SyntaxError> {
+    let offsets = Offsets::new(text, shifts);
     let mut builder = Builder {
         text,
         stack: Vec::new(),
@@ -57,9 +74,142 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
             Event::SequenceEnd | Event::MappingEnd => builder.close(span),
         }
     }
-    Ok(builder
+    let mut root = builder
         .root
-        .unwrap_or_else(|| Node::new(NodeKind::Null, Span::new(0, 0))))
+        .unwrap_or_else(|| Node::new(NodeKind::Null, Span::new(0, 0)));
+    if !offsets.shifts.is_empty() {
+        unshift(&mut root, &offsets.shifts);
+    }
+    Ok(root)
+}
+
+/// Spaces inserted into a text: (offset in the padded text where they start,
+/// how many). Sorted.
+#[derive(Default)]
+struct Shifts(Vec<(usize, usize)>);
+
+impl Shifts {
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The offset in the original text of an offset in the padded text.
+    fn original(&self, at: usize) -> usize {
+        let i = self.0.partition_point(|&(start, _)| start <= at);
+        let before: usize = self.0[..i].iter().map(|&(_, n)| n).sum();
+        match i.checked_sub(1).map(|j| self.0[j]) {
+            // Inside inserted spaces: where they were inserted.
+            Some((start, n)) if at < start + n => start - (before - n),
+            _ => at - before,
+        }
+    }
+}
+
+/// Moves spans of a tree parsed from padded text back to the original text;
+/// the tree is at most [`MAX_DEPTH`] deep.
+fn unshift(node: &mut Node, shifts: &Shifts) {
+    node.span = Span::new(
+        shifts.original(node.span.start),
+        shifts.original(node.span.end),
+    );
+    match &mut node.kind {
+        NodeKind::Array(items) => items.iter_mut().for_each(|n| unshift(n, shifts)),
+        NodeKind::Object(entries) => {
+            for e in entries {
+                e.key_span = Span::new(
+                    shifts.original(e.key_span.start),
+                    shifts.original(e.key_span.end),
+                );
+                unshift(&mut e.value, shifts);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Indents each continuation line of a flow collection (`{` or `[` opened as a
+/// block value) one column deeper than the line that opened it.
+fn indent_flow_lines(text: &str) -> (String, Shifts) {
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut shifts = Shifts::default();
+    let mut flow = FlowScan::default();
+    let mut block_scalar_indent: Option<usize> = None;
+    for line in text.split_inclusive('\n') {
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        let blank = line.trim().is_empty();
+        if let Some(i) = block_scalar_indent {
+            if blank || indent > i {
+                out.push_str(line);
+                continue;
+            }
+            block_scalar_indent = None;
+        }
+        if flow.depth > 0 && !blank && indent <= flow.base {
+            let pad = flow.base + 1 - indent;
+            shifts.0.push((out.len(), pad));
+            out.push_str(&" ".repeat(pad));
+        } else if flow.depth == 0 {
+            flow.base = indent;
+        }
+        out.push_str(line);
+        if flow.depth == 0 && opens_block_scalar(line) {
+            block_scalar_indent = Some(indent);
+            continue;
+        }
+        flow.scan(line);
+    }
+    (out, shifts)
+}
+
+/// Whether a line's value is a block scalar header (`key: |`, `- >-`).
+fn opens_block_scalar(line: &str) -> bool {
+    let code = line.split(" #").next().unwrap_or("").trim_end();
+    let last = code.rsplit([' ', '\t']).next().unwrap_or("");
+    (last.starts_with('|') || last.starts_with('>'))
+        && last[1..]
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '+' || c == '-')
+}
+
+/// Tracks flow nesting across lines, skipping quoted text and comments.
+#[derive(Default)]
+struct FlowScan {
+    depth: usize,
+    /// Indentation of the line where the outermost flow collection opened.
+    base: usize,
+    quote: Option<char>,
+}
+
+impl FlowScan {
+    fn scan(&mut self, line: &str) {
+        let mut prev = ' ';
+        let mut chars = line.chars().peekable();
+        while let Some(c) = chars.next() {
+            match (self.quote, c) {
+                (Some('"'), '\\') => {
+                    chars.next();
+                }
+                (Some('\''), '\'') if chars.peek() == Some(&'\'') => {
+                    chars.next();
+                }
+                (Some(q), c) if c == q => self.quote = None,
+                (Some(_), _) => {}
+                (None, '#') if prev.is_whitespace() => break,
+                // Quotes open a scalar only where one starts.
+                (None, '"' | '\'')
+                    if self.depth > 0 && matches!(prev, ' ' | '\t' | '{' | '[' | ',' | ':') =>
+                {
+                    self.quote = Some(c)
+                }
+                (None, '{' | '[') if self.depth > 0 || matches!(prev, ' ' | '\t') => {
+                    self.depth += 1
+                }
+                (None, '}' | ']') if self.depth > 0 => self.depth -= 1,
+                _ => {}
+            }
+            prev = c;
+        }
+    }
 }
 
 fn scan_error(e: &ScanError, offsets: &Offsets, text: &str) -> SyntaxError {
@@ -74,12 +224,14 @@ fn scan_error(e: &ScanError, offsets: &Offsets, text: &str) -> SyntaxError {
 /// saphyr counts positions in characters; spans are in bytes.
 struct Offsets {
     len: usize,
+    /// Spaces the text got to be read leniently, taken back out of spans.
+    shifts: Shifts,
     /// For each non-ASCII character: its character index and the byte offset just after it.
     wide: Vec<(usize, usize)>,
 }
 
 impl Offsets {
-    fn new(text: &str) -> Self {
+    fn new(text: &str, shifts: Shifts) -> Self {
         let wide = if text.is_ascii() {
             Vec::new()
         } else {
@@ -91,6 +243,7 @@ impl Offsets {
         };
         Offsets {
             len: text.len(),
+            shifts,
             wide,
         }
     }
@@ -750,6 +903,23 @@ mod tests {
             SourceFile::new("x", text.to_string()).line_col(err.span.start),
             (2, 3)
         );
+    }
+
+    #[test]
+    fn flow_lines_indented_less_than_their_key_are_read_as_cloudformation_does() {
+        let text = "Resources:\n  Key:\n    Policy: {\n      \"a\": [1,\n  2],\n  \"b\": 'x'\n  }\n    Next: |\n      {\n    z: 1\n";
+        let node = parse(text).unwrap();
+        let policy = node.pointer("/Resources/Key/Policy").unwrap();
+        assert_eq!(
+            policy.to_value(),
+            serde_json::json!({"a": [1, 2], "b": "x"})
+        );
+        let b = node.pointer("/Resources/Key/Policy/b").unwrap();
+        assert_eq!(at(text, b.span), "'x'");
+        assert_eq!(at(text, policy.as_object().unwrap()[1].key_span), "\"b\"");
+        assert_eq!(node.pointer("/Resources/Key/z").unwrap().as_i64(), Some(1));
+        // Still an error where no indentation helps.
+        assert!(parse("a: b\n c: d\n").is_err());
     }
 
     #[test]
