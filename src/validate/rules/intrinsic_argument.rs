@@ -57,6 +57,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         sites::inner_span(source, node, problem.span.start, problem.span.end),
                         problem.message,
                     )
+                    .with_label("fails at run time")
                     .with_help(problem.help),
                 );
             }

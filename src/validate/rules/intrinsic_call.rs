@@ -53,6 +53,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         sites::inner_span(source, node, problem.span.start, problem.span.end),
                         problem.message,
                     )
+                    .with_label("not a valid intrinsic call")
                     .with_help(problem.help),
                 );
             }

@@ -50,6 +50,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         sites::char_span(source, node, offset),
                         format!("Invalid JSONata expression: {detail}"),
                     )
+                    .with_label("malformed JSONata")
                     .with_help(
                         "write a JSONata expression as a string of the form \"{% expression %}\"",
                     ),

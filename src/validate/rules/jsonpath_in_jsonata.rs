@@ -57,6 +57,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                                     e.key_span,
                                     format!("The field '{}' uses JSONPath's '.$' suffix, which a JSONata state does not support", e.key),
                                 )
+                                .with_label("JSONPath syntax")
                                 .with_help(format!(
                                     "drop the '.$' and write the value as a JSONata expression, such as \"{name}\": \"{{% $states.input.{name} %}}\"; or set \"QueryLanguage\": \"JSONPath\" on this state"
                                 )),

@@ -49,6 +49,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     result.span,
                     "Attempt to use a path in the result of a pass state: Result is not evaluated",
                 )
+                .with_label("not evaluated")
                 .with_help(HELP),
             );
             continue;
@@ -68,6 +69,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                             field.entry.key
                         ),
                     )
+                    .with_label("not evaluated")
                     .with_help(HELP),
                 );
             }

@@ -176,6 +176,7 @@ fn check_field(
                 span,
                 format!("The value for the field '{field}' must be a valid {what}: {detail}"),
             )
+            .with_label(format!("not a valid {what}"))
             .with_help(help),
         );
     };

@@ -59,6 +59,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                             value.span,
                             format!("{message}, not {}", value.type_name()),
                         )
+                        .with_label("not a path or intrinsic call")
                         .with_help(HELP),
                     ),
                     Some(text) => {
@@ -69,6 +70,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                                     sites::char_span(source, value, offset),
                                     format!("{message}: {detail}"),
                                 )
+                                .with_label("not a path or intrinsic call")
                                 .with_help(HELP),
                             );
                         }
