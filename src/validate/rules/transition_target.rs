@@ -1,6 +1,5 @@
 use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::Via;
 use crate::validate::Context;
 
 declare_rule! {
@@ -70,11 +69,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for &sid in &scope.states {
             for t in m.states[sid].transitions() {
                 if !in_scope(&t.target.value) {
-                    let field = match t.via {
-                        Via::Default => "Default",
-                        _ => "Next",
-                    };
-                    report(field, &t.target.value, t.pointer.clone(), t.target.span);
+                    report(&t.target.value, t.pointer.clone(), t.target.span);
                 }
             }
         }
@@ -130,6 +125,12 @@ mod tests {
         );
         assert_eq!(missing[0].location, "/States/A/Next");
         assert_eq!(missing[0].help.as_deref(), Some("did you mean 'B'?"));
+    }
+
+    #[test]
+    fn a_missing_start_at_target_is_worded_as_aws_words_it() {
+        let d = diags_of(r#"{"StartAt":"run_step","States":{"A":{"Type":"Succeed"}}}"#);
+        assert!(d.iter().any(|d| d.message == "Missing 'Next' target: run_step at /StartAt" && d.location == "/StartAt"));
     }
 
     #[test]
