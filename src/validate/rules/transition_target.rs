@@ -36,12 +36,14 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 .iter()
                 .find(|s| s.name == name && s.scope != scope.id)
         };
-        let mut report = |field: &str, name: &str, pointer: String, span| {
+        // AWS words every missing target the same way, `StartAt` and `Default` included:
+        // "Missing 'Next' target: X at /StartAt".
+        let mut report = |name: &str, pointer: String, span| {
             let mut d = RULE
                 .diag(
                     pointer.clone(),
                     span,
-                    format!("Missing '{field}' target: {name} at {pointer}"),
+                    format!("Missing 'Next' target: {name} at {pointer}"),
                 )
                 .with_label("no such state in this scope");
             d = match elsewhere(name) {
@@ -60,7 +62,6 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             && !in_scope(&start.value)
         {
             report(
-                "StartAt",
                 &start.value,
                 format!("{}/StartAt", scope.pointer),
                 start.span,
@@ -130,7 +131,10 @@ mod tests {
     #[test]
     fn a_missing_start_at_target_is_worded_as_aws_words_it() {
         let d = diags_of(r#"{"StartAt":"run_step","States":{"A":{"Type":"Succeed"}}}"#);
-        assert!(d.iter().any(|d| d.message == "Missing 'Next' target: run_step at /StartAt" && d.location == "/StartAt"));
+        assert!(d.iter().any(
+            |d| d.message == "Missing 'Next' target: run_step at /StartAt"
+                && d.location == "/StartAt"
+        ));
     }
 
     #[test]
