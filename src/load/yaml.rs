@@ -25,8 +25,8 @@ const MAX_ALIAS_NODES: usize = 1_000_000;
 pub fn parse(text: &str) -> Result<Node, SyntaxError> {
     match parse_with(text, Shifts::default()) {
         Err(e) if e.message.contains("indentation") => {
-            // YAML 1.2 wants the lines of a flow collection indented deeper than
-            // its key; libyaml, PyYAML and CloudFormation do not. Indent them and
+            // YAML 1.2 wants the lines of a flow collection or quoted scalar
+            // indented deeper than its key; libyaml, PyYAML and CloudFormation do not. Indent them and
             // read again, spans shifted back; if that fails too, the first error stands.
             let (padded, shifts) = indent_flow_lines(text);
             if shifts.is_empty() {
@@ -128,7 +128,8 @@ fn unshift(node: &mut Node, shifts: &Shifts) {
 }
 
 /// Indents each continuation line of a flow collection (`{` or `[` opened as a
-/// block value) one column deeper than the line that opened it.
+/// block value) or of a quoted scalar one column deeper than the line that
+/// opened it; leading spaces of such lines are not content.
 fn indent_flow_lines(text: &str) -> (String, Shifts) {
     let mut out = String::with_capacity(text.len() + 64);
     let mut shifts = Shifts::default();
@@ -144,15 +145,15 @@ fn indent_flow_lines(text: &str) -> (String, Shifts) {
             }
             block_scalar_indent = None;
         }
-        if flow.depth > 0 && !blank && indent <= flow.base {
+        if flow.open() && !blank && indent <= flow.base {
             let pad = flow.base + 1 - indent;
             shifts.0.push((out.len(), pad));
             out.push_str(&" ".repeat(pad));
-        } else if flow.depth == 0 {
+        } else if !flow.open() {
             flow.base = indent;
         }
         out.push_str(line);
-        if flow.depth == 0 && opens_block_scalar(line) {
+        if !flow.open() && opens_block_scalar(line) {
             block_scalar_indent = Some(indent);
             continue;
         }
@@ -171,18 +172,27 @@ fn opens_block_scalar(line: &str) -> bool {
             .all(|c| c.is_ascii_digit() || c == '+' || c == '-')
 }
 
-/// Tracks flow nesting across lines, skipping quoted text and comments.
+/// Tracks what continues across lines: flow nesting and quoted scalars.
 #[derive(Default)]
 struct FlowScan {
     depth: usize,
-    /// Indentation of the line where the outermost flow collection opened.
+    /// Indentation of the line where the outermost flow collection or quoted scalar began.
     base: usize,
     quote: Option<char>,
 }
 
 impl FlowScan {
+    /// Whether the next line continues a flow collection or a quoted scalar.
+    fn open(&self) -> bool {
+        self.depth > 0 || self.quote.is_some()
+    }
+
     fn scan(&mut self, line: &str) {
         let mut prev = ' ';
+        // The last whitespace-separated token before `prev`: a quote starts a
+        // scalar only after a key's `:`, a `-`, a tag or an anchor.
+        let mut token = String::new();
+        let mut last_token = String::new();
         let mut chars = line.chars().peekable();
         while let Some(c) = chars.next() {
             match (self.quote, c) {
@@ -195,20 +205,31 @@ impl FlowScan {
                 (Some(q), c) if c == q => self.quote = None,
                 (Some(_), _) => {}
                 (None, '#') if prev.is_whitespace() => break,
-                // Quotes open a scalar only where one starts.
-                (None, '"' | '\'')
-                    if self.depth > 0 && matches!(prev, ' ' | '\t' | '{' | '[' | ',' | ':') =>
-                {
-                    self.quote = Some(c)
-                }
-                (None, '{' | '[') if self.depth > 0 || matches!(prev, ' ' | '\t') => {
-                    self.depth += 1
-                }
+                (None, '"' | '\'') if self.starts_scalar(prev, &last_token) => self.quote = Some(c),
+                (None, '{' | '[') if self.depth > 0 || prev.is_whitespace() => self.depth += 1,
                 (None, '}' | ']') if self.depth > 0 => self.depth -= 1,
                 _ => {}
             }
+            if c.is_whitespace() {
+                if !token.is_empty() {
+                    last_token = std::mem::take(&mut token);
+                }
+            } else {
+                token.push(c);
+            }
             prev = c;
         }
+    }
+
+    fn starts_scalar(&self, prev: char, last_token: &str) -> bool {
+        if self.depth > 0 {
+            return matches!(prev, ' ' | '\t' | '{' | '[' | ',' | ':');
+        }
+        prev.is_whitespace()
+            && (last_token.is_empty()
+                || last_token.ends_with(':')
+                || matches!(last_token, "-" | "?")
+                || last_token.starts_with(['!', '&']))
     }
 }
 
@@ -918,6 +939,16 @@ mod tests {
         assert_eq!(at(text, b.span), "'x'");
         assert_eq!(at(text, policy.as_object().unwrap()[1].key_span), "\"b\"");
         assert_eq!(node.pointer("/Resources/Key/z").unwrap().as_i64(), Some(1));
+        let text = "Outputs:\n  Sample:\n    Value: \"{\n      \\\"a\\\": 1\n    }\"\n    Other: 'x\n  y'\n";
+        let node = parse(text).unwrap();
+        assert_eq!(
+            node.pointer("/Outputs/Sample/Value").unwrap().as_str(),
+            Some("{ \"a\": 1 }")
+        );
+        assert_eq!(
+            node.pointer("/Outputs/Sample/Other").unwrap().as_str(),
+            Some("x y")
+        );
         // Still an error where no indentation helps.
         assert!(parse("a: b\n c: d\n").is_err());
     }
