@@ -320,6 +320,7 @@ impl<'a> Machine<'a> {
             .with_label("not checked")));
         };
         let (text, map, unfilled) = fill_text(&text, &map, &|n| self.fill(n));
+        let (text, map, unfilled) = bare_placeholders_to_zero(&text, &map, unfilled);
         let mut root = match super::parse_json(&text) {
             Ok(root) => root,
             Err(e) => {
@@ -488,6 +489,67 @@ impl<'a> Machine<'a> {
     }
 }
 
+/// A placeholder left outside any JSON string (`"Seconds": ${Wait}`) would
+/// make the text invalid JSON although the filled definition is fine: it
+/// becomes `0`, whose pointer is then a placeholder like the others.
+fn bare_placeholders_to_zero(
+    text: &str,
+    map: &SourceMap,
+    unfilled: Vec<Unfilled>,
+) -> (String, SourceMap, Vec<Unfilled>) {
+    let bare: Vec<bool> = {
+        let outside = outside_strings(text);
+        unfilled.iter().map(|u| outside(u.start)).collect()
+    };
+    if !bare.contains(&true) {
+        return (text.to_string(), map.clone(), unfilled);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut out_map = SourceMap::default();
+    let mut copied = 0;
+    let mut moved = Vec::with_capacity(unfilled.len());
+    for (u, bare) in unfilled.into_iter().zip(bare) {
+        out_map.append(out.len(), map, copied, u.start);
+        out.push_str(&text[copied..u.start]);
+        let start = out.len();
+        if bare {
+            out_map.push_whole(start, map.span(u.start, u.end));
+            out.push('0');
+        } else {
+            out_map.append(start, map, u.start, u.end);
+            out.push_str(&text[u.start..u.end]);
+        }
+        copied = u.end;
+        moved.push(Unfilled {
+            start,
+            end: out.len(),
+            ..u
+        });
+    }
+    out_map.append(out.len(), map, copied, text.len());
+    out.push_str(&text[copied..]);
+    (out, out_map, moved)
+}
+
+/// Whether each offset of a JSON text lies outside string literals.
+fn outside_strings(text: &str) -> impl Fn(usize) -> bool {
+    // Offsets where string state flips, in order: inside from an odd entry to the next.
+    let mut flips = Vec::new();
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, b) in text.bytes().enumerate() {
+        if in_string && escaped {
+            escaped = false;
+        } else if in_string && b == b'\\' {
+            escaped = true;
+        } else if b == b'"' {
+            in_string = !in_string;
+            flips.push(i);
+        }
+    }
+    move |at| flips.partition_point(|&f| f < at) % 2 == 0
+}
+
 /// The function of an intrinsic: an object whose one member is `Ref` or `Fn::*`.
 fn intrinsic_name(node: &Node) -> Option<&str> {
     match node.as_object()? {
@@ -611,5 +673,138 @@ fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file".into(),
         _ => e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::{FileKind, LoadedFile, load_text};
+    use crate::validate::validate;
+
+    fn load(text: &str) -> LoadedFile {
+        load_text(
+            Path::new("template.yaml"),
+            text.to_string(),
+            &LoadOptions::default(),
+        )
+    }
+
+    fn codes(def: &Definition) -> Vec<&'static str> {
+        validate(def).iter().map(|d| d.code).collect()
+    }
+
+    #[test]
+    fn recognises_templates() {
+        for text in [
+            "Resources: {}",
+            "AWSTemplateFormatVersion: '2010-09-09'",
+            "Transform: x",
+        ] {
+            assert_eq!(load(text).kind, FileKind::Template, "{text}");
+        }
+        assert_eq!(load("StartAt: A\nStates: {}").kind, FileKind::Definition);
+    }
+
+    #[test]
+    fn placeholder_outside_a_json_string_is_a_placeholder_not_a_syntax_error() {
+        let file = load(
+            r#"
+Resources:
+  M:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      DefinitionSubstitutions: {Delay: !GetAtt Odd.Seconds}
+      DefinitionString: '{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": ${Delay}, "End": true}}}'
+  N:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      DefinitionString: '{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": ${Nope}, "End": true}}}'
+  Odd: {Type: AWS::Some::Thing}
+"#,
+        );
+        let m = &file.definitions[0];
+        assert_eq!(m.placeholders, ["/States/W/Seconds"]);
+        assert!(codes(m).is_empty(), "{:?}", validate(m));
+        let n = &file.definitions[1];
+        assert_eq!(codes(n), ["UNFILLED_PLACEHOLDER"]);
+        let d = &validate(n)[0];
+        assert_eq!(&n.source.text[d.span.start..d.span.end], "${Nope}");
+    }
+
+    #[test]
+    fn definition_written_as_a_sub_string() {
+        let file = load(
+            "Resources:\n  M:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      Definition: !Sub '{\"StartAt\": \"P\", \"States\": {\"P\": {\"Type\": \"Pass\", \"Comment\": \"${AWS::Partition}\", \"End\": true}}}'\n",
+        );
+        let m = &file.definitions[0];
+        assert_eq!(
+            m.root.pointer("/States/P/Comment").and_then(Node::as_str),
+            Some("aws")
+        );
+        assert!(codes(m).is_empty());
+    }
+
+    #[test]
+    fn definition_built_by_conditions_is_not_checked() {
+        let file = load(
+            "Resources:\n  M:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      DefinitionString: !If [C, '{}', '{}']\n",
+        );
+        assert!(file.definitions.is_empty());
+        assert_eq!(file.diagnostics[0].code, UNRESOLVED_DEFINITION);
+        assert_eq!(
+            file.diagnostics[0].severity,
+            crate::diagnostic::Severity::Warning
+        );
+    }
+
+    #[test]
+    fn inline_definition_intrinsics_and_keys() {
+        let file = load(
+            r#"
+Parameters:
+  Name: {Type: String, Default: Step}
+Resources:
+  Fn: {Type: AWS::Serverless::Function}
+  M:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      DefinitionSubstitutions: {First: !Ref Name}
+      Definition:
+        StartAt: ${First}
+        States:
+          ${First}:
+            Type: Task
+            Resource: !GetAtt Fn.Arn
+            Parameters:
+              Region: !Ref AWS::Region
+              Joined: !Join ['-', [a, !Ref Name]]
+            End: true
+"#,
+        );
+        let m = &file.definitions[0];
+        let v = m.root.to_value();
+        assert_eq!(v["StartAt"], "Step");
+        assert_eq!(
+            v["States"]["Step"]["Resource"],
+            "arn:aws:lambda:us-east-1:123456789012:function:Fn"
+        );
+        assert_eq!(v["States"]["Step"]["Parameters"]["Region"], "us-east-1");
+        assert_eq!(v["States"]["Step"]["Parameters"]["Joined"], "a-Step");
+        assert!(m.placeholders.is_empty());
+        assert!(codes(m).is_empty(), "{:?}", validate(m));
+    }
+
+    #[test]
+    fn reference_cycles_and_deep_joins_end() {
+        let mut join = String::from("'{}'");
+        for _ in 0..100 {
+            join = format!("!Join ['', [{join}]]");
+        }
+        let text = format!(
+            "Resources:\n  A: {{Type: AWS::Lambda::Function, Properties: {{FunctionName: !GetAtt B.Arn}}}}\n  B: {{Type: AWS::Lambda::Function, Properties: {{FunctionName: !GetAtt A.Arn}}}}\n  M:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      DefinitionSubstitutions: {{X: !GetAtt A.Arn}}\n      DefinitionString: {join}\n"
+        );
+        let file = load(&text);
+        assert_eq!(file.definitions.len() + file.diagnostics.len(), 1);
     }
 }
