@@ -374,3 +374,23 @@ fn every_state_machine_of_the_corpus_is_found() {
     }
     assert!(machines >= 90, "found {machines} state machines");
 }
+
+#[test]
+fn windows_line_endings_keep_positions() {
+    let text = std::fs::read_to_string(fixture("sfn-definition-string.yaml"))
+        .unwrap()
+        .replace('\n', "\r\n");
+    let file = sfn::load::load_text(
+        &fixture("sfn-definition-string.yaml"),
+        text,
+        &LoadOptions::default(),
+    );
+    let def = machine(&file, "SubMachine");
+    let diags = found(def);
+    assert!(
+        diags.contains(&"MISSING_TRANSITION_TARGET 29:23".to_string()),
+        "{diags:?}"
+    );
+    let broken = machine(&file, "BrokenMachine");
+    assert_eq!(found(broken), ["INVALID_JSON_DESCRIPTION 41:47"]);
+}
