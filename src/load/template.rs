@@ -441,12 +441,12 @@ impl<'a> Machine<'a> {
                 "",
                 uri.span,
                 format!(
-                    "the DefinitionUri of {} cannot be read: {}: {why}",
+                    "the DefinitionUri of {} cannot be read ({}: {why}); SAM refuses to package it",
                     self.id,
                     path.display()
                 ),
             )
-            .with_help("point DefinitionUri at the state machine's definition file, relative to the template")
+            .with_help("point DefinitionUri at the state machine's definition file, relative to the template's folder")
             .with_label("cannot read this file"))
         })?;
         let format = Format::detect(&path, &text);
