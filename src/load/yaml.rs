@@ -387,14 +387,6 @@ impl Builder<'_> {
         }
         let mut node = anchored.node.clone();
         node.span = span;
-        if self.awaiting_key() {
-            let key = match &node.kind {
-                NodeKind::String(s) => s.clone(),
-                _ => node.to_value().to_string(),
-            };
-            self.set_key(key, span);
-            return Ok(());
-        }
         self.finish(node, 0);
         Ok(())
     }
@@ -410,7 +402,6 @@ impl Builder<'_> {
             return Err(too_deep(span));
         }
         let (tag_span, start) = skip_properties(self.text, span.start, span.end);
-        let start = start.min(span.end.max(span.start));
         self.stack.push(Frame {
             kind,
             start,
@@ -486,14 +477,22 @@ impl Builder<'_> {
         frame.last_end = node.span.end.max(frame.last_end);
         match &mut frame.kind {
             FrameKind::Seq(items) => items.push(node),
-            FrameKind::Map { entries, key } => {
-                let (key, key_span) = key.take().unwrap_or_default();
-                entries.push(Entry {
+            FrameKind::Map { entries, key } => match key.take() {
+                Some((key, key_span)) => entries.push(Entry {
                     key,
                     key_span,
                     value: node,
-                });
-            }
+                }),
+                // A key that is an alias or a collection (`[a, b]: c`) names
+                // the member by its text.
+                None => {
+                    let text = match &node.kind {
+                        NodeKind::String(s) => s.clone(),
+                        _ => node.to_value().to_string(),
+                    };
+                    *key = Some((text, node.span));
+                }
+            },
         }
     }
 }
@@ -959,6 +958,17 @@ mod tests {
         assert_eq!(v, serde_json::json!({"a": 1}));
         assert!(parse("").unwrap().is_null());
         assert!(parse("# only a comment\n").unwrap().is_null());
+    }
+
+    #[test]
+    fn alias_and_collection_keys() {
+        let v = parse("a: &k name\n*k : 1\n[x, y]: 2\n? {z: 1}\n: 3\nlast: 4\n")
+            .unwrap()
+            .to_value();
+        assert_eq!(
+            v,
+            serde_json::json!({"a": "name", "name": 1, "[\"x\",\"y\"]": 2, "{\"z\":1}": 3, "last": 4})
+        );
     }
 
     #[test]
