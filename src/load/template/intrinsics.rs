@@ -405,6 +405,9 @@ fn stand_in(ty: &str, name: &str, attribute: Option<&str>) -> Option<String> {
             format!("https://a1b2c3d4e5.execute-api.{r}.amazonaws.com")
         }
         ("AWS::Scheduler::ScheduleGroup", None) => name.into(),
+        ("AWS::EC2::SecurityGroup", None | Some("GroupId")) => "sg-0123456789abcdef0".into(),
+        ("AWS::EC2::Subnet", None | Some("SubnetId")) => "subnet-0123456789abcdef0".into(),
+        ("AWS::EC2::VPC", None | Some("VpcId")) => "vpc-0123456789abcdef0".into(),
         _ => return None,
     })
 }
