@@ -6,6 +6,7 @@ use super::rules;
 pub static RULES: &[&Rule] = &[
     &rules::duplicate_state_name::RULE,
     &rules::transition_target::RULE,
+    &rules::schema::RULE,
     &rules::state_name::RULE,
     &rules::unreachable_state::RULE,
     &rules::unreachable_from_start::RULE,

@@ -2,6 +2,8 @@
 
 pub mod duplicate_state_name;
 pub mod transition_target;
+// Structure: the ASL JSON Schema and the checks it cannot express.
+pub mod schema;
 // Graph, Retry/Catch, Task Resource and timestamp rules.
 pub mod choice_default;
 pub mod error_names;
