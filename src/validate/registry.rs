@@ -7,6 +7,7 @@ pub static RULES: &[&Rule] = &[
     &rules::duplicate_state_name::RULE,
     &rules::transition_target::RULE,
     &rules::schema::RULE,
+    &rules::exclusive_fields::RULE,
     &rules::state_name::RULE,
     &rules::unreachable_state::RULE,
     &rules::unreachable_from_start::RULE,

@@ -66,6 +66,15 @@ pub fn schema() -> &'static Value {
     SCHEMA.get_or_init(|| serde_json::from_str(SCHEMA_TEXT).unwrap_or(Value::Null))
 }
 
+/// Whether `key` is a comparison operator of JSONPath Choice rules (`StringEquals`, ...),
+/// as the schema lists them.
+pub fn is_comparison_operator(key: &str) -> bool {
+    !matches!(key, "Comment" | "Variable" | "And" | "Or" | "Not")
+        && schema()["definitions"]["nestedChoiceRule"]["properties"]
+            .get(key)
+            .is_some()
+}
+
 /// The compiled schema, over the spanned tree: compiled once, on first use.
 fn validator() -> Option<&'static jsonschema::Validator<SpannedJson>> {
     static VALIDATOR: OnceLock<Option<jsonschema::Validator<SpannedJson>>> = OnceLock::new();
@@ -619,6 +628,21 @@ mod tests {
     fn the_schema_parses_and_compiles() {
         assert!(schema().is_object());
         assert!(validator().is_some());
+    }
+
+    #[test]
+    fn the_schema_lists_every_comparison_operator() {
+        let properties = schema()["definitions"]["nestedChoiceRule"]["properties"]
+            .as_object()
+            .unwrap();
+        let operators = properties
+            .keys()
+            .filter(|k| is_comparison_operator(k))
+            .count();
+        assert_eq!(operators, 39);
+        assert!(is_comparison_operator("TimestampLessThanEqualsPath"));
+        assert!(!is_comparison_operator("Variable"));
+        assert!(!is_comparison_operator("Next"));
     }
 
     #[test]
