@@ -8,6 +8,7 @@ pub static RULES: &[&Rule] = &[
     &rules::transition_target::RULE,
     &rules::schema::RULE,
     &rules::exclusive_fields::RULE,
+    &rules::query_language_fields::RULE,
     &rules::state_name::RULE,
     &rules::unreachable_state::RULE,
     &rules::unreachable_from_start::RULE,

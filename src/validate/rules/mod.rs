@@ -5,6 +5,7 @@ pub mod transition_target;
 // Structure: the ASL JSON Schema and the checks it cannot express.
 pub mod schema;
 pub mod exclusive_fields;
+pub mod query_language_fields;
 // Graph, Retry/Catch, Task Resource and timestamp rules.
 pub mod choice_default;
 pub mod error_names;

@@ -359,6 +359,16 @@ fn value_error(
             if jsonata {
                 help = format!("{help}, {jsonata_help}");
             }
+            // `"States": {"QueryLanguage": "JSONata", ...}`: a top-level field put one level too deep.
+            let parent = &at[..at.rfind('/').unwrap_or(0)];
+            if expected == "Object"
+                && parent.ends_with("/States")
+                && allowed_fields("").contains(&field.as_str())
+            {
+                help = format!(
+                    "'{field}' is not a state: it belongs next to StartAt and States, not inside States"
+                );
+            }
             RULE.diag(at, span, format!("Expected value of type {expected}"))
                 .with_label(format!("this is {} {found}", article_for(found)))
                 .with_help(help)
@@ -770,6 +780,11 @@ mod tests {
             one(r#"{"StartAt":"A","States":{"A":{"Type":"Succeed"},"QueryLanguage":"JSONata"}}"#);
         assert_eq!(d.location, "/States/QueryLanguage");
         assert_eq!(d.message, "Expected value of type Object");
+        assert!(
+            d.help
+                .unwrap()
+                .contains("belongs next to StartAt and States")
+        );
 
         let d = one(&state(
             r#"{"Type":"Task","Resource":"r","End":true,"Retry":[{"ErrorEquals":["States.ALL"],"MaxAttempts":"{% 3 %}"}]}"#,

@@ -1,0 +1,449 @@
+use crate::declare_rule;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::load::{Entry, Node, pointer_token};
+use crate::model::{QueryLanguage, State, StateType};
+use crate::validate::Context;
+use crate::validate::rules::schema::is_comparison_operator;
+
+declare_rule! {
+    /// ## What it checks
+    /// That each state uses the fields of its query language only. A state's
+    /// language is its own `QueryLanguage`, else the top-level one, else JSONPath;
+    /// states inside a Parallel branch or a Map processor take the top-level
+    /// language too, not their Parallel's or Map's.
+    ///
+    /// - JSONPath only: `InputPath`, `Parameters`, `ResultSelector`,
+    ///   `ResultPath`, `OutputPath`, `Result`, `ItemsPath`, the `...Path` forms
+    ///   (`TimeoutSecondsPath`, `SecondsPath`, `ErrorPath`, ...), a Catcher's
+    ///   `ResultPath`, `ItemReader`/`ResultWriter` `Parameters`, and Choice rules
+    ///   made of `Variable`, comparison operators, `And`, `Or`, `Not`;
+    /// - JSONata only: `Arguments`, `Output`, `Items`, a Choice rule's
+    ///   `Condition` and `Output`, a Catcher's `Output`, `ItemReader`/`ResultWriter`
+    ///   `Arguments`, and `{% ... %}` expressions in place of numbers
+    ///   (`TimeoutSeconds`, `Seconds`, `MaxConcurrency`, ...);
+    /// - both: `Assign`, `ItemSelector`, and everything else;
+    /// - a state may not go back to JSONPath when the whole state machine is JSONata.
+    ///
+    /// ## Why
+    /// AWS rejects the definition with `SCHEMA_VALIDATION_FAILED`: `The
+    /// QueryLanguage is set to 'JSONata', but field 'Parameters' is only
+    /// supported for the 'JSONPath' QueryLanguage`, or `'QueryLanguage' can not
+    /// be 'JSONPath' if set to 'JSONata' for whole state machine`.
+    ///
+    /// ## Example
+    /// ```json
+    /// {"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Pass", "Parameters": {"a.$": "$.b"}, "End": true}}}
+    /// ```
+    /// In JSONata, write `"Output": {"a": "{% $states.input.b %}"}` instead.
+    pub static RULE = Rule {
+        id: "query-language-fields",
+        code: "SCHEMA_VALIDATION_FAILED",
+        severity: Severity::Error,
+        summary: "Each state uses the fields of its query language (JSONPath or JSONata)",
+        check,
+    };
+}
+
+/// State fields of JSONPath only, with what a JSONata state writes instead.
+const JSONPATH_ONLY: &[(&str, &str)] = &[
+    (
+        "InputPath",
+        "read the input as $states.input in Arguments or Output",
+    ),
+    (
+        "Parameters",
+        "use Arguments (Task, Parallel) or ItemSelector (Map)",
+    ),
+    ("ResultSelector", "use Output, reading $states.result"),
+    ("ResultPath", "use Output or Assign, reading $states.result"),
+    ("OutputPath", "use Output"),
+    ("Result", "use Output"),
+    ("ItemsPath", "use Items, with a {% ... %} expression"),
+    (
+        "TimeoutSecondsPath",
+        "use TimeoutSeconds with a {% ... %} expression",
+    ),
+    (
+        "HeartbeatSecondsPath",
+        "use HeartbeatSeconds with a {% ... %} expression",
+    ),
+    ("SecondsPath", "use Seconds with a {% ... %} expression"),
+    ("TimestampPath", "use Timestamp with a {% ... %} expression"),
+    (
+        "MaxConcurrencyPath",
+        "use MaxConcurrency with a {% ... %} expression",
+    ),
+    (
+        "ToleratedFailureCountPath",
+        "use ToleratedFailureCount with a {% ... %} expression",
+    ),
+    (
+        "ToleratedFailurePercentagePath",
+        "use ToleratedFailurePercentage with a {% ... %} expression",
+    ),
+    ("ErrorPath", "use Error with a {% ... %} expression"),
+    ("CausePath", "use Cause with a {% ... %} expression"),
+    (
+        "MaxItemsPerBatchPath",
+        "use MaxItemsPerBatch with a {% ... %} expression",
+    ),
+    (
+        "MaxInputBytesPerBatchPath",
+        "use MaxInputBytesPerBatch with a {% ... %} expression",
+    ),
+    ("MaxItemsPath", "use MaxItems with a {% ... %} expression"),
+];
+
+/// State fields of JSONata only, with what a JSONPath state writes instead.
+const JSONATA_ONLY: &[(&str, &str)] = &[
+    ("Arguments", "use Parameters"),
+    ("Output", "use ResultSelector, ResultPath and OutputPath"),
+    ("Items", "use ItemsPath"),
+    ("Condition", "use Variable with a comparison operator"),
+];
+
+/// Fields that hold a number, or in JSONata a `{% ... %}` expression.
+const NUMBER_FIELDS: &[&str] = &[
+    "TimeoutSeconds",
+    "HeartbeatSeconds",
+    "Seconds",
+    "MaxConcurrency",
+    "ToleratedFailureCount",
+    "ToleratedFailurePercentage",
+    "MaxItemsPerBatch",
+    "MaxInputBytesPerBatch",
+    "MaxItems",
+];
+
+/// The language a state's fields follow: its own, else the state machine's.
+/// States in branches and processors do not inherit their Parallel's or Map's.
+pub fn effective_language(ctx: &Context<'_>, state: &State) -> QueryLanguage {
+    own_language(&state.node).unwrap_or_else(|| top_language(ctx))
+}
+
+fn own_language(node: &Node) -> Option<QueryLanguage> {
+    node.get("QueryLanguage")
+        .and_then(Node::as_str)
+        .and_then(QueryLanguage::parse)
+}
+
+fn top_language(ctx: &Context<'_>) -> QueryLanguage {
+    own_language(ctx.root()).unwrap_or(QueryLanguage::JsonPath)
+}
+
+fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let top = top_language(ctx);
+    for state in &ctx.machine.states {
+        let node = &state.node;
+        if node.as_object().is_none() {
+            continue;
+        }
+        if top == QueryLanguage::Jsonata
+            && let Some(entry) = node.entry("QueryLanguage")
+            && entry.value.as_str() == Some("JSONPath")
+        {
+            out.push(
+                RULE.diag(
+                    format!("{}/QueryLanguage", state.pointer),
+                    entry.value.span,
+                    "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine",
+                )
+                .with_label("JSONPath in a JSONata state machine")
+                .with_help(
+                    "write this state in JSONata, or make the state machine JSONPath (the default) and set \"QueryLanguage\": \"JSONata\" on the states that use JSONata",
+                ),
+            );
+        }
+        let language = effective_language(ctx, state);
+        let mut fields = Fields {
+            language,
+            out: &mut *out,
+        };
+        fields.object(node, &state.pointer);
+        for key in ["Catch"] {
+            if let Some(items) = node.get(key).and_then(Node::as_array) {
+                for (i, item) in items.iter().enumerate() {
+                    fields.object(item, &format!("{}/{key}/{i}", state.pointer));
+                }
+            }
+        }
+        if state.is(&StateType::Map) {
+            for key in ["ItemReader", "ItemBatcher", "ResultWriter"] {
+                if let Some(o) = node.get(key) {
+                    fields.object(o, &format!("{}/{key}", state.pointer));
+                }
+            }
+            if let Some(config) = node.get("ItemReader").and_then(|r| r.get("ReaderConfig")) {
+                fields.object(
+                    config,
+                    &format!("{}/ItemReader/ReaderConfig", state.pointer),
+                );
+            }
+        }
+        if state.is(&StateType::Choice)
+            && let Some(rules) = node.get("Choices").and_then(Node::as_array)
+        {
+            for (i, rule) in rules.iter().enumerate() {
+                fields.choice_rule(rule, &format!("{}/Choices/{i}", state.pointer));
+            }
+        }
+    }
+}
+
+struct Fields<'o> {
+    language: QueryLanguage,
+    out: &'o mut Vec<Diagnostic>,
+}
+
+impl Fields<'_> {
+    /// The members of one object of the state (the state itself, a Catcher, ...).
+    fn object(&mut self, node: &Node, pointer: &str) {
+        let Some(entries) = node.as_object() else {
+            return;
+        };
+        for entry in entries {
+            let key = entry.key.as_str();
+            match self.language {
+                QueryLanguage::Jsonata => {
+                    if let Some((_, instead)) = JSONPATH_ONLY.iter().find(|(f, _)| *f == key) {
+                        self.only_in(QueryLanguage::JsonPath, entry, pointer, instead);
+                    }
+                }
+                QueryLanguage::JsonPath => {
+                    if let Some((_, instead)) = JSONATA_ONLY.iter().find(|(f, _)| *f == key) {
+                        self.only_in(QueryLanguage::Jsonata, entry, pointer, instead);
+                    } else if NUMBER_FIELDS.contains(&key) && is_jsonata(&entry.value) {
+                        self.expression_in_jsonpath(entry, pointer);
+                    }
+                }
+            }
+        }
+    }
+
+    fn choice_rule(&mut self, rule: &Node, pointer: &str) {
+        let Some(entries) = rule.as_object() else {
+            return;
+        };
+        for entry in entries {
+            let key = entry.key.as_str();
+            let jsonpath_only =
+                matches!(key, "Variable" | "And" | "Or" | "Not") || is_comparison_operator(key);
+            match self.language {
+                QueryLanguage::Jsonata if jsonpath_only => self.only_in(
+                    QueryLanguage::JsonPath,
+                    entry,
+                    pointer,
+                    "write the rule as \"Condition\": \"{% ... %}\", a JSONata expression giving a boolean",
+                ),
+                QueryLanguage::JsonPath if matches!(key, "Condition" | "Output") => {
+                    let instead = if key == "Condition" {
+                        "use Variable with a comparison operator"
+                    } else {
+                        "transform the output in the next state"
+                    };
+                    self.only_in(QueryLanguage::Jsonata, entry, pointer, instead);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn only_in(&mut self, only: QueryLanguage, entry: &Entry, pointer: &str, instead: &str) {
+        let key = &entry.key;
+        let state_language = self.language.as_str();
+        let mut help = format!("in a {state_language} state, {instead}");
+        if only == QueryLanguage::Jsonata {
+            help.push_str(", or set \"QueryLanguage\": \"JSONata\" on the state");
+        }
+        self.out.push(
+            RULE.diag(
+                format!("{pointer}/{}", pointer_token(key)),
+                entry.key_span,
+                format!(
+                    "The QueryLanguage is set to '{state_language}', but field '{key}' is only supported for the '{}' QueryLanguage",
+                    only.as_str()
+                ),
+            )
+            .with_label(format!("a {} field", only.as_str()))
+            .with_help(help),
+        );
+    }
+
+    fn expression_in_jsonpath(&mut self, entry: &Entry, pointer: &str) {
+        let key = &entry.key;
+        let expected = if key == "ToleratedFailurePercentage" {
+            "Number"
+        } else {
+            "Integer"
+        };
+        self.out.push(
+            RULE.diag(
+                format!("{pointer}/{}", pointer_token(key)),
+                entry.value.span,
+                format!("Expected value of type {expected}"),
+            )
+            .with_label("a JSONata expression, in a JSONPath state")
+            .with_help(format!(
+                "set \"QueryLanguage\": \"JSONata\" on the state, or write a number (or use '{key}Path' to read it from the input)"
+            )),
+        );
+    }
+}
+
+/// A `{% ... %}` string.
+fn is_jsonata(node: &Node) -> bool {
+    node.as_str()
+        .is_some_and(|s| s.starts_with("{%") && s.ends_with("%}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::Span;
+
+    fn ql(json: &str) -> Vec<Diagnostic> {
+        let root = crate::load::parse_json(json).expect("test JSON parses");
+        let definition = crate::load::Definition {
+            source: std::sync::Arc::new(crate::load::SourceFile::new(
+                std::path::Path::new("t.json"),
+                json.to_string(),
+            )),
+            machine: None,
+            root,
+            diagnostics: vec![],
+            placeholders: vec![],
+        };
+        let model = crate::model::build(&definition.root);
+        let ctx = Context {
+            definition: &definition,
+            machine: &model,
+        };
+        let mut out = Vec::new();
+        check(&ctx, &mut out);
+        out
+    }
+
+    fn one(json: &str) -> Diagnostic {
+        let d = ql(json);
+        assert_eq!(d.len(), 1, "{d:#?}");
+        d.into_iter().next().unwrap()
+    }
+
+    fn text(json: &str, span: Span) -> &str {
+        &json[span.start..span.end]
+    }
+
+    #[test]
+    fn jsonpath_fields_in_a_jsonata_machine_are_reported() {
+        let json = r#"{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass","Parameters":{"a.$":"$.b"},"End":true}}}"#;
+        let d = one(json);
+        assert_eq!(d.code, "SCHEMA_VALIDATION_FAILED");
+        assert_eq!(d.location, "/States/A/Parameters");
+        assert_eq!(
+            d.message,
+            "The QueryLanguage is set to 'JSONata', but field 'Parameters' is only supported for the 'JSONPath' QueryLanguage"
+        );
+        assert_eq!(text(json, d.span), r#""Parameters""#);
+        assert!(d.help.unwrap().contains("Arguments"));
+    }
+
+    #[test]
+    fn jsonata_fields_in_a_jsonpath_state_are_reported() {
+        let json = r#"{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"r","Arguments":{},"End":true}}}"#;
+        let d = one(json);
+        assert_eq!(d.location, "/States/A/Arguments");
+        assert_eq!(
+            d.message,
+            "The QueryLanguage is set to 'JSONPath', but field 'Arguments' is only supported for the 'JSONata' QueryLanguage"
+        );
+        assert!(
+            d.help
+                .unwrap()
+                .contains("set \"QueryLanguage\": \"JSONata\"")
+        );
+    }
+
+    #[test]
+    fn a_state_may_switch_to_jsonata_in_a_jsonpath_machine() {
+        let json = r#"{"StartAt":"A","States":{"A":{"Type":"Pass","QueryLanguage":"JSONata","Output":"{% 1 %}","Assign":{"x":1},"Next":"B"},
+            "B":{"Type":"Pass","Parameters":{},"ResultPath":"$.r","Assign":{"y.$":"$.a"},"End":true}}}"#;
+        assert!(ql(json).is_empty(), "{:#?}", ql(json));
+    }
+
+    #[test]
+    fn a_state_may_not_switch_back_to_jsonpath() {
+        let json = r#"{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass","QueryLanguage":"JSONPath","End":true}}}"#;
+        let d = one(json);
+        assert_eq!(d.location, "/States/A/QueryLanguage");
+        assert_eq!(
+            d.message,
+            "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine"
+        );
+        assert_eq!(text(json, d.span), r#""JSONPath""#);
+    }
+
+    #[test]
+    fn nested_states_take_the_top_level_language() {
+        // The Map's own QueryLanguage does not reach the states it runs.
+        let json = r#"{"StartAt":"M","States":{"M":{"Type":"Map","QueryLanguage":"JSONata","End":true,
+            "ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","Output":{},"End":true}}}}}}"#;
+        let d = one(json);
+        assert_eq!(d.location, "/States/M/ItemProcessor/States/P/Output");
+        assert!(
+            d.message
+                .starts_with("The QueryLanguage is set to 'JSONPath'")
+        );
+    }
+
+    #[test]
+    fn catchers_choice_rules_and_map_objects_are_checked() {
+        let json = r#"{"QueryLanguage":"JSONata","StartAt":"T","States":{
+            "T":{"Type":"Task","Resource":"r","Next":"C","Catch":[{"ErrorEquals":["States.ALL"],"ResultPath":"$.e","Next":"C"}]},
+            "C":{"Type":"Choice","Choices":[{"Variable":"$.a","IsNull":true,"Next":"M"}]},
+            "M":{"Type":"Map","End":true,"ItemBatcher":{"MaxItemsPerBatchPath":"$.n"},
+                 "ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Succeed"}}}}}}"#;
+        let locations: Vec<String> = ql(json).into_iter().map(|d| d.location).collect();
+        assert_eq!(
+            locations,
+            [
+                "/States/T/Catch/0/ResultPath",
+                "/States/C/Choices/0/Variable",
+                "/States/C/Choices/0/IsNull",
+                "/States/M/ItemBatcher/MaxItemsPerBatchPath",
+            ]
+        );
+
+        let json = r#"{"StartAt":"C","States":{"C":{"Type":"Choice","Default":"C","Choices":[{"Condition":"{% true %}","Next":"C"}]}}}"#;
+        let d = one(json);
+        assert_eq!(d.location, "/States/C/Choices/0/Condition");
+        assert!(
+            d.message
+                .ends_with("only supported for the 'JSONata' QueryLanguage")
+        );
+    }
+
+    #[test]
+    fn expressions_in_place_of_numbers_need_jsonata() {
+        let json =
+            r#"{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":"{% 5 %}","End":true}}}"#;
+        let d = one(json);
+        assert_eq!(d.location, "/States/W/Seconds");
+        assert_eq!(d.message, "Expected value of type Integer");
+        assert_eq!(text(json, d.span), r#""{% 5 %}""#);
+
+        let json = r#"{"QueryLanguage":"JSONata","StartAt":"W","States":{"W":{"Type":"Wait","Seconds":"{% 5 %}","End":true}}}"#;
+        assert!(ql(json).is_empty());
+    }
+
+    #[test]
+    fn jsonata_states_with_jsonata_fields_pass() {
+        let json = r#"{"QueryLanguage":"JSONata","StartAt":"T","States":{
+            "T":{"Type":"Task","Resource":"r","Arguments":{"a":"{% $states.input %}"},"Output":"{% $states.result %}","Assign":{"v":1},
+                 "TimeoutSeconds":"{% 5 %}","Next":"C","Catch":[{"ErrorEquals":["States.ALL"],"Output":{},"Assign":{},"Next":"C"}]},
+            "C":{"Type":"Choice","Choices":[{"Condition":"{% $v = 1 %}","Output":{},"Assign":{},"Next":"M"}],"Default":"M"},
+            "M":{"Type":"Map","Items":[1],"ItemSelector":{},"End":true,
+                 "ItemReader":{"Resource":"r","Arguments":{}},"ResultWriter":{"Resource":"r","Arguments":{}},
+                 "ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Succeed"}}}}}}"#;
+        assert!(ql(json).is_empty(), "{:#?}", ql(json));
+    }
+}
