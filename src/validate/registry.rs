@@ -9,6 +9,8 @@ pub static RULES: &[&Rule] = &[
     &rules::schema::RULE,
     &rules::exclusive_fields::RULE,
     &rules::query_language_fields::RULE,
+    &rules::map_config::RULE,
+    &rules::distributed_only_fields::RULE,
     &rules::state_name::RULE,
     &rules::unreachable_state::RULE,
     &rules::unreachable_from_start::RULE,

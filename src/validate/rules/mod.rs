@@ -6,6 +6,8 @@ pub mod transition_target;
 pub mod schema;
 pub mod exclusive_fields;
 pub mod query_language_fields;
+pub mod map_config;
+pub mod distributed_only_fields;
 // Graph, Retry/Catch, Task Resource and timestamp rules.
 pub mod choice_default;
 pub mod error_names;
