@@ -11,6 +11,7 @@ pub static RULES: &[&Rule] = &[
     &rules::query_language_fields::RULE,
     &rules::map_config::RULE,
     &rules::distributed_only_fields::RULE,
+    &rules::field_ranges::RULE,
     &rules::state_name::RULE,
     &rules::unreachable_state::RULE,
     &rules::unreachable_from_start::RULE,

@@ -8,6 +8,7 @@ pub mod exclusive_fields;
 pub mod query_language_fields;
 pub mod map_config;
 pub mod distributed_only_fields;
+pub mod field_ranges;
 // Graph, Retry/Catch, Task Resource and timestamp rules.
 pub mod choice_default;
 pub mod error_names;
