@@ -9,29 +9,49 @@ use sfn::load::{LoadOptions, load_text};
 use sfn::validate::validate;
 
 fn fifty_states() -> String {
-    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/bench/fifty-states.asl.json"))
-        .expect("benchmark definition")
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/bench/fifty-states.asl.json"),
+    )
+    .expect("benchmark definition")
 }
 
 fn load_and_validate(text: &str) -> usize {
-    let loaded = load_text(Path::new("bench.asl.json"), text.to_string(), &LoadOptions::default());
+    let loaded = load_text(
+        Path::new("bench.asl.json"),
+        text.to_string(),
+        &LoadOptions::default(),
+    );
     loaded.definitions.iter().map(|d| validate(d).len()).sum()
 }
 
 fn bench(c: &mut Criterion) {
     let text = fifty_states();
     // Warm the compiled schema and anything else built once per process.
-    assert_eq!(load_and_validate(&text), 0, "the benchmark definition is valid");
+    assert_eq!(
+        load_and_validate(&text),
+        0,
+        "the benchmark definition is valid"
+    );
     c.bench_function("validate 50-state definition (load + model + rules)", |b| {
         b.iter(|| load_and_validate(black_box(&text)))
     });
-    let loaded = load_text(Path::new("bench.asl.json"), text.clone(), &LoadOptions::default());
+    let loaded = load_text(
+        Path::new("bench.asl.json"),
+        text.clone(),
+        &LoadOptions::default(),
+    );
     let def = &loaded.definitions[0];
-    c.bench_function("validate 50-state definition (rules only)", |b| b.iter(|| validate(black_box(def)).len()));
+    c.bench_function("validate 50-state definition (rules only)", |b| {
+        b.iter(|| validate(black_box(def)).len())
+    });
     let mut group = c.benchmark_group("batch");
     group.sample_size(10);
     group.bench_function("validate 1,000 definitions", |b| {
-        b.iter(|| (0..1000).map(|_| load_and_validate(black_box(&text))).sum::<usize>())
+        b.iter(|| {
+            (0..1000)
+                .map(|_| load_and_validate(black_box(&text)))
+                .sum::<usize>()
+        })
     });
     group.finish();
 }

@@ -22,7 +22,11 @@ fn wait_for(rx: &mpsc::Receiver<String>, needle: &str) -> bool {
 fn revalidates_on_every_save_and_survives_a_half_written_file() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("m.asl.json");
-    std::fs::write(&file, r#"{"StartAt":"A","States":{"A":{"Type":"Succeed"}}}"#).unwrap();
+    std::fs::write(
+        &file,
+        r#"{"StartAt":"A","States":{"A":{"Type":"Succeed"}}}"#,
+    )
+    .unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_sfn"))
         .args(["validate", "--watch", "--format", "json"])
         .arg(dir.path())
@@ -44,7 +48,11 @@ fn revalidates_on_every_save_and_survives_a_half_written_file() {
     // Half-written: a syntax error is reported and the watcher keeps going.
     std::fs::write(&file, r#"{"StartAt":"A","States":{"A":{"Ty"#).unwrap();
     let broken = ok && wait_for(&rx, "INVALID_JSON_DESCRIPTION");
-    std::fs::write(&file, r#"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"}}}"#).unwrap();
+    std::fs::write(
+        &file,
+        r#"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"}}}"#,
+    )
+    .unwrap();
     let missing = broken && wait_for(&rx, "MISSING_TRANSITION_TARGET");
     let _ = child.kill();
     let _ = child.wait();
