@@ -58,12 +58,16 @@ impl Builder {
             start_at: spanned_str(node.get("StartAt")),
             states: Vec::new(),
         });
-        // A nested scope may set its own QueryLanguage only through its states;
-        // the top level's applies everywhere else.
         let Some(entries) = node.get("States").and_then(Node::as_object) else {
             return id;
         };
+        // `"QueryLanguage": "JSONata"` written among the states (a published AWS sample
+        // does this, and deploys) is read as the language of the scope, not as a state.
+        let inherited = misplaced_query_language(node).unwrap_or(inherited);
         for entry in entries {
+            if entry.key == "QueryLanguage" && entry.value.as_str().is_some() {
+                continue;
+            }
             let state_pointer = format!("{pointer}/States/{}", pointer_token(&entry.key));
             let sid = self.state(entry, state_pointer, id, inherited);
             self.scopes[id].states.push(sid);
@@ -212,6 +216,15 @@ impl Builder {
     }
 }
 
+/// The language named by a `QueryLanguage` string member of a scope's `States`.
+pub fn misplaced_query_language(scope: &Node) -> Option<QueryLanguage> {
+    scope
+        .get("States")?
+        .get("QueryLanguage")?
+        .as_str()
+        .and_then(QueryLanguage::parse)
+}
+
 /// The comparison operators of JSONPath Choice rules.
 pub const COMPARISON_OPERATORS: &[&str] = &[
     "BooleanEquals",
@@ -308,6 +321,17 @@ fn condition(node: &Node, pointer: String) -> Condition {
 mod tests {
     use super::*;
     use crate::load::parse_json;
+
+    #[test]
+    fn a_query_language_among_the_states_sets_the_scopes_language() {
+        let root = parse_json(
+            r#"{"StartAt":"A","States":{"QueryLanguage":"JSONata","A":{"Type":"Pass","End":true}}}"#,
+        )
+        .unwrap();
+        let m = build(&root);
+        assert_eq!(m.states.len(), 1);
+        assert_eq!(m.states[0].query_language, QueryLanguage::Jsonata);
+    }
 
     #[test]
     fn builds_scopes_states_and_transitions() {

@@ -6,7 +6,7 @@
 
 mod build;
 
-pub use build::build;
+pub use build::{COMPARISON_OPERATORS, build, misplaced_query_language};
 
 use crate::load::{Node, Span};
 
