@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::load::{Node, Span, pointer_token};
+use crate::load::{Entry, Node, Span, pointer_token};
 use crate::model::StateType;
 use crate::validate::Context;
 use crate::validate::rules::schema::is_comparison_operator;
@@ -134,11 +134,33 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if *t == StateType::Choice
             && let Some(rules) = node.get("Choices").and_then(Node::as_array)
         {
+            // One buffer for the pointers of all rules: most rules report nothing.
+            let mut pointer = format!("{}/Choices", state.pointer);
             for (i, rule) in rules.iter().enumerate() {
-                choice_rule(rule, &format!("{}/Choices/{i}", state.pointer), true, out);
+                let len = pointer.len();
+                push_index(&mut pointer, i);
+                choice_rule(rule, &mut pointer, true, out);
+                pointer.truncate(len);
             }
         }
     }
+}
+
+/// How many members match, and the first two of them, without allocating:
+/// this runs for every state.
+fn first_two<'a>(
+    entries: &'a [Entry],
+    matches: impl Fn(&str) -> bool,
+) -> (usize, [Option<&'a Entry>; 2]) {
+    let mut count = 0;
+    let mut first = [None, None];
+    for e in entries.iter().filter(|e| matches(&e.key)) {
+        if count < 2 {
+            first[count] = Some(e);
+        }
+        count += 1;
+    }
+    (count, first)
 }
 
 /// The first character of a value: a short span for a whole object.
@@ -185,36 +207,34 @@ fn next_or_end(node: &Node, pointer: &str, name_span: Span, out: &mut Vec<Diagno
 }
 
 fn wait_duration(node: &Node, pointer: &str, name_span: Span, out: &mut Vec<Diagnostic>) {
-    let present: Vec<_> = node
-        .as_object()
-        .unwrap_or_default()
-        .iter()
-        .filter(|e| WAIT_FIELDS.contains(&e.key.as_str()))
-        .collect();
-    let list = WAIT_FIELDS.join(", ");
-    match present.len() {
-        0 => out.push(
+    let entries = node.as_object().unwrap_or_default();
+    let (count, [first, second]) = first_two(entries, |k| WAIT_FIELDS.contains(&k));
+    match (count, first, second) {
+        (0, _, _) => out.push(
             RULE.diag(
                 pointer,
                 name_span,
-                format!("This object should have only one of the following fields: [{list}]"),
+                format!(
+                    "This object should have only one of the following fields: [{}]",
+                    WAIT_FIELDS.join(", ")
+                ),
             )
             .with_label("a Wait state without a duration")
             .with_help("add \"Seconds\": <n>, or \"Timestamp\" (or their ...Path forms)"),
         ),
-        1 => {}
-        _ => out.push(
+        (_, Some(first), Some(second)) => out.push(
             RULE.diag(
                 pointer,
-                present[1].key_span,
-                format!("There should only be one of the following fields: [{list}]"),
+                second.key_span,
+                format!(
+                    "There should only be one of the following fields: [{}]",
+                    WAIT_FIELDS.join(", ")
+                ),
             )
-            .with_label(format!(
-                "'{}' and also '{}'",
-                present[0].key, present[1].key
-            ))
+            .with_label(format!("'{}' and also '{}'", first.key, second.key))
             .with_help("keep one of Seconds, SecondsPath, Timestamp and TimestampPath"),
         ),
+        _ => {}
     }
 }
 
@@ -234,27 +254,23 @@ fn at_most_one(node: &Node, pointer: &str, a: &str, b: &str, out: &mut Vec<Diagn
     );
 }
 
-fn choice_rule(rule: &Node, pointer: &str, top: bool, out: &mut Vec<Diagnostic>) {
+fn choice_rule(rule: &Node, pointer: &mut String, top: bool, out: &mut Vec<Diagnostic>) {
     let Some(entries) = rule.as_object() else {
         return;
     };
-    let kinds: Vec<_> = entries
-        .iter()
-        .filter(|e| RULE_KINDS.contains(&e.key.as_str()) && (top || e.key != "Condition"))
-        .collect();
-    let operators: Vec<_> = entries
-        .iter()
-        .filter(|e| is_comparison_operator(&e.key))
-        .collect();
+    let (kind_count, kinds) = first_two(entries, |k| {
+        RULE_KINDS.contains(&k) && (top || k != "Condition")
+    });
+    let (operator_count, operators) = first_two(entries, is_comparison_operator);
     let allowed = if top {
         "And, Or, Not, Variable, Condition"
     } else {
         "And, Or, Not, Variable"
     };
-    match kinds.len() {
-        0 if operators.is_empty() => out.push(
+    match (kind_count, kinds, operators[0]) {
+        (0, _, None) => out.push(
             RULE.diag(
-                pointer,
+                pointer.as_str(),
                 head(rule),
                 format!("The object must have only one of the following fields, [{allowed}]"),
             )
@@ -263,11 +279,10 @@ fn choice_rule(rule: &Node, pointer: &str, top: bool, out: &mut Vec<Diagnostic>)
                 "give the rule a \"Variable\" and a comparison such as \"StringEquals\" (JSONPath), or a \"Condition\" (JSONata)",
             ),
         ),
-        0 => {
-            let op = operators[0];
+        (0, _, Some(op)) => {
             out.push(
                 RULE.diag(
-                    pointer,
+                    pointer.as_str(),
                     op.key_span,
                     format!("The object must have only one of the following fields, [{allowed}]"),
                 )
@@ -278,22 +293,22 @@ fn choice_rule(rule: &Node, pointer: &str, top: bool, out: &mut Vec<Diagnostic>)
                 )),
             );
         }
-        1 => {}
-        _ => out.push(
+        (2.., [Some(first), Some(second)], _) => out.push(
             RULE.diag(
-                pointer,
-                kinds[1].key_span,
+                pointer.as_str(),
+                second.key_span,
                 format!("The object must have only one of the following fields, [{allowed}]"),
             )
-            .with_label(format!("'{}' and also '{}'", kinds[0].key, kinds[1].key))
+            .with_label(format!("'{}' and also '{}'", first.key, second.key))
             .with_help("split the rule, or combine the conditions with \"And\" or \"Or\""),
         ),
+        _ => {}
     }
-    if rule.get("Variable").is_some() && kinds.len() == 1 {
-        match operators.len() {
-            0 => out.push(
+    if kind_count == 1 && rule.get("Variable").is_some() {
+        match (operator_count, operators) {
+            (0, _) => out.push(
                 RULE.diag(
-                    pointer,
+                    pointer.as_str(),
                     head(rule),
                     "The Choice rule has a 'Variable' but no comparison operator",
                 )
@@ -302,13 +317,16 @@ fn choice_rule(rule: &Node, pointer: &str, top: bool, out: &mut Vec<Diagnostic>)
                     "add one comparison such as \"StringEquals\", \"NumericGreaterThan\" or \"IsPresent\"",
                 ),
             ),
-            1 => {}
-            _ => {
-                let names: Vec<&str> = operators.iter().map(|e| e.key.as_str()).collect();
+            (2.., [_, Some(second)]) => {
+                let names: Vec<&str> = entries
+                    .iter()
+                    .map(|e| e.key.as_str())
+                    .filter(|k| is_comparison_operator(k))
+                    .collect();
                 out.push(
                     RULE.diag(
-                        pointer,
-                        operators[1].key_span,
+                        pointer.as_str(),
+                        second.key_span,
                         format!(
                             "There should only be one of the following fields: [{}]",
                             names.join(", ")
@@ -320,18 +338,32 @@ fn choice_rule(rule: &Node, pointer: &str, top: bool, out: &mut Vec<Diagnostic>)
                     ),
                 );
             }
+            _ => {}
         }
     }
+    let len = pointer.len();
     for key in ["And", "Or"] {
         if let Some(items) = rule.get(key).and_then(Node::as_array) {
             for (i, item) in items.iter().enumerate() {
-                choice_rule(item, &format!("{pointer}/{key}/{i}"), false, out);
+                pointer.push('/');
+                pointer.push_str(key);
+                push_index(pointer, i);
+                choice_rule(item, pointer, false, out);
+                pointer.truncate(len);
             }
         }
     }
     if let Some(inner) = rule.get("Not") {
-        choice_rule(inner, &format!("{pointer}/Not"), false, out);
+        pointer.push_str("/Not");
+        choice_rule(inner, pointer, false, out);
+        pointer.truncate(len);
     }
+}
+
+/// Appends `/<i>` to a pointer.
+fn push_index(pointer: &mut String, i: usize) {
+    use std::fmt::Write;
+    let _ = write!(pointer, "/{i}");
 }
 
 #[cfg(test)]

@@ -44,76 +44,61 @@ declare_rule! {
     };
 }
 
-/// State fields of JSONPath only, with what a JSONata state writes instead.
-const JSONPATH_ONLY: &[(&str, &str)] = &[
-    (
-        "InputPath",
-        "read the input as $states.input in Arguments or Output",
-    ),
-    (
-        "Parameters",
-        "use Arguments (Task, Parallel) or ItemSelector (Map)",
-    ),
-    ("ResultSelector", "use Output, reading $states.result"),
-    ("ResultPath", "use Output or Assign, reading $states.result"),
-    ("OutputPath", "use Output"),
-    ("Result", "use Output"),
-    ("ItemsPath", "use Items, with a {% ... %} expression"),
-    (
-        "TimeoutSecondsPath",
-        "use TimeoutSeconds with a {% ... %} expression",
-    ),
-    (
-        "HeartbeatSecondsPath",
-        "use HeartbeatSeconds with a {% ... %} expression",
-    ),
-    ("SecondsPath", "use Seconds with a {% ... %} expression"),
-    ("TimestampPath", "use Timestamp with a {% ... %} expression"),
-    (
-        "MaxConcurrencyPath",
-        "use MaxConcurrency with a {% ... %} expression",
-    ),
-    (
-        "ToleratedFailureCountPath",
-        "use ToleratedFailureCount with a {% ... %} expression",
-    ),
-    (
-        "ToleratedFailurePercentagePath",
-        "use ToleratedFailurePercentage with a {% ... %} expression",
-    ),
-    ("ErrorPath", "use Error with a {% ... %} expression"),
-    ("CausePath", "use Cause with a {% ... %} expression"),
-    (
-        "MaxItemsPerBatchPath",
-        "use MaxItemsPerBatch with a {% ... %} expression",
-    ),
-    (
-        "MaxInputBytesPerBatchPath",
-        "use MaxInputBytesPerBatch with a {% ... %} expression",
-    ),
-    ("MaxItemsPath", "use MaxItems with a {% ... %} expression"),
-];
+/// A state field of JSONPath only: what a JSONata state writes instead.
+// A match, not a table: it runs for every member of every state.
+fn jsonpath_only(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "InputPath" => "read the input as $states.input in Arguments or Output",
+        "Parameters" => "use Arguments (Task, Parallel) or ItemSelector (Map)",
+        "ResultSelector" => "use Output, reading $states.result",
+        "ResultPath" => "use Output or Assign, reading $states.result",
+        "OutputPath" => "use Output",
+        "Result" => "use Output",
+        "ItemsPath" => "use Items, with a {% ... %} expression",
+        "TimeoutSecondsPath" => "use TimeoutSeconds with a {% ... %} expression",
+        "HeartbeatSecondsPath" => "use HeartbeatSeconds with a {% ... %} expression",
+        "SecondsPath" => "use Seconds with a {% ... %} expression",
+        "TimestampPath" => "use Timestamp with a {% ... %} expression",
+        "MaxConcurrencyPath" => "use MaxConcurrency with a {% ... %} expression",
+        "ToleratedFailureCountPath" => "use ToleratedFailureCount with a {% ... %} expression",
+        "ToleratedFailurePercentagePath" => {
+            "use ToleratedFailurePercentage with a {% ... %} expression"
+        }
+        "ErrorPath" => "use Error with a {% ... %} expression",
+        "CausePath" => "use Cause with a {% ... %} expression",
+        "MaxItemsPerBatchPath" => "use MaxItemsPerBatch with a {% ... %} expression",
+        "MaxInputBytesPerBatchPath" => "use MaxInputBytesPerBatch with a {% ... %} expression",
+        "MaxItemsPath" => "use MaxItems with a {% ... %} expression",
+        _ => return None,
+    })
+}
 
-/// State fields of JSONata only, with what a JSONPath state writes instead.
-const JSONATA_ONLY: &[(&str, &str)] = &[
-    ("Arguments", "use Parameters"),
-    ("Output", "use ResultSelector, ResultPath and OutputPath"),
-    ("Items", "use ItemsPath"),
-    ("Condition", "use Variable with a comparison operator"),
-];
+/// A state field of JSONata only: what a JSONPath state writes instead.
+fn jsonata_only(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "Arguments" => "use Parameters",
+        "Output" => "use ResultSelector, ResultPath and OutputPath",
+        "Items" => "use ItemsPath",
+        "Condition" => "use Variable with a comparison operator",
+        _ => return None,
+    })
+}
 
 /// Fields that hold a number, or in JSONata a `{% ... %}` expression.
-const NUMBER_FIELDS: &[&str] = &[
-    "TimeoutSeconds",
-    "HeartbeatSeconds",
-    "Seconds",
-    "MaxConcurrency",
-    "ToleratedFailureCount",
-    "ToleratedFailurePercentage",
-    "MaxItemsPerBatch",
-    "MaxInputBytesPerBatch",
-    "MaxItems",
-];
+fn is_number_field(key: &str) -> bool {
+    matches!(
+        key,
+        "TimeoutSeconds"
+            | "HeartbeatSeconds"
+            | "Seconds"
+            | "MaxConcurrency"
+            | "ToleratedFailureCount"
+            | "ToleratedFailurePercentage"
+            | "MaxItemsPerBatch"
+            | "MaxInputBytesPerBatch"
+            | "MaxItems"
+    )
+}
 
 /// The language a state's fields follow: its own, else the state machine's.
 /// States in branches and processors do not inherit their Parallel's or Map's.
@@ -205,14 +190,14 @@ impl Fields<'_> {
             let key = entry.key.as_str();
             match self.language {
                 QueryLanguage::Jsonata => {
-                    if let Some((_, instead)) = JSONPATH_ONLY.iter().find(|(f, _)| *f == key) {
+                    if let Some(instead) = jsonpath_only(key) {
                         self.only_in(QueryLanguage::JsonPath, entry, pointer, instead);
                     }
                 }
                 QueryLanguage::JsonPath => {
-                    if let Some((_, instead)) = JSONATA_ONLY.iter().find(|(f, _)| *f == key) {
+                    if let Some(instead) = jsonata_only(key) {
                         self.only_in(QueryLanguage::Jsonata, entry, pointer, instead);
-                    } else if NUMBER_FIELDS.contains(&key) && is_jsonata(&entry.value) {
+                    } else if is_number_field(key) && is_jsonata(&entry.value) {
                         self.expression_in_jsonpath(entry, pointer);
                     }
                 }

@@ -69,10 +69,23 @@ pub fn schema() -> &'static Value {
 /// Whether `key` is a comparison operator of JSONPath Choice rules (`StringEquals`, ...),
 /// as the schema lists them.
 pub fn is_comparison_operator(key: &str) -> bool {
-    !matches!(key, "Comment" | "Variable" | "And" | "Or" | "Not")
-        && schema()["definitions"]["nestedChoiceRule"]["properties"]
-            .get(key)
-            .is_some()
+    static OPERATORS: OnceLock<Vec<&'static str>> = OnceLock::new();
+    let operators = OPERATORS.get_or_init(|| {
+        let mut names: Vec<&'static str> =
+            schema()["definitions"]["nestedChoiceRule"]["properties"]
+                .as_object()
+                .map(|p| p.keys().map(String::as_str).collect())
+                .unwrap_or_default();
+        names.retain(|k| !matches!(*k, "Comment" | "Variable" | "And" | "Or" | "Not"));
+        names.sort_unstable();
+        names
+    });
+    // Every operator starts with String, Numeric, Boolean, Timestamp or Is:
+    // most other keys are told apart by their first letter.
+    matches!(
+        key.as_bytes().first(),
+        Some(b'S' | b'N' | b'B' | b'T' | b'I')
+    ) && operators.binary_search(&key).is_ok()
 }
 
 /// The compiled schema, over the spanned tree: compiled once, on first use.
@@ -959,10 +972,86 @@ mod timing {
             "schema rule, 50 states: {:?} per definition",
             t.elapsed() / n
         );
+        use crate::validate::rules::{
+            distributed_only_fields, exclusive_fields, field_ranges, map_config,
+            query_language_fields,
+        };
+        let structure = [
+            &super::RULE,
+            &exclusive_fields::RULE,
+            &query_language_fields::RULE,
+            &map_config::RULE,
+            &distributed_only_fields::RULE,
+            &field_ranges::RULE,
+        ];
         let t = std::time::Instant::now();
         for _ in 0..n {
-            std::hint::black_box(def.root.to_value());
+            out.clear();
+            for rule in structure {
+                (rule.check)(&ctx, &mut out);
+            }
         }
-        eprintln!("of which to_value: {:?}", t.elapsed() / n);
+        assert!(out.is_empty(), "{out:?}");
+        eprintln!("all structure rules: {:?} per definition", t.elapsed() / n);
+        let profile = std::env::var("SFN_PROFILE_RULE").ok();
+        for rule in structure {
+            if let Some(p) = &profile
+                && p == rule.id
+            {
+                for _ in 0..200_000 {
+                    out.clear();
+                    (rule.check)(&ctx, &mut out);
+                }
+            }
+            let t = std::time::Instant::now();
+            for _ in 0..n {
+                out.clear();
+                (rule.check)(&ctx, &mut out);
+            }
+            eprintln!("  {}: {:?}", rule.id, t.elapsed() / n);
+        }
+    }
+}
+
+#[cfg(test)]
+mod all_rules_timing {
+    /// Per-rule time on the benchmark definition:
+    /// `cargo test --release --lib all_rules_timing -- --ignored --nocapture`
+    #[test]
+    #[ignore]
+    fn time_every_rule() {
+        use crate::load::{LoadOptions, load_text};
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("testdata/bench/fifty-states.asl.json");
+        let text = std::fs::read_to_string(path).unwrap();
+        let loaded = load_text(
+            std::path::Path::new("b.json"),
+            text,
+            &LoadOptions::default(),
+        );
+        let def = &loaded.definitions[0];
+        let machine = crate::model::build(&def.root);
+        let ctx = crate::validate::Context {
+            definition: def,
+            machine: &machine,
+        };
+        let n = 500;
+        let mut out = Vec::new();
+        let profile = std::env::var("SFN_PROFILE_RULE").ok();
+        for rule in crate::validate::registry::RULES {
+            (rule.check)(&ctx, &mut out);
+            if profile.as_deref() == Some(rule.id) {
+                for _ in 0..100_000 {
+                    out.clear();
+                    (rule.check)(&ctx, &mut out);
+                }
+            }
+            let t = std::time::Instant::now();
+            for _ in 0..n {
+                out.clear();
+                (rule.check)(&ctx, &mut out);
+            }
+            eprintln!("{:>10.1?}  {}", t.elapsed() / n, rule.id);
+        }
     }
 }
