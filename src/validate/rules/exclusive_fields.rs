@@ -148,10 +148,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 
 /// How many members match, and the first two of them, without allocating:
 /// this runs for every state.
-fn first_two<'a>(
-    entries: &'a [Entry],
-    matches: impl Fn(&str) -> bool,
-) -> (usize, [Option<&'a Entry>; 2]) {
+fn first_two(entries: &[Entry], matches: impl Fn(&str) -> bool) -> (usize, [Option<&Entry>; 2]) {
     let mut count = 0;
     let mut first = [None, None];
     for e in entries.iter().filter(|e| matches(&e.key)) {
