@@ -3,7 +3,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::{Entry, Node, pointer_token};
 use crate::model::{QueryLanguage, State, StateType};
 use crate::validate::Context;
-use crate::validate::rules::schema::is_comparison_operator;
+use crate::validate::rules::schema::{allows, is_comparison_operator, state_definition};
 
 declare_rule! {
     /// ## What it checks
@@ -144,24 +144,34 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             language,
             out: &mut *out,
         };
-        fields.object(node, &state.pointer);
+        let definition = state
+            .state_type
+            .as_ref()
+            .map(|t| state_definition(&t.value))
+            .unwrap_or("");
+        fields.object(node, &state.pointer, definition);
         for key in ["Catch"] {
             if let Some(items) = node.get(key).and_then(Node::as_array) {
                 for (i, item) in items.iter().enumerate() {
-                    fields.object(item, &format!("{}/{key}/{i}", state.pointer));
+                    fields.object(item, &format!("{}/{key}/{i}", state.pointer), "catcher");
                 }
             }
         }
         if state.is(&StateType::Map) {
-            for key in ["ItemReader", "ItemBatcher", "ResultWriter"] {
+            for (key, definition) in [
+                ("ItemReader", "itemReader"),
+                ("ItemBatcher", "itemBatcher"),
+                ("ResultWriter", "resultWriter"),
+            ] {
                 if let Some(o) = node.get(key) {
-                    fields.object(o, &format!("{}/{key}", state.pointer));
+                    fields.object(o, &format!("{}/{key}", state.pointer), definition);
                 }
             }
             if let Some(config) = node.get("ItemReader").and_then(|r| r.get("ReaderConfig")) {
                 fields.object(
                     config,
                     &format!("{}/ItemReader/ReaderConfig", state.pointer),
+                    "readerConfig",
                 );
             }
         }
@@ -182,22 +192,29 @@ struct Fields<'o> {
 
 impl Fields<'_> {
     /// The members of one object of the state (the state itself, a Catcher, ...).
-    fn object(&mut self, node: &Node, pointer: &str) {
+    /// `definition` names the object's kind in the schema: a field the
+    /// schema rule reports as not supported there is not reported again.
+    fn object(&mut self, node: &Node, pointer: &str, definition: &str) {
         let Some(entries) = node.as_object() else {
             return;
         };
         for entry in entries {
             let key = entry.key.as_str();
+            let reported = |key: &str| !allows(definition, key);
             match self.language {
                 QueryLanguage::Jsonata => {
-                    if let Some(instead) = jsonpath_only(key) {
+                    if let Some(instead) = jsonpath_only(key)
+                        && !reported(key)
+                    {
                         self.only_in(QueryLanguage::JsonPath, entry, pointer, instead);
                     }
                 }
                 QueryLanguage::JsonPath => {
                     if let Some(instead) = jsonata_only(key) {
-                        self.only_in(QueryLanguage::Jsonata, entry, pointer, instead);
-                    } else if is_number_field(key) && is_jsonata(&entry.value) {
+                        if !reported(key) {
+                            self.only_in(QueryLanguage::Jsonata, entry, pointer, instead);
+                        }
+                    } else if is_number_field(key) && is_jsonata(&entry.value) && !reported(key) {
                         self.expression_in_jsonpath(entry, pointer);
                     }
                 }
@@ -418,6 +435,20 @@ mod tests {
 
         let json = r#"{"QueryLanguage":"JSONata","StartAt":"W","States":{"W":{"Type":"Wait","Seconds":"{% 5 %}","End":true}}}"#;
         assert!(ql(json).is_empty());
+    }
+
+    #[test]
+    fn fields_the_schema_rejects_are_not_reported_again() {
+        // Not a Pass field at all: the schema rule says so, once.
+        let json = r#"{"StartAt":"A","States":{"A":{"Type":"Pass","TimeoutSeconds":"{% 5 %}","Condition":true,"End":true}}}"#;
+        assert!(ql(json).is_empty(), "{:#?}", ql(json));
+        let all = crate::validate::testing::diags_of(json);
+        let at: Vec<_> = all
+            .iter()
+            .filter(|d| d.code == "SCHEMA_VALIDATION_FAILED")
+            .map(|d| d.location.as_str())
+            .collect();
+        assert_eq!(at, ["/States/A/TimeoutSeconds", "/States/A/Condition"]);
     }
 
     #[test]

@@ -66,6 +66,29 @@ pub fn schema() -> &'static Value {
     SCHEMA.get_or_init(|| serde_json::from_str(SCHEMA_TEXT).unwrap_or(Value::Null))
 }
 
+/// Whether the schema lets objects of `definition` (`task`, `catcher`, ...) have `field`:
+/// other rules stay quiet about a field this rule already reports as not supported.
+pub fn allows(definition: &str, field: &str) -> bool {
+    let d = &schema()["definitions"][definition];
+    d["additionalProperties"] != Value::Bool(false) || d["properties"].get(field).is_some()
+}
+
+/// The schema definition of a state type (`task` for Task).
+pub fn state_definition(t: &crate::model::StateType) -> &'static str {
+    use crate::model::StateType::*;
+    match t {
+        Pass => "pass",
+        Task => "task",
+        Choice => "choice",
+        Wait => "wait",
+        Succeed => "succeed",
+        Fail => "fail",
+        Parallel => "parallel",
+        Map => "map",
+        Unknown(_) => "",
+    }
+}
+
 /// Whether `key` is a comparison operator of JSONPath Choice rules (`StringEquals`, ...),
 /// as the schema lists them.
 pub fn is_comparison_operator(key: &str) -> bool {
