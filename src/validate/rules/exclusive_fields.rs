@@ -168,6 +168,10 @@ fn head(node: &Node) -> Span {
 fn next_or_end(node: &Node, pointer: &str, name_span: Span, out: &mut Vec<Diagnostic>) {
     let next = node.entry("Next");
     let end = node.entry("End");
+    if end.is_some_and(|e| e.value.as_bool().is_none()) {
+        // An End that is not a boolean is the schema rule's to report.
+        return;
+    }
     let ends = end.and_then(|e| e.value.as_bool()) == Some(true);
     match (next, ends) {
         (Some(_), true) => {
@@ -430,6 +434,8 @@ mod tests {
 
         let json = state(r#"{"Type":"Wait","Seconds":1,"End":false}"#);
         assert_eq!(text(&json, one(&json).span), r#""End""#);
+        // Not a boolean: reported by the schema rule only.
+        assert!(exclusive(&state(r#"{"Type":"Pass","End":"yes"}"#)).is_empty());
     }
 
     #[test]
