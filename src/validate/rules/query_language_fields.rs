@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::{Entry, Node, pointer_token};
-use crate::model::{QueryLanguage, State, StateType};
+use crate::model::{QueryLanguage, State, StateType, misplaced_query_language};
 use crate::validate::Context;
 use crate::validate::rules::schema::{allows, is_comparison_operator, state_definition};
 
@@ -100,10 +100,14 @@ fn is_number_field(key: &str) -> bool {
     )
 }
 
-/// The language a state's fields follow: its own, else the state machine's.
-/// States in branches and processors do not inherit their Parallel's or Map's.
+/// The language a state's fields follow: its own; else the one its scope's
+/// `States` name (`"QueryLanguage": "JSONata"` written among the states, which
+/// AWS accepts); else the state machine's. States in branches and processors do
+/// not inherit their Parallel's or Map's own `QueryLanguage`.
 pub fn effective_language(ctx: &Context<'_>, state: &State) -> QueryLanguage {
-    own_language(&state.node).unwrap_or_else(|| top_language(ctx))
+    own_language(&state.node)
+        .or_else(|| scope_language(ctx, state.scope))
+        .unwrap_or_else(|| top_language(ctx))
 }
 
 fn own_language(node: &Node) -> Option<QueryLanguage> {
@@ -112,8 +116,16 @@ fn own_language(node: &Node) -> Option<QueryLanguage> {
         .and_then(QueryLanguage::parse)
 }
 
+fn scope_language(ctx: &Context<'_>, scope: usize) -> Option<QueryLanguage> {
+    let scope = ctx.machine.scopes.get(scope)?;
+    misplaced_query_language(ctx.root().pointer(&scope.pointer)?)
+}
+
+/// The state machine's language: its `QueryLanguage`, else JSONPath.
 fn top_language(ctx: &Context<'_>) -> QueryLanguage {
-    own_language(ctx.root()).unwrap_or(QueryLanguage::JsonPath)
+    own_language(ctx.root())
+        .or_else(|| misplaced_query_language(ctx.root()))
+        .unwrap_or(QueryLanguage::JsonPath)
 }
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
@@ -449,6 +461,15 @@ mod tests {
             .map(|d| d.location.as_str())
             .collect();
         assert_eq!(at, ["/States/A/TimeoutSeconds", "/States/A/Condition"]);
+    }
+
+    #[test]
+    fn a_query_language_written_among_the_states_sets_their_language() {
+        // As in a published AWS sample, which deploys.
+        let json = r#"{"StartAt":"A","States":{"QueryLanguage":"JSONata","A":{"Type":"Pass","Output":{},"End":true}}}"#;
+        assert!(ql(json).is_empty(), "{:#?}", ql(json));
+        let json = r#"{"StartAt":"A","States":{"QueryLanguage":"JSONata","A":{"Type":"Pass","Result":{},"End":true}}}"#;
+        assert_eq!(one(json).location, "/States/A/Result");
     }
 
     #[test]

@@ -812,15 +812,33 @@ mod tests {
         let d = one(&state(r#"{"Type":"Wait","Seconds":1.5,"End":true}"#));
         assert_eq!(d.message, "Expected value of type Integer");
 
-        let d =
-            one(r#"{"StartAt":"A","States":{"A":{"Type":"Succeed"},"QueryLanguage":"JSONata"}}"#);
-        assert_eq!(d.location, "/States/QueryLanguage");
+        let d = one(r#"{"StartAt":"A","States":{"A":{"Type":"Succeed"},"Comment":"c"}}"#);
+        assert_eq!(d.location, "/States/Comment");
         assert_eq!(d.message, "Expected value of type Object");
         assert!(
             d.help
                 .unwrap()
                 .contains("belongs next to StartAt and States")
         );
+
+        // AWS reads a QueryLanguage string among the states as the scope's language
+        // (a published sample does this); a state named QueryLanguage is still a state.
+        assert!(
+            schema_diags(
+                r#"{"StartAt":"A","States":{"QueryLanguage":"JSONata","A":{"Type":"Succeed"}}}"#
+            )
+            .is_empty()
+        );
+        let d =
+            one(r#"{"StartAt":"A","States":{"QueryLanguage":"JSONATA","A":{"Type":"Succeed"}}}"#);
+        assert_eq!(
+            d.message,
+            "Value should be one of the following: [JSONPath, JSONata]"
+        );
+        let d = one(
+            r#"{"StartAt":"QueryLanguage","States":{"QueryLanguage":{"Type":"Succeed","End":true}}}"#,
+        );
+        assert_eq!(d.location, "/States/QueryLanguage/End");
 
         let d = one(&state(
             r#"{"Type":"Task","Resource":"r","End":true,"Retry":[{"ErrorEquals":["States.ALL"],"MaxAttempts":"{% 3 %}"}]}"#,
