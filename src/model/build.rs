@@ -11,6 +11,7 @@ pub fn build(root: &Node) -> StateMachine {
     let mut b = Builder {
         scopes: Vec::new(),
         states: Vec::new(),
+        machine_language: query_language,
     };
     b.scope(root, String::new(), ScopeKind::Root, query_language);
     StateMachine {
@@ -24,6 +25,9 @@ pub fn build(root: &Node) -> StateMachine {
 struct Builder {
     scopes: Vec<Scope>,
     states: Vec<State>,
+    /// States without their own `QueryLanguage` use the top level's, also inside
+    /// Parallel branches and Map processors (not their enclosing state's).
+    machine_language: QueryLanguage,
 }
 
 fn spanned_str(node: Option<&Node>) -> Option<Spanned<String>> {
@@ -188,7 +192,7 @@ impl Builder {
                                     parallel: id,
                                     index: i,
                                 },
-                                query_language,
+                                self.machine_language,
                             )
                         })
                         .collect();
@@ -205,7 +209,7 @@ impl Builder {
                         processor,
                         format!("{pointer}/{field}"),
                         ScopeKind::ItemProcessor { map: id },
-                        query_language,
+                        self.machine_language,
                     );
                     self.states[id].processor = Some(sid);
                 }
@@ -331,6 +335,18 @@ mod tests {
         let m = build(&root);
         assert_eq!(m.states.len(), 1);
         assert_eq!(m.states[0].query_language, QueryLanguage::Jsonata);
+    }
+
+    #[test]
+    fn nested_states_default_to_the_top_level_language_not_their_parents() {
+        let root = parse_json(
+            r#"{"StartAt":"M","States":{"M":{"Type":"Map","QueryLanguage":"JSONata","End":true,
+               "ItemProcessor":{"StartAt":"I","States":{"I":{"Type":"Pass","End":true}}}}}}"#,
+        )
+        .unwrap();
+        let m = build(&root);
+        assert_eq!(m.states[0].query_language, QueryLanguage::Jsonata);
+        assert_eq!(m.states[1].query_language, QueryLanguage::JsonPath);
     }
 
     #[test]
