@@ -6,6 +6,8 @@
 //! rule table are generated from those same docs.
 
 pub mod registry;
+
+pub use rules::transition_target::closest as closest_name;
 pub mod rules;
 
 use crate::diagnostic::{Diagnostic, Severity};
