@@ -54,6 +54,22 @@ fn bench(c: &mut Criterion) {
         })
     });
     group.finish();
+    // Each rule alone, to see where the time goes.
+    let machine = sfn::model::build(&def.root);
+    let ctx = sfn::validate::Context { definition: def, machine: &machine };
+    let mut rules = c.benchmark_group("rule");
+    rules.sample_size(20);
+    for rule in sfn::validate::registry::RULES {
+        rules.bench_function(rule.id, |b| {
+            b.iter(|| {
+                let mut out = Vec::new();
+                (rule.check)(black_box(&ctx), &mut out);
+                out.len()
+            })
+        });
+    }
+    rules.bench_function("model::build", |b| b.iter(|| sfn::model::build(black_box(&def.root)).states.len()));
+    rules.finish();
 }
 
 criterion_group!(benches, bench);

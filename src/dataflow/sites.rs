@@ -132,7 +132,7 @@ pub fn is_cfn_intrinsic(node: &Node) -> bool {
 
 /// Every intrinsic call of a JSONPath state, with the pointer and node of the
 /// string holding it: in `.$` template fields and in `ErrorPath`/`CausePath`.
-pub fn intrinsic_calls(state: &State) -> Vec<(String, &Node, Call)> {
+pub fn intrinsic_calls<'a>(state: &'a State) -> Vec<(String, &'a Node, Call)> {
     let mut out = Vec::new();
     for template in payload_templates(state) {
         for field in fields(&template) {

@@ -2,7 +2,7 @@ use super::*;
 use crate::load::{Node, pointer_token};
 
 /// Builds the model of a definition's root object. Never fails; see the module doc.
-pub fn build(root: &Node) -> StateMachine {
+pub fn build(root: &Node) -> StateMachine<'_> {
     let query_language = root
         .get("QueryLanguage")
         .and_then(Node::as_str)
@@ -15,16 +15,16 @@ pub fn build(root: &Node) -> StateMachine {
     };
     b.scope(root, String::new(), ScopeKind::Root, query_language);
     StateMachine {
-        root: root.clone(),
+        root,
         query_language,
         scopes: b.scopes,
         states: b.states,
     }
 }
 
-struct Builder {
+struct Builder<'a> {
     scopes: Vec<Scope>,
-    states: Vec<State>,
+    states: Vec<State<'a>>,
     /// States without their own `QueryLanguage` use the top level's, also inside
     /// Parallel branches and Map processors (not their enclosing state's).
     machine_language: QueryLanguage,
@@ -45,10 +45,10 @@ fn error_equals(node: &Node) -> Vec<Spanned<String>> {
         .unwrap_or_default()
 }
 
-impl Builder {
+impl<'a> Builder<'a> {
     fn scope(
         &mut self,
-        node: &Node,
+        node: &'a Node,
         pointer: String,
         kind: ScopeKind,
         inherited: QueryLanguage,
@@ -81,7 +81,7 @@ impl Builder {
 
     fn state(
         &mut self,
-        entry: &crate::load::Entry,
+        entry: &'a crate::load::Entry,
         pointer: String,
         scope: ScopeId,
         inherited: QueryLanguage,
@@ -161,7 +161,7 @@ impl Builder {
             name: entry.key.clone(),
             name_span: entry.key_span,
             pointer: pointer.clone(),
-            node: node.clone(),
+            node,
             state_type: state_type.clone(),
             query_language,
             next: spanned_str(node.get("Next")),

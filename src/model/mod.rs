@@ -42,14 +42,15 @@ impl QueryLanguage {
 pub type StateId = usize;
 pub type ScopeId = usize;
 
+/// Borrows the definition's tree: building the model copies no part of it.
 #[derive(Debug, Clone)]
-pub struct StateMachine {
-    pub root: Node,
+pub struct StateMachine<'a> {
+    pub root: &'a Node,
     /// The machine-wide default, `JSONPath` unless `QueryLanguage` says otherwise.
     pub query_language: QueryLanguage,
     /// `scopes[0]` is the top level.
     pub scopes: Vec<Scope>,
-    pub states: Vec<State>,
+    pub states: Vec<State<'a>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,14 +126,14 @@ impl StateType {
 }
 
 #[derive(Debug, Clone)]
-pub struct State {
+pub struct State<'a> {
     pub id: StateId,
     pub scope: ScopeId,
     pub name: String,
     pub name_span: Span,
     /// Pointer to the state's object (`/States/Foo`).
     pub pointer: String,
-    pub node: Node,
+    pub node: &'a Node,
     pub state_type: Option<Spanned<StateType>>,
     /// The state's own `QueryLanguage`, else the machine's.
     pub query_language: QueryLanguage,
@@ -149,7 +150,7 @@ pub struct State {
     pub processor: Option<ScopeId>,
 }
 
-impl State {
+impl State<'_> {
     pub fn is(&self, t: &StateType) -> bool {
         self.state_type.as_ref().is_some_and(|s| &s.value == t)
     }

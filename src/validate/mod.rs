@@ -75,7 +75,7 @@ macro_rules! declare_rule {
 /// What a rule sees.
 pub struct Context<'a> {
     pub definition: &'a Definition,
-    pub machine: &'a StateMachine,
+    pub machine: &'a StateMachine<'a>,
 }
 
 impl<'a> Context<'a> {
@@ -118,7 +118,7 @@ pub fn validate(definition: &Definition) -> Vec<Diagnostic> {
 }
 
 /// As [`validate`], with the model already built.
-pub fn validate_model(definition: &Definition, machine: &StateMachine) -> Vec<Diagnostic> {
+pub fn validate_model(definition: &Definition, machine: &StateMachine<'_>) -> Vec<Diagnostic> {
     let ctx = Context {
         definition,
         machine,

@@ -40,7 +40,7 @@ const DISTRIBUTED_ONLY: &[&str] = &["ItemReader", "ItemBatcher", "ResultWriter",
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for state in &ctx.machine.states {
-        if !state.is(&StateType::Map) || mode(&state.node) != Mode::Inline {
+        if !state.is(&StateType::Map) || mode(state.node) != Mode::Inline {
             continue;
         }
         for entry in state.node.as_object().unwrap_or_default() {

@@ -184,7 +184,8 @@ mod tests {
     use crate::model::build;
 
     fn graph(json: &str) -> ScopeGraph {
-        let m = build(&parse_json(json).unwrap());
+        let root = parse_json(json).unwrap();
+        let m = build(&root);
         ScopeGraph::new(&m, &m.scopes[0])
     }
 

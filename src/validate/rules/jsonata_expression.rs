@@ -62,9 +62,9 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 
 /// Every string value of a state with its pointer, leaving out nested states
 /// (each is checked in its own right) and `Comment`s.
-pub(crate) fn strings(state: &State) -> Vec<(String, &Node)> {
+pub(crate) fn strings<'a>(state: &'a State) -> Vec<(String, &'a Node)> {
     let mut out = Vec::new();
-    let mut stack: Vec<(&Node, String, bool)> = vec![(&state.node, state.pointer.clone(), true)];
+    let mut stack: Vec<(&Node, String, bool)> = vec![(state.node, state.pointer.clone(), true)];
     while let Some((node, pointer, top)) = stack.pop() {
         match &node.kind {
             NodeKind::String(_) => out.push((pointer, node)),

@@ -35,7 +35,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         // Walk objects only: the same traversal as the expression rule, keys instead of strings.
-        let mut stack = vec![(&state.node, state.pointer.clone(), true)];
+        let mut stack = vec![(state.node, state.pointer.clone(), true)];
         while let Some((node, pointer, top)) = stack.pop() {
             match &node.kind {
                 NodeKind::Object(entries) => {

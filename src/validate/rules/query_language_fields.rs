@@ -105,7 +105,7 @@ fn is_number_field(key: &str) -> bool {
 /// AWS accepts); else the state machine's. States in branches and processors do
 /// not inherit their Parallel's or Map's own `QueryLanguage`.
 pub fn effective_language(ctx: &Context<'_>, state: &State) -> QueryLanguage {
-    own_language(&state.node)
+    own_language(state.node)
         .or_else(|| scope_language(ctx, state.scope))
         .unwrap_or_else(|| top_language(ctx))
 }
