@@ -12,4 +12,5 @@ pub mod load;
 pub mod mocks;
 pub mod model;
 pub mod render;
+pub mod store;
 pub mod validate;

@@ -1,0 +1,244 @@
+//! The execution store: `.sfn/` in the working directory (or `--store`,
+//! `SFN_STORE`), one folder per execution under `executions/`.
+//!
+//! An execution is written whole into a private temporary folder, then renamed
+//! into place: a crash or Ctrl-C never leaves a half-written execution, and of
+//! two runs that pick the same name at once, exactly one wins.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+/// The files of one stored execution.
+pub const DESCRIBE: &str = "execution.json";
+pub const HISTORY: &str = "history.json";
+pub const DEFINITION: &str = "definition.json";
+pub const INPUT: &str = "input.json";
+pub const MOCKS: &str = "mocks";
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{path}: {error}")]
+    Io { path: PathBuf, error: std::io::Error },
+    /// As AWS refuses `StartExecution` with `ExecutionAlreadyExists`.
+    #[error("ExecutionAlreadyExists: an execution named '{0}' is already in the store; pick another --name")]
+    AlreadyExists(String),
+    #[error("{path}: the stored execution is damaged: {reason}")]
+    Damaged { path: PathBuf, reason: String },
+}
+
+/// Everything kept about one execution.
+#[derive(Debug, Clone)]
+pub struct Record {
+    /// `DescribeExecution`'s response, plus our `definitionPath` and `mocksPath`.
+    pub describe: Value,
+    /// `GetExecutionHistory`'s response.
+    pub history: Value,
+    /// The definition as it ran (the JSON of its root).
+    pub definition: Value,
+    pub input: Value,
+    /// The mocks file's text, if there was one.
+    pub mocks: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Store {
+    pub root: PathBuf,
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
+    move |error| StoreError::Io { path: path.to_path_buf(), error }
+}
+
+impl Store {
+    /// The store at `dir`, else `$SFN_STORE`, else `.sfn` (created on first write).
+    pub fn locate(dir: Option<&Path>) -> Store {
+        let root = dir
+            .map(Path::to_path_buf)
+            .or_else(|| std::env::var_os("SFN_STORE").filter(|v| !v.is_empty()).map(PathBuf::from))
+            .unwrap_or_else(|| PathBuf::from(".sfn"));
+        Store { root }
+    }
+
+    fn executions(&self) -> PathBuf {
+        self.root.join("executions")
+    }
+
+    pub fn path_of(&self, name: &str) -> PathBuf {
+        self.executions().join(name)
+    }
+
+    pub fn exists(&self, name: &str) -> bool {
+        self.path_of(name).join(DESCRIBE).is_file()
+    }
+
+    /// Writes a new execution atomically. Refuses a name already stored.
+    pub fn save(&self, name: &str, record: &Record) -> Result<PathBuf, StoreError> {
+        self.write(name, record, false)
+    }
+
+    /// Replaces a stored execution atomically (redrive updates its history).
+    pub fn replace(&self, name: &str, record: &Record) -> Result<PathBuf, StoreError> {
+        self.write(name, record, true)
+    }
+
+    fn write(&self, name: &str, record: &Record, replace: bool) -> Result<PathBuf, StoreError> {
+        let final_dir = self.path_of(name);
+        if !replace && final_dir.exists() {
+            return Err(StoreError::AlreadyExists(name.to_string()));
+        }
+        let tmp_root = self.root.join("tmp");
+        std::fs::create_dir_all(&tmp_root).map_err(io(&tmp_root))?;
+        std::fs::create_dir_all(self.executions()).map_err(io(&self.root))?;
+        let tmp = tmp_root.join(format!("{name}.{}.{}", std::process::id(), unique()));
+        std::fs::create_dir(&tmp).map_err(io(&tmp))?;
+        let result = (|| {
+            write_json(&tmp.join(DESCRIBE), &record.describe)?;
+            write_json(&tmp.join(HISTORY), &record.history)?;
+            write_json(&tmp.join(DEFINITION), &record.definition)?;
+            write_json(&tmp.join(INPUT), &record.input)?;
+            if let Some(m) = &record.mocks {
+                std::fs::write(tmp.join(MOCKS), m).map_err(io(&tmp))?;
+            }
+            sync_dir(&tmp);
+            if replace && final_dir.exists() {
+                // Move the old one aside first: rename cannot replace a non-empty folder.
+                let old = tmp_root.join(format!("{name}.old.{}.{}", std::process::id(), unique()));
+                std::fs::rename(&final_dir, &old).map_err(io(&final_dir))?;
+                let moved = std::fs::rename(&tmp, &final_dir).map_err(io(&final_dir));
+                let _ = std::fs::remove_dir_all(&old);
+                return moved;
+            }
+            match std::fs::rename(&tmp, &final_dir) {
+                Ok(()) => Ok(()),
+                // Another run stored the same name first.
+                Err(_) if final_dir.exists() => Err(StoreError::AlreadyExists(name.to_string())),
+                Err(e) => Err(io(&final_dir)(e)),
+            }
+        })();
+        if result.is_err() {
+            let _ = std::fs::remove_dir_all(&tmp);
+        }
+        result.map(|()| final_dir)
+    }
+
+    /// Reads one execution by name.
+    pub fn load(&self, name: &str) -> Result<Record, StoreError> {
+        let dir = self.path_of(name);
+        let describe = read_json(&dir.join(DESCRIBE))?;
+        let history = read_json(&dir.join(HISTORY))?;
+        let definition = read_json(&dir.join(DEFINITION))?;
+        let input = read_json(&dir.join(INPUT))?;
+        let mocks = std::fs::read_to_string(dir.join(MOCKS)).ok();
+        Ok(Record { describe, history, definition, input, mocks })
+    }
+
+    /// Every stored execution's `DescribeExecution`, newest first.
+    pub fn list(&self) -> Vec<Value> {
+        let Ok(entries) = std::fs::read_dir(self.executions()) else { return Vec::new() };
+        let mut out: Vec<Value> = entries
+            .filter_map(Result::ok)
+            .filter_map(|e| read_json(&e.path().join(DESCRIBE)).ok())
+            .collect();
+        out.sort_by(|a, b| {
+            let key = |v: &Value| v["startDate"].as_f64().unwrap_or(0.0);
+            key(b).total_cmp(&key(a)).then_with(|| b["name"].as_str().cmp(&a["name"].as_str()))
+        });
+        out
+    }
+
+    /// Finds an execution by name or ARN; `None` means the most recent.
+    pub fn resolve(&self, wanted: Option<&str>) -> Result<String, ResolveError> {
+        let all = self.list();
+        let names: Vec<String> = all.iter().filter_map(|d| d["name"].as_str().map(String::from)).collect();
+        match wanted {
+            None => names.first().cloned().ok_or(ResolveError::Empty),
+            Some(w) => {
+                let name = w.rsplit(':').next().unwrap_or(w);
+                if self.exists(name) {
+                    Ok(name.to_string())
+                } else {
+                    Err(ResolveError::Unknown { wanted: w.to_string(), recent: names.into_iter().take(10).collect() })
+                }
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResolveError {
+    Empty,
+    Unknown { wanted: String, recent: Vec<String> },
+}
+
+fn unique() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0)
+}
+
+fn write_json(path: &Path, value: &Value) -> Result<(), StoreError> {
+    let mut text = serde_json::to_string(value).expect("JSON values serialize");
+    text.push('\n');
+    let mut f = std::fs::File::create(path).map_err(io(path))?;
+    std::io::Write::write_all(&mut f, text.as_bytes()).map_err(io(path))?;
+    f.sync_all().map_err(io(path))
+}
+
+fn sync_dir(dir: &Path) {
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+fn read_json(path: &Path) -> Result<Value, StoreError> {
+    let text = std::fs::read_to_string(path).map_err(io(path))?;
+    serde_json::from_str(&text).map_err(|e| StoreError::Damaged { path: path.to_path_buf(), reason: e.to_string() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn record(start: f64) -> Record {
+        Record {
+            describe: json!({"name": "x", "status": "SUCCEEDED", "startDate": start}),
+            history: json!({"events": []}),
+            definition: json!({"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}),
+            input: json!({}),
+            mocks: None,
+        }
+    }
+
+    #[test]
+    fn saves_lists_newest_first_and_refuses_a_reused_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::locate(Some(dir.path()));
+        let mut a = record(1.0);
+        a.describe["name"] = json!("a");
+        let mut b = record(2.0);
+        b.describe["name"] = json!("b");
+        store.save("a", &a).unwrap();
+        store.save("b", &b).unwrap();
+        let names: Vec<_> = store.list().iter().map(|d| d["name"].as_str().unwrap().to_string()).collect();
+        assert_eq!(names, ["b", "a"]);
+        assert!(matches!(store.save("a", &a), Err(StoreError::AlreadyExists(_))));
+        assert_eq!(store.resolve(None).unwrap(), "b");
+        assert_eq!(store.resolve(Some("arn:aws:states:local:000000000000:execution:m:a")).unwrap(), "a");
+        assert!(matches!(store.resolve(Some("zzz")), Err(ResolveError::Unknown { .. })));
+        assert_eq!(store.load("a").unwrap().describe["startDate"], 1.0);
+        // Nothing is left behind in the temporary folder.
+        assert_eq!(std::fs::read_dir(dir.path().join("tmp")).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn replace_swaps_a_stored_execution_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::locate(Some(dir.path()));
+        store.save("a", &record(1.0)).unwrap();
+        store.replace("a", &record(5.0)).unwrap();
+        assert_eq!(store.load("a").unwrap().describe["startDate"], 5.0);
+    }
+}
