@@ -3,10 +3,14 @@
 //! into small pure stages (lex → parse → check), so the validator and the
 //! engine share them; [`sites`] says where in a state they appear.
 
+pub mod choice;
+pub mod eval;
 pub mod intrinsic;
 pub mod jsonata;
 pub mod path;
+pub mod result_path;
 pub mod sites;
+pub mod template;
 
 #[cfg(test)]
 mod robustness {

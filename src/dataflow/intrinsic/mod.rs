@@ -3,10 +3,12 @@
 //! [`parse`] turns text into a [`Call`] (lexer → parser); [`check`] finds
 //! unknown functions, wrong arities and literal arguments that cannot work.
 
+mod eval;
 mod functions;
 mod lexer;
 mod parser;
 
+pub use eval::{MAX_INPUT_CHARS, Site, eval_call, eval_call_at};
 pub use functions::{
     ARRAY_RANGE_MAX, FUNCTIONS, Function, HASH_ALGORITHMS, Problem, Severity, Type, check,
     count_placeholders, lookup,

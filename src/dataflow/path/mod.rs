@@ -6,9 +6,13 @@
 //! Reference Path (one node, writable) from a general one.
 
 mod ast;
+mod eval;
 mod parser;
 
 pub use ast::*;
+pub use eval::{
+    PathFailure, exists, is_definite, jayway_string, query, render, select, select_cow,
+};
 pub use parser::{MAX_DEPTH, PathError, parse, parse_range};
 
 /// Whether a string is meant as a path: it starts with `$` (a JSONPath, a

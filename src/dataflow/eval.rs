@@ -1,0 +1,386 @@
+//! What evaluation shares: the values a path can see ([`Bindings`]), how
+//! evaluation fails ([`EvalError`]), the seeded generator ([`Rng`]), a compiled
+//! `.$` value ([`Expr`]), and two things AWS does everywhere: print JSON
+//! compactly in its error causes, and order the keys of the objects a payload
+//! template builds as a Java `HashMap` does ([`java_hash_order`]).
+//!
+//! Everything here is compiled once per definition and evaluated without
+//! parsing again. Evaluation is pure: the same bindings (and generator state)
+//! give the same value.
+
+use serde_json::{Map, Value};
+
+use super::intrinsic::{self, Call, Severity};
+use super::path::{self, Path};
+
+/// What the expressions of a state can see.
+#[derive(Debug, Clone, Copy)]
+pub struct Bindings<'a> {
+    /// `$`: the state's input (in `ResultSelector`, the task's result; in
+    /// `ItemSelector`, the Map state's input).
+    pub input: &'a Value,
+    /// `$$`: the context object (`Execution`, `State`, `StateMachine`, `Task`, `Map`).
+    pub context: &'a Value,
+    /// `$name`: the workflow variables set by `Assign`.
+    pub variables: &'a Map<String, Value>,
+}
+
+/// A failure with AWS's error name and cause.
+///
+/// The `cause` is the part AWS writes after its standard prefix: the engine
+/// adds `An error occurred while executing the state 'X' (entered at the event
+/// id #N). ` with [`EvalError::in_state`] (every error made here is one AWS
+/// reports with that prefix).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EvalError {
+    pub error: String,
+    pub cause: String,
+}
+
+/// Error names raised by data flow.
+pub const RUNTIME: &str = "States.Runtime";
+pub const INTRINSIC_FAILURE: &str = "States.IntrinsicFailure";
+pub const RESULT_PATH_MATCH_FAILURE: &str = "States.ResultPathMatchFailure";
+pub const NO_CHOICE_MATCHED: &str = "States.NoChoiceMatched";
+
+impl EvalError {
+    pub fn new(error: impl Into<String>, cause: impl Into<String>) -> Self {
+        EvalError {
+            error: error.into(),
+            cause: cause.into(),
+        }
+    }
+    /// `States.Runtime`.
+    pub fn runtime(cause: impl Into<String>) -> Self {
+        EvalError::new(RUNTIME, cause)
+    }
+    /// `States.IntrinsicFailure`.
+    pub fn intrinsic(cause: impl Into<String>) -> Self {
+        EvalError::new(INTRINSIC_FAILURE, cause)
+    }
+    /// Prefixes the cause as AWS does for a failure inside a state:
+    /// `An error occurred while executing the state 'Pass' (entered at the event id #2). <cause>`.
+    pub fn in_state(self, state: &str, entered_event_id: u64) -> Self {
+        EvalError {
+            cause: state_cause(state, entered_event_id, &self.cause),
+            error: self.error,
+        }
+    }
+}
+
+impl std::fmt::Display for EvalError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.error, self.cause)
+    }
+}
+
+/// `An error occurred while executing the state '{state}' (entered at the event id #{id}). {detail}`
+pub fn state_cause(state: &str, entered_event_id: u64, detail: &str) -> String {
+    format!(
+        "An error occurred while executing the state '{state}' (entered at the event id #{entered_event_id}). {detail}"
+    )
+}
+
+/// The engine's seeded generator: `States.UUID` and `States.MathRandom` draw from it.
+pub type Rng = rand::rngs::StdRng;
+
+/// A compiled `.$` value, `ErrorPath`/`CausePath`, or any other field that
+/// holds a path or an intrinsic call.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    Path(Path),
+    Call(Call),
+}
+
+impl Expr {
+    /// Parses text starting with `$` as a path, anything else as an intrinsic
+    /// call. Unknown functions and wrong arities are refused (AWS refuses the
+    /// definition); calls that can only fail at run time compile, and fail when
+    /// evaluated, as on AWS.
+    pub fn compile(text: &str) -> Result<Expr, String> {
+        if path::looks_like_path(text.trim_start()) {
+            return path::parse(text).map(Expr::Path).map_err(|e| e.to_string());
+        }
+        let call = intrinsic::parse(text).map_err(|e| e.to_string())?;
+        if let Some(p) = intrinsic::check(&call)
+            .into_iter()
+            .find(|p| p.severity == Severity::Invalid)
+        {
+            return Err(p.message);
+        }
+        Ok(Expr::Call(call))
+    }
+
+    /// The value: a definite path's value (`States.Runtime` when it matches
+    /// nothing), an indefinite path's matches as an array, or the call's result.
+    pub fn eval(&self, b: &Bindings, rng: &mut Rng) -> Result<Value, EvalError> {
+        match self {
+            Expr::Path(p) => path::query(p, b).map(|v| v.into_owned()).map_err(|e| {
+                EvalError::runtime(format!(
+                    "Invalid path '{}' : {}",
+                    path::render(p),
+                    e.message
+                ))
+            }),
+            Expr::Call(c) => intrinsic::eval_call(c, b, rng),
+        }
+    }
+}
+
+/// JSON as AWS prints values inside error causes: compact, keys in order.
+pub fn to_json_text(value: &Value) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+/// The order in which a Java `HashMap<String, _>` (default capacity, filled
+/// one `put` at a time in the given order) iterates these keys, as indexes
+/// into `keys`. Duplicates keep their first place.
+///
+/// AWS builds the object of a payload template that has `.$` fields (and the
+/// result of `States.JsonMerge`) in such a map, so its outputs list the keys
+/// in this order, not in the order the definition gives them: recorded
+/// executions show it (`tests/dataflow.rs` replays them).
+pub fn java_hash_order<S: AsRef<str>>(keys: &[S]) -> Vec<usize> {
+    const TREEIFY_THRESHOLD: usize = 8;
+    const MIN_TREEIFY_CAPACITY: usize = 64;
+    let hashes: Vec<u32> = keys.iter().map(|k| java_spread(k.as_ref())).collect();
+    let mut capacity = 16usize;
+    // Buckets hold indexes in insertion order (a resize keeps relative order).
+    let mut buckets: Vec<Vec<usize>> = vec![Vec::new(); capacity];
+    let mut size = 0usize;
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for (i, key) in keys.iter().enumerate() {
+        if !seen.insert(key.as_ref()) {
+            continue;
+        }
+        let b = hashes[i] as usize & (capacity - 1);
+        buckets[b].push(i);
+        // A bin reaching 9 entries in a small table makes Java resize it
+        // (`treeifyBin`), before the size check of the same `put`.
+        if buckets[b].len() > TREEIFY_THRESHOLD && capacity < MIN_TREEIFY_CAPACITY {
+            capacity *= 2;
+            buckets = rehash(&buckets, &hashes, capacity);
+        }
+        size += 1;
+        if size > capacity / 4 * 3 {
+            capacity *= 2;
+            buckets = rehash(&buckets, &hashes, capacity);
+        }
+    }
+    buckets.into_iter().flatten().collect()
+}
+
+/// Java's resize: each bin splits in two, keeping the relative order.
+fn rehash(buckets: &[Vec<usize>], hashes: &[u32], capacity: usize) -> Vec<Vec<usize>> {
+    let mut next = vec![Vec::new(); capacity];
+    for bucket in buckets {
+        for &j in bucket {
+            next[hashes[j] as usize & (capacity - 1)].push(j);
+        }
+    }
+    next
+}
+
+/// `String.hashCode()` (over UTF-16 code units), spread as `HashMap.hash` does.
+fn java_spread(key: &str) -> u32 {
+    let mut h: u32 = 0;
+    for unit in key.encode_utf16() {
+        h = h.wrapping_mul(31).wrapping_add(u32::from(unit));
+    }
+    h ^ (h >> 16)
+}
+
+/// A map with the keys of `map` in Java `HashMap` order.
+pub fn hash_ordered(map: Map<String, Value>) -> Map<String, Value> {
+    let keys: Vec<&String> = map.keys().collect();
+    let order = java_hash_order(&keys);
+    let mut slots: Vec<Option<(String, Value)>> = map.into_iter().map(Some).collect();
+    let mut out = Map::with_capacity(slots.len());
+    for i in order {
+        if let Some((k, v)) = slots[i].take() {
+            out.insert(k, v);
+        }
+    }
+    out
+}
+
+/// How Java prints a value with `toString()` on the maps and lists Jackson
+/// reads JSON into (`{a=1, b=[x, y]}`): what `States.Format` puts in place of
+/// `{}` for a non-string, and what Jayway shows in some errors. `None` when
+/// nested too deeply to print.
+pub fn java_to_string(value: &Value) -> Option<String> {
+    let mut out = String::new();
+    java_to_string_into(value, &mut out, 0).then_some(out)
+}
+
+const MAX_PRINT_DEPTH: usize = 512;
+
+fn java_to_string_into(value: &Value, out: &mut String, depth: usize) -> bool {
+    if depth > MAX_PRINT_DEPTH {
+        return false;
+    }
+    match value {
+        Value::String(s) => out.push_str(s),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                if !java_to_string_into(item, out, depth + 1) {
+                    return false;
+                }
+            }
+            out.push(']');
+        }
+        Value::Object(map) => {
+            out.push('{');
+            for (i, (k, v)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(k);
+                out.push('=');
+                if !java_to_string_into(v, out, depth + 1) {
+                    return false;
+                }
+            }
+            out.push('}');
+        }
+        Value::Number(n) => out.push_str(&java_number_string(n)),
+        other => out.push_str(&other.to_string()),
+    }
+    true
+}
+
+/// A JSON number as Java prints it: integers as they are, others as
+/// `Double.toString` does (`1.0`, `1.5E-5`, `1.0E10`).
+pub fn java_number_string(n: &serde_json::Number) -> String {
+    if !n.is_f64() {
+        return n.to_string();
+    }
+    let Some(x) = n.as_f64() else {
+        return n.to_string();
+    };
+    if x == 0.0 {
+        return if x.is_sign_negative() { "-0.0" } else { "0.0" }.into();
+    }
+    let abs = x.abs();
+    if (1e-3..1e7).contains(&abs) {
+        let s = format!("{x}");
+        return if s.contains('.') { s } else { format!("{s}.0") };
+    }
+    let sci = format!("{x:e}");
+    let (mantissa, exponent) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let mantissa = if mantissa.contains('.') {
+        mantissa.to_string()
+    } else {
+        format!("{mantissa}.0")
+    };
+    format!("{mantissa}E{exponent}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn ordered(keys: &[&str]) -> Vec<String> {
+        java_hash_order(keys)
+            .into_iter()
+            .map(|i| keys[i].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn hash_order_matches_what_aws_returned() {
+        // test_query_context_object_values: 13 keys, capacity 32.
+        let keys = [
+            "context_object",
+            "execution",
+            "execution_id",
+            "execution_input",
+            "execution_name",
+            "execution_rolearn",
+            "execution_starttime",
+            "state",
+            "state_enteredtime",
+            "state_name",
+            "statemachine",
+            "statemachine_id",
+            "statemachine_name",
+        ];
+        assert_eq!(
+            ordered(&keys),
+            [
+                "execution",
+                "execution_rolearn",
+                "execution_name",
+                "statemachine_id",
+                "execution_id",
+                "execution_input",
+                "execution_starttime",
+                "state_name",
+                "state_enteredtime",
+                "statemachine",
+                "state",
+                "context_object",
+                "statemachine_name"
+            ]
+        );
+        assert_eq!(
+            ordered(&["LambdaOutput", "ContextObjectValue"]),
+            ["ContextObjectValue", "LambdaOutput"]
+        );
+        assert_eq!(
+            ordered(&["constant_in_literal", "constant_input_field"]),
+            ["constant_input_field", "constant_in_literal"]
+        );
+        assert_eq!(ordered(&["Question", "Answer"]), ["Answer", "Question"]);
+        assert_eq!(ordered(&["a", "a", "b"]), ["a", "b"]);
+        assert!(ordered(&[]).is_empty());
+    }
+
+    #[test]
+    fn many_keys_and_collisions() {
+        // "Aa" and "BB" share a Java hash code: they stay in insertion order.
+        assert_eq!(ordered(&["BB", "Aa"]), ["BB", "Aa"]);
+        let keys: Vec<String> = (0..200).map(|i| format!("k{i}")).collect();
+        let order = java_hash_order(&keys);
+        let mut sorted = order.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, (0..200).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn java_strings() {
+        let v =
+            json!({"Arg1": 1, "Arg2": [], "s": "x", "n": null, "f": 1.5, "b": [true, {"c": "d"}]});
+        assert_eq!(
+            java_to_string(&v).unwrap(),
+            "{Arg1=1, Arg2=[], s=x, n=null, f=1.5, b=[true, {c=d}]}"
+        );
+    }
+
+    #[test]
+    fn java_numbers() {
+        let n = |v: Value| java_to_string(&v).unwrap();
+        assert_eq!(n(json!(1)), "1");
+        assert_eq!(n(json!(1.0)), "1.0");
+        assert_eq!(n(json!(1.1)), "1.1");
+        assert_eq!(n(json!(0.00001)), "1.0E-5");
+        assert_eq!(n(json!(1.5e10)), "1.5E10");
+        assert_eq!(n(json!(1234567.5)), "1234567.5");
+        assert_eq!(n(json!(-0.0)), "-0.0");
+    }
+
+    #[test]
+    fn state_prefix() {
+        let e = EvalError::runtime("boom").in_state("Pass", 2);
+        assert_eq!(
+            e.cause,
+            "An error occurred while executing the state 'Pass' (entered at the event id #2). boom"
+        );
+        assert_eq!(e.error, "States.Runtime");
+    }
+}

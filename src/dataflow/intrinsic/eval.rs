@@ -1,0 +1,1030 @@
+//! Evaluates intrinsic calls: all 18 `States.*` functions, nested calls, and
+//! AWS's edge cases as its recorded executions show them:
+//!
+//! - `States.Format` prints a non-string as Java does (`{Arg1=1, Arg2=[]}`,
+//!   `null`), and reads `\{`, `\}`, `\'` and `\\` in a literal template.
+//! - `States.MathAdd` rounds each argument as Java's `Math.round` does
+//!   (half up: `-1.5` → `-1`) before adding.
+//! - `States.StringToJson` reads an empty or blank string as `null`.
+//! - `States.JsonMerge` builds its object as a Java `HashMap`: the keys come
+//!   out in hash order.
+//! - `States.StringSplit` splits at any of the delimiter characters and drops
+//!   empty parts (Java's `StringTokenizer`).
+//! - `States.MathRandom` with a seed draws as `java.util.Random(seed)` does;
+//!   without one it draws from the engine's seeded generator.
+//!
+//! A function that cannot work on its arguments fails with
+//! `States.IntrinsicFailure`; a definite path argument that matches nothing
+//! fails with `States.Runtime`, as a path field does.
+
+use std::borrow::Cow;
+
+use base64::Engine as _;
+use rand::RngExt as _;
+use serde_json::{Map, Value};
+
+use super::functions::{ARRAY_RANGE_MAX, HASH_ALGORITHMS};
+use super::parser::{Arg, ArgKind, Call};
+use crate::dataflow::eval::{Bindings, EvalError, Rng, hash_ordered, java_to_string, to_json_text};
+use crate::dataflow::path;
+
+/// The most characters `States.Base64Encode`, `Base64Decode` and `Hash` accept.
+pub const MAX_INPUT_CHARS: usize = 10_000;
+
+/// Evaluates a call and the calls nested in it.
+pub fn eval_call(call: &Call, b: &Bindings, rng: &mut Rng) -> Result<Value, EvalError> {
+    eval_call_at(call, b, rng, &Site::default())
+}
+
+/// Where a call is written, for the causes of its failures.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Site<'s> {
+    /// The text the call was parsed from (its spans point into it).
+    pub text: Option<&'s str>,
+    /// The template field holding it (`value.$`).
+    pub field: Option<&'s str>,
+}
+
+/// As [`eval_call`], naming the field and text in causes.
+pub fn eval_call_at(
+    call: &Call,
+    b: &Bindings,
+    rng: &mut Rng,
+    site: &Site,
+) -> Result<Value, EvalError> {
+    let mut args: Vec<Cow<Value>> = Vec::with_capacity(call.args.len());
+    for arg in &call.args {
+        args.push(eval_arg(arg, b, rng, site)?);
+    }
+    apply(call, &args, b, rng)
+}
+
+fn eval_arg<'a>(
+    arg: &Arg,
+    b: &Bindings<'a>,
+    rng: &mut Rng,
+    site: &Site,
+) -> Result<Cow<'a, Value>, EvalError> {
+    Ok(match &arg.kind {
+        ArgKind::String { value, .. } => Cow::Owned(Value::String(value.clone())),
+        ArgKind::Number(n) => Cow::Owned(Value::Number(n.clone())),
+        ArgKind::Bool(v) => Cow::Owned(Value::Bool(*v)),
+        ArgKind::Null => Cow::Owned(Value::Null),
+        ArgKind::Path(p) => path::query(p, b).map_err(|e| {
+            let text = site
+                .text
+                .and_then(|t| t.get(arg.span.start..arg.span.end))
+                .map_or_else(|| path::render(p), str::to_string);
+            match site.field {
+                Some(field) => EvalError::runtime(format!(
+                    "The JSONPath '{text}' specified for the field '{field}' could not be found in the input '{}'",
+                    to_json_text(b.input)
+                )),
+                None => EvalError::runtime(format!("Invalid path '{text}' : {}", e.message)),
+            }
+        })?,
+        ArgKind::Call(inner) => Cow::Owned(eval_call_at(inner, b, rng, site)?),
+    })
+}
+
+fn fail(name: &str, detail: impl std::fmt::Display) -> EvalError {
+    EvalError::intrinsic(format!("Invalid arguments in {name}: {detail}"))
+}
+
+/// How an argument is described in a cause: its JSON text, shortened.
+fn shown(v: &Value) -> String {
+    let mut s = to_json_text(v);
+    if s.len() > 200 {
+        let mut cut = 200;
+        while !s.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        s.truncate(cut);
+        s.push_str("...");
+    }
+    s
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+fn ordinal(i: usize) -> &'static str {
+    ["first", "second", "third"]
+        .get(i)
+        .copied()
+        .unwrap_or("next")
+}
+
+struct Args<'c, 'v> {
+    name: &'c str,
+    args: &'c [Cow<'v, Value>],
+}
+
+impl<'c, 'v> Args<'c, 'v> {
+    fn get(&self, i: usize) -> Result<&'c Value, EvalError> {
+        self.args
+            .get(i)
+            .map(|c| c.as_ref())
+            .ok_or_else(|| fail(self.name, format!("the {} argument is missing", ordinal(i))))
+    }
+    fn wrong(&self, i: usize, want: &str) -> EvalError {
+        let v = self.args.get(i).map(|c| c.as_ref()).unwrap_or(&Value::Null);
+        fail(
+            self.name,
+            format!(
+                "the {} argument must be {want}, but was {} {}",
+                ordinal(i),
+                type_name(v),
+                shown(v)
+            ),
+        )
+    }
+    fn string(&self, i: usize) -> Result<&'c str, EvalError> {
+        self.get(i)?
+            .as_str()
+            .ok_or_else(|| self.wrong(i, "a string"))
+    }
+    fn array(&self, i: usize) -> Result<&'c Vec<Value>, EvalError> {
+        self.get(i)?
+            .as_array()
+            .ok_or_else(|| self.wrong(i, "an array"))
+    }
+    fn object(&self, i: usize) -> Result<&'c Map<String, Value>, EvalError> {
+        self.get(i)?
+            .as_object()
+            .ok_or_else(|| self.wrong(i, "an object"))
+    }
+    fn number(&self, i: usize) -> Result<f64, EvalError> {
+        self.get(i)?
+            .as_f64()
+            .ok_or_else(|| self.wrong(i, "a number"))
+    }
+    /// A whole number (an integral float such as `2.0` counts).
+    fn integer(&self, i: usize) -> Result<i64, EvalError> {
+        let v = self.get(i)?;
+        if let Some(n) = v.as_i64() {
+            return Ok(n);
+        }
+        match v.as_f64() {
+            Some(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(f as i64),
+            _ => Err(self.wrong(i, "an integer")),
+        }
+    }
+    /// A number rounded as Java's `Math.round` does (half up).
+    fn rounded(&self, i: usize) -> Result<i64, EvalError> {
+        let v = self.get(i)?;
+        if let Some(n) = v.as_i64() {
+            return Ok(n);
+        }
+        let f = self.number(i)?;
+        java_round(f).ok_or_else(|| self.wrong(i, "a number within range"))
+    }
+}
+
+/// `Math.round(double)`: the closest integer, ties towards positive infinity.
+fn java_round(f: f64) -> Option<i64> {
+    let r = (f + 0.5).floor();
+    (r.is_finite() && r.abs() < 9.2e18).then_some(r as i64)
+}
+
+fn apply(
+    call: &Call,
+    args: &[Cow<Value>],
+    b: &Bindings,
+    rng: &mut Rng,
+) -> Result<Value, EvalError> {
+    let name = call.name.as_str();
+    let a = Args { name, args };
+    let _ = b;
+    match name {
+        "States.Format" => format(call, &a),
+        "States.StringToJson" => {
+            let s = a.string(0)?;
+            if s.trim().is_empty() {
+                return Ok(Value::Null);
+            }
+            serde_json::from_str(&integer_zeros(s)).map_err(|e| {
+                fail(
+                    name,
+                    format!(
+                        "the string {} is not valid JSON: {e}",
+                        shown(a.get(0).unwrap_or(&Value::Null))
+                    ),
+                )
+            })
+        }
+        "States.JsonToString" => Ok(Value::String(to_json_text(a.get(0)?))),
+        "States.Array" => Ok(Value::Array(
+            args.iter().map(|v| v.as_ref().clone()).collect(),
+        )),
+        "States.ArrayPartition" => {
+            let array = a.array(0)?;
+            let size = a.integer(1)?;
+            if size <= 0 {
+                return Err(fail(
+                    name,
+                    format!("the chunk size must be greater than 0, but was {size}"),
+                ));
+            }
+            let size = usize::try_from(size).unwrap_or(usize::MAX);
+            Ok(Value::Array(
+                array
+                    .chunks(size)
+                    .map(|c| Value::Array(c.to_vec()))
+                    .collect(),
+            ))
+        }
+        "States.ArrayContains" => {
+            let array = a.array(0)?;
+            let needle = a.get(1)?;
+            Ok(Value::Bool(array.iter().any(|x| x == needle)))
+        }
+        "States.ArrayRange" => {
+            let first = a.integer(0)?;
+            let last = a.integer(1)?;
+            let step = a.integer(2)?;
+            if step == 0 {
+                return Err(fail(name, "the step must not be 0"));
+            }
+            let count = (i128::from(last) - i128::from(first)) / i128::from(step) + 1;
+            if count > i128::from(ARRAY_RANGE_MAX) {
+                return Err(fail(
+                    name,
+                    format!(
+                        "the range would hold {count} items, but at most {ARRAY_RANGE_MAX} are allowed"
+                    ),
+                ));
+            }
+            let count = usize::try_from(count.max(0)).unwrap_or(0);
+            Ok(Value::Array(
+                (0..count)
+                    .map(|i| Value::from(first + step * i as i64))
+                    .collect(),
+            ))
+        }
+        "States.ArrayGetItem" => {
+            let array = a.array(0)?;
+            let index = a.integer(1)?;
+            usize::try_from(index)
+                .ok()
+                .and_then(|i| array.get(i))
+                .cloned()
+                .ok_or_else(|| {
+                    fail(
+                        name,
+                        format!(
+                            "the index {index} is out of bounds for an array of {} items",
+                            array.len()
+                        ),
+                    )
+                })
+        }
+        "States.ArrayLength" => Ok(Value::from(a.array(0)?.len())),
+        "States.ArrayUnique" => {
+            let array = a.array(0)?;
+            let mut out: Vec<Value> = Vec::with_capacity(array.len());
+            for x in array {
+                if !out.contains(x) {
+                    out.push(x.clone());
+                }
+            }
+            Ok(Value::Array(out))
+        }
+        "States.Base64Encode" => {
+            let s = limited(&a, 0)?;
+            Ok(Value::String(
+                base64::engine::general_purpose::STANDARD.encode(s.as_bytes()),
+            ))
+        }
+        "States.Base64Decode" => {
+            let s = limited(&a, 0)?;
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(s.as_bytes())
+                .map_err(|e| fail(name, format!("the string is not valid Base64: {e}")))?;
+            Ok(Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+        }
+        "States.Hash" => {
+            let data = limited(&a, 0)?;
+            let algorithm = a.string(1)?;
+            Ok(Value::String(hash(data, algorithm).ok_or_else(|| {
+                fail(
+                    name,
+                    format!(
+                        "'{algorithm}' is not a supported hash algorithm; use one of {}",
+                        HASH_ALGORITHMS.join(", ")
+                    ),
+                )
+            })?))
+        }
+        "States.JsonMerge" => {
+            let first = a.object(0)?;
+            let second = a.object(1)?;
+            match a.get(2)? {
+                Value::Bool(false) => {}
+                Value::Bool(true) => {
+                    return Err(fail(
+                        name,
+                        "deep merging is not supported: the third argument must be false",
+                    ));
+                }
+                _ => return Err(a.wrong(2, "a boolean")),
+            }
+            let mut merged = first.clone();
+            for (k, v) in second {
+                merged.insert(k.clone(), v.clone());
+            }
+            Ok(Value::Object(hash_ordered(merged)))
+        }
+        "States.MathRandom" => {
+            let start = a.rounded(0)?;
+            let end = a.rounded(1)?;
+            if end <= start {
+                return Err(fail(
+                    name,
+                    format!("the end ({end}) must be greater than the start ({start})"),
+                ));
+            }
+            if args.len() > 2 {
+                let seed = a.rounded(2)?;
+                let bound = end - start;
+                let bound = i32::try_from(bound)
+                    .map_err(|_| fail(name, "the range between start and end is too large"))?;
+                return Ok(Value::from(
+                    i64::from(JavaRandom::new(seed).next_int(bound)) + start,
+                ));
+            }
+            Ok(Value::from(rng.random_range(start..end)))
+        }
+        "States.MathAdd" => {
+            let x = a.rounded(0)?;
+            let y = a.rounded(1)?;
+            x.checked_add(y)
+                .map(Value::from)
+                .ok_or_else(|| fail(name, "the sum is out of range"))
+        }
+        "States.StringSplit" => {
+            let s = a.string(0)?;
+            let delimiters = a.string(1)?;
+            Ok(Value::Array(
+                s.split(|c| delimiters.contains(c))
+                    .filter(|part| !part.is_empty())
+                    .map(|part| Value::String(part.to_string()))
+                    .collect(),
+            ))
+        }
+        "States.UUID" => {
+            let mut bytes = [0u8; 16];
+            rand::Rng::fill_bytes(rng, &mut bytes);
+            Ok(Value::String(
+                uuid::Builder::from_random_bytes(bytes)
+                    .into_uuid()
+                    .hyphenated()
+                    .to_string(),
+            ))
+        }
+        other => Err(EvalError::intrinsic(format!(
+            "'{other}' is not an intrinsic function"
+        ))),
+    }
+}
+
+/// Jackson reads `-0` as the integer 0 (serde_json as the float -0.0): the
+/// text with every `-0` number token that has no fraction or exponent
+/// written as `0`.
+fn integer_zeros(text: &str) -> Cow<'_, str> {
+    if !text.contains("-0") {
+        return Cow::Borrowed(text);
+    }
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut in_string = false;
+    let mut i = 0;
+    let mut last = 0;
+    while i < b.len() {
+        match b[i] {
+            b'\\' if in_string => i += 1,
+            b'"' => in_string = !in_string,
+            b'-' if !in_string
+                && b.get(i + 1) == Some(&b'0')
+                && !b
+                    .get(i + 2)
+                    .is_some_and(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E')) =>
+            {
+                out.push_str(&text[last..i]);
+                last = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out.push_str(&text[last..]);
+    Cow::Owned(out)
+}
+
+/// A string argument of at most [`MAX_INPUT_CHARS`] characters.
+fn limited<'c>(a: &Args<'c, '_>, i: usize) -> Result<&'c str, EvalError> {
+    let s = a.string(i)?;
+    let n = s.encode_utf16().count();
+    if n > MAX_INPUT_CHARS {
+        return Err(fail(
+            a.name,
+            format!("the string has {n} characters, but at most {MAX_INPUT_CHARS} are allowed"),
+        ));
+    }
+    Ok(s)
+}
+
+fn hash(data: &str, algorithm: &str) -> Option<String> {
+    use sha2::Digest as _;
+    fn hex(bytes: &[u8]) -> String {
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
+    }
+    let d = data.as_bytes();
+    Some(match algorithm {
+        "MD5" => hex(&md5::Md5::digest(d)),
+        "SHA-1" => hex(&sha1::Sha1::digest(d)),
+        "SHA-256" => hex(&sha2::Sha256::digest(d)),
+        "SHA-384" => hex(&sha2::Sha384::digest(d)),
+        "SHA-512" => hex(&sha2::Sha512::digest(d)),
+        _ => return None,
+    })
+}
+
+/// `States.Format(template, values...)`.
+fn format(call: &Call, a: &Args) -> Result<Value, EvalError> {
+    let name = a.name;
+    // A literal template keeps its escapes: `\{\}` is text, `{}` a placeholder.
+    let pieces = match call.args.first().map(|arg| &arg.kind) {
+        Some(ArgKind::String { raw, .. }) => split_literal_template(raw),
+        _ => split_template(a.string(0)?),
+    };
+    let values = &a.args[1..];
+    let placeholders = pieces.len() - 1;
+    if placeholders != values.len() {
+        return Err(fail(
+            name,
+            format!(
+                "the template has {placeholders} placeholder(s) '{{}}' but {} value(s) were given",
+                values.len()
+            ),
+        ));
+    }
+    let mut out = String::new();
+    for (i, piece) in pieces.iter().enumerate() {
+        out.push_str(piece);
+        if let Some(v) = values.get(i) {
+            match v.as_ref() {
+                Value::String(s) => out.push_str(s),
+                other => out.push_str(
+                    &java_to_string(other)
+                        .ok_or_else(|| fail(name, "a value is nested too deeply to print"))?,
+                ),
+            }
+        }
+    }
+    Ok(Value::String(out))
+}
+
+/// A template from a path or call: `{}` placeholders, no escapes.
+fn split_template(t: &str) -> Vec<String> {
+    t.split("{}").map(str::to_string).collect()
+}
+
+/// A literal template as written between the quotes, escapes applied.
+fn split_literal_template(raw: &str) -> Vec<String> {
+    let mut pieces = vec![String::new()];
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        let cur = pieces.last_mut().expect("pieces is never empty");
+        match c {
+            '\\' => match chars.next() {
+                Some('u') => {
+                    let hex: String = chars.clone().take(4).collect();
+                    match u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                        Some(ch) if hex.len() == 4 => {
+                            cur.push(ch);
+                            for _ in 0..4 {
+                                chars.next();
+                            }
+                        }
+                        _ => cur.push('u'),
+                    }
+                }
+                Some(escaped) => cur.push(escaped),
+                None => cur.push('\\'),
+            },
+            '{' if chars.peek() == Some(&'}') => {
+                chars.next();
+                pieces.push(String::new());
+            }
+            c => cur.push(c),
+        }
+    }
+    pieces
+}
+
+/// `java.util.Random`: the generator `States.MathRandom` uses with a seed.
+struct JavaRandom {
+    seed: i64,
+}
+
+impl JavaRandom {
+    const MULTIPLIER: i64 = 0x5_DEEC_E66D;
+    const MASK: i64 = (1 << 48) - 1;
+
+    fn new(seed: i64) -> Self {
+        JavaRandom {
+            seed: (seed ^ Self::MULTIPLIER) & Self::MASK,
+        }
+    }
+
+    fn next(&mut self, bits: u32) -> i32 {
+        self.seed = (self.seed.wrapping_mul(Self::MULTIPLIER).wrapping_add(0xB)) & Self::MASK;
+        (self.seed >> (48 - bits)) as i32
+    }
+
+    /// `nextInt(bound)`, `bound > 0`.
+    fn next_int(&mut self, bound: i32) -> i32 {
+        if bound & -bound == bound {
+            return ((i64::from(bound) * i64::from(self.next(31))) >> 31) as i32;
+        }
+        loop {
+            let bits = self.next(31);
+            let val = bits % bound;
+            if bits.wrapping_sub(val).wrapping_add(bound - 1) >= 0 {
+                return val;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dataflow::intrinsic::parse;
+    use rand::SeedableRng;
+    use serde_json::json;
+
+    fn run(text: &str, input: Value) -> Result<Value, EvalError> {
+        let ctx =
+            json!({"StateMachine": {"Name": "my-machine-name"}, "Execution": {"Input": {"a": 1}}});
+        let mut vars = Map::new();
+        vars.insert("tpl".into(), json!("It's {}!"));
+        let b = Bindings {
+            input: &input,
+            context: &ctx,
+            variables: &vars,
+        };
+        let mut rng = Rng::seed_from_u64(7);
+        eval_call(&parse(text).unwrap(), &b, &mut rng)
+    }
+    fn ok(text: &str, input: Value) -> Value {
+        run(text, input).unwrap_or_else(|e| panic!("{text}: {e}"))
+    }
+    fn err(text: &str, input: Value) -> EvalError {
+        run(text, input).expect_err(text)
+    }
+
+    #[test]
+    fn documented_examples() {
+        // The "Intrinsic functions" page of the Step Functions developer guide.
+        assert_eq!(
+            ok(
+                "States.Format('Hello, my name is {}.', $.name)",
+                json!({"name": "Arnav"})
+            ),
+            json!("Hello, my name is Arnav.")
+        );
+        assert_eq!(
+            ok(
+                "States.Format($.template, $.name)",
+                json!({"name": "Arnav", "template": "Hello, my name is {}."})
+            ),
+            json!("Hello, my name is Arnav.")
+        );
+        assert_eq!(
+            ok(
+                "States.StringToJson($.escapedJsonString)",
+                json!({"escapedJsonString": "{\"foo\": \"bar\"}"})
+            ),
+            json!({"foo": "bar"})
+        );
+        assert_eq!(
+            ok(
+                "States.JsonToString($.unescapedJson)",
+                json!({"unescapedJson": {"foo": "bar"}})
+            ),
+            json!("{\"foo\":\"bar\"}")
+        );
+        assert_eq!(
+            ok(
+                "States.Array('Foo', 2020, $.Id, null)",
+                json!({"Id": 123456})
+            ),
+            json!(["Foo", 2020, 123456, null])
+        );
+        assert_eq!(
+            ok(
+                "States.ArrayPartition($.inputArray,4)",
+                json!({"inputArray": [1,2,3,4,5,6,7,8,9]})
+            ),
+            json!([[1, 2, 3, 4], [5, 6, 7, 8], [9]])
+        );
+        assert_eq!(
+            ok(
+                "States.ArrayContains($.inputArray, $.lookingFor)",
+                json!({"inputArray": [1,2,3,4,5,6,7,8,9], "lookingFor": 5})
+            ),
+            json!(true)
+        );
+        assert_eq!(
+            ok("States.ArrayRange(1, 9, 2)", json!({})),
+            json!([1, 3, 5, 7, 9])
+        );
+        assert_eq!(
+            ok(
+                "States.ArrayGetItem($.inputArray, $.index)",
+                json!({"inputArray": [1,2,3,4,5,6,7,8,9], "index": 5})
+            ),
+            json!(6)
+        );
+        assert_eq!(
+            ok(
+                "States.ArrayLength($.inputArray)",
+                json!({"inputArray": [1,2,3,4,5,6,7,8,9]})
+            ),
+            json!(9)
+        );
+        assert_eq!(
+            ok(
+                "States.ArrayUnique($.inputArray)",
+                json!({"inputArray": [1,2,3,3,3,3,3,3,4]})
+            ),
+            json!([1, 2, 3, 4])
+        );
+        assert_eq!(
+            ok(
+                "States.Base64Encode($.input)",
+                json!({"input": "Data to encode"})
+            ),
+            json!("RGF0YSB0byBlbmNvZGU=")
+        );
+        assert_eq!(
+            ok(
+                "States.Base64Decode($.base64)",
+                json!({"base64": "RGF0YSB0byBlbmNvZGU="})
+            ),
+            json!("Data to encode")
+        );
+        assert_eq!(
+            ok(
+                "States.Hash($.Data, $.Algorithm)",
+                json!({"Data": "input data", "Algorithm": "SHA-1"})
+            ),
+            json!("aaff4a450a104cd177d28d18d74485e8cae074b7")
+        );
+        assert_eq!(
+            ok(
+                "States.JsonMerge($.json1, $.json2, false)",
+                json!({
+                    "json1": {"a": {"a1": 1, "a2": 2}, "b": 2},
+                    "json2": {"a": {"a3": 1, "a4": 2}, "c": 3}
+                })
+            ),
+            json!({"a": {"a3": 1, "a4": 2}, "b": 2, "c": 3})
+        );
+        assert_eq!(
+            ok(
+                "States.MathAdd($.value1, $.step)",
+                json!({"value1": 111, "step": -1})
+            ),
+            json!(110)
+        );
+        assert_eq!(
+            ok(
+                "States.StringSplit($.inputString, $.splitter)",
+                json!({"inputString": "1,2,3,4,5", "splitter": ","})
+            ),
+            json!(["1", "2", "3", "4", "5"])
+        );
+        assert_eq!(
+            ok(
+                "States.StringSplit($.inputString, $.splitter)",
+                json!({"inputString": "This.is+a,test=string", "splitter": ".+,="})
+            ),
+            json!(["This", "is", "a", "test", "string"])
+        );
+        let id = ok("States.UUID()", json!({}));
+        let id = id.as_str().unwrap();
+        assert_eq!(id.len(), 36);
+        assert_eq!(&id[14..15], "4");
+        let r = ok(
+            "States.MathRandom($.start, $.end)",
+            json!({"start": 1, "end": 999}),
+        );
+        assert!((1..999).contains(&r.as_i64().unwrap()));
+    }
+
+    #[test]
+    fn format_edge_cases() {
+        assert_eq!(
+            ok(
+                "States.Format('fst={} snd={}.', $.a, $.b)",
+                json!({"a": null, "b": {"Arg1": 1, "Arg2": []}})
+            ),
+            json!("fst=null snd={Arg1=1, Arg2=[]}.")
+        );
+        assert_eq!(
+            ok("States.Format('{}', $.a)", json!({"a": 1.1})),
+            json!("1.1")
+        );
+        assert_eq!(
+            ok("States.Format('\\{\\} {} \\'x\\' \\\\', 1)", json!({})),
+            json!("{} 1 'x' \\")
+        );
+        assert_eq!(
+            ok("States.Format($tpl, 'Pikachu')", json!({})),
+            json!("It's Pikachu!")
+        );
+        assert_eq!(
+            ok("States.Format('no placeholders')", json!({})),
+            json!("no placeholders")
+        );
+        let e = err("States.Format('{} {}', 1)", json!({}));
+        assert_eq!(e.error, "States.IntrinsicFailure");
+        let e = err("States.Format($.t, 1)", json!({"t": 5}));
+        assert_eq!(e.error, "States.IntrinsicFailure");
+    }
+
+    #[test]
+    fn math_add_rounds_half_up() {
+        // test_math_add: every pair AWS was given, and what it answered.
+        for (a, b, sum) in [
+            (json!(-9), json!(3), -6),
+            (json!(1.49), json!(1.5), 3),
+            (json!(1.5), json!(1.51), 4),
+            (json!(-1.49), json!(-1.5), -2),
+            (json!(-1.5), json!(-1.51), -3),
+            (json!(1.49), json!(0), 1),
+            (json!(1.49), json!(-1.49), 0),
+            (json!(1.5), json!(0), 2),
+            (json!(1.51), json!(0), 2),
+            (json!(-1.49), json!(0), -1),
+            (json!(-1.5), json!(0), -1),
+            (json!(-1.51), json!(0), -2),
+            (json!(0.5), json!(0), 1),
+            (json!(2.5), json!(0), 3),
+            (json!(3.5), json!(0), 4),
+            (json!(-0.5), json!(0.5), 1),
+            (json!(-0.5), json!(0), 0),
+            (json!(-2.5), json!(0), -2),
+            (json!(-3.5), json!(0), -3),
+        ] {
+            assert_eq!(
+                ok("States.MathAdd($.a, $.b)", json!({"a": a, "b": b})),
+                json!(sum),
+                "{a} + {b}"
+            );
+        }
+        assert_eq!(
+            err("States.MathAdd($.a, 1)", json!({"a": "1"})).error,
+            "States.IntrinsicFailure"
+        );
+    }
+
+    #[test]
+    fn string_to_json_edge_cases() {
+        for (s, v) in [
+            ("", json!(null)),
+            (" ", json!(null)),
+            ("null", json!(null)),
+            ("-0", json!(0)),
+            ("[-0, -0.0, \"-0\"]", json!([0, -0.0, "-0"])),
+            ("1", json!(1)),
+            ("1.1", json!(1.1)),
+            ("true", json!(true)),
+            ("\"HelloWorld\"", json!("HelloWorld")),
+            ("[1, 2, \"HelloWorld\"]", json!([1, 2, "HelloWorld"])),
+            (
+                "{\"Arg1\": 1, \"Arg2\": []}",
+                json!({"Arg1": 1, "Arg2": []}),
+            ),
+        ] {
+            assert_eq!(ok("States.StringToJson($.s)", json!({"s": s})), v, "{s:?}");
+        }
+        let out = ok(
+            "States.StringToJson($.s)",
+            json!({"s": "{\"b\": 1, \"a\": 2}"}),
+        );
+        assert_eq!(
+            out.as_object().unwrap().keys().collect::<Vec<_>>(),
+            ["b", "a"]
+        );
+        assert_eq!(
+            err("States.StringToJson($.s)", json!({"s": "{"})).error,
+            "States.IntrinsicFailure"
+        );
+    }
+
+    #[test]
+    fn arrays() {
+        assert_eq!(
+            ok(
+                "States.ArrayContains($.a, $.b)",
+                json!({"a": [], "b": null})
+            ),
+            json!(false)
+        );
+        assert_eq!(
+            ok(
+                "States.ArrayContains($.a, $.b)",
+                json!({"a": [[1,2,3],2], "b": [1,2,3]})
+            ),
+            json!(true)
+        );
+        assert_eq!(
+            ok(
+                "States.ArrayContains($.a, $.b)",
+                json!({"a": [{"1": 2, "2": []}], "b": {"1": 2, "2": []}})
+            ),
+            json!(true)
+        );
+        assert_eq!(
+            ok(
+                "States.ArrayContains($.a, $.b)",
+                json!({"a": [1], "b": 1.0})
+            ),
+            json!(false)
+        );
+        assert_eq!(
+            ok("States.ArrayRange(0, 10, 3)", json!({})),
+            json!([0, 3, 6, 9])
+        );
+        assert_eq!(
+            ok("States.ArrayRange(5, 1, -2)", json!({})),
+            json!([5, 3, 1])
+        );
+        assert_eq!(ok("States.ArrayRange(5, 1, 2)", json!({})), json!([]));
+        assert_eq!(
+            err("States.ArrayRange(1, 5000, 1)", json!({})).error,
+            "States.IntrinsicFailure"
+        );
+        assert_eq!(
+            err("States.ArrayRange(1, 5, 0)", json!({})).error,
+            "States.IntrinsicFailure"
+        );
+        assert_eq!(
+            ok("States.ArrayPartition($.a, 2)", json!({"a": []})),
+            json!([])
+        );
+        assert_eq!(
+            err("States.ArrayPartition($.a, 0)", json!({"a": [1]})).error,
+            "States.IntrinsicFailure"
+        );
+        assert_eq!(
+            err("States.ArrayGetItem($.a, 3)", json!({"a": [1]})).error,
+            "States.IntrinsicFailure"
+        );
+        assert_eq!(
+            err("States.ArrayGetItem($.a, -1)", json!({"a": [1]})).error,
+            "States.IntrinsicFailure"
+        );
+        assert_eq!(
+            err("States.ArrayLength($.a)", json!({"a": "x"})).error,
+            "States.IntrinsicFailure"
+        );
+        assert_eq!(
+            ok(
+                "States.ArrayUnique($.a)",
+                json!({"a": [null, null, true, true, 1, 1, 1.1, 0, -0, "x", "x", [], [], {"a": 1}, {"a": 1}, {"a": 2}]})
+            ),
+            json!([null, true, 1, 1.1, 0, "x", [], {"a": 1}, {"a": 2}])
+        );
+    }
+
+    #[test]
+    fn hashes_and_encodings() {
+        for (alg, hex) in [
+            ("MD5", "812f45842bc6d66ee14572ce20db8e86"),
+            ("SHA-1", "aaff4a450a104cd177d28d18d74485e8cae074b7"),
+            (
+                "SHA-256",
+                "b4a697a057313163aee33cd8d40c66e9f0f177e00cac2de32475ffff6169c3e3",
+            ),
+            (
+                "SHA-384",
+                "d28a7d5cf25a74f11a50a18452b75e04bb3d70c9dd0510d6123aa008c756511b87525bdc835ebb27e1fb9e9374a15562",
+            ),
+            (
+                "SHA-512",
+                "6ce4adb348546d4f449c4d25aad9a7c9cb711d9e91982d3f0b29ca2f3f47d4ce2deba23bf2954f0f1d593fc50283731a533d30d425402d4f91316d871303aac4",
+            ),
+        ] {
+            assert_eq!(
+                ok(
+                    "States.Hash($.d, $.a)",
+                    json!({"d": "input data", "a": alg})
+                ),
+                json!(hex)
+            );
+        }
+        assert_eq!(
+            err("States.Hash('x', 'SHA-0')", json!({})).error,
+            "States.IntrinsicFailure"
+        );
+        assert_eq!(
+            err("States.Hash($.d, 'MD5')", json!({"d": 1})).error,
+            "States.IntrinsicFailure"
+        );
+        assert_eq!(ok("States.Base64Encode('')", json!({})), json!(""));
+        assert_eq!(ok("States.Base64Decode('')", json!({})), json!(""));
+        assert_eq!(
+            err("States.Base64Decode('!!')", json!({})).error,
+            "States.IntrinsicFailure"
+        );
+        let long = "x".repeat(MAX_INPUT_CHARS + 1);
+        assert_eq!(
+            err("States.Base64Encode($.s)", json!({"s": long})).error,
+            "States.IntrinsicFailure"
+        );
+    }
+
+    #[test]
+    fn nested_calls_and_context() {
+        assert_eq!(
+            ok(
+                "States.ArrayGetItem(States.StringSplit($$.StateMachine.Name, '-'), 0)",
+                json!({})
+            ),
+            json!("my")
+        );
+        assert_eq!(
+            ok(
+                "States.ArrayGetItem(States.StringSplit($$.StateMachine.Name, '-'), States.MathAdd(States.ArrayLength(States.StringSplit($$.StateMachine.Name, '-')), -1))",
+                json!({})
+            ),
+            json!("name")
+        );
+        assert_eq!(
+            ok("States.StringSplit('Hello\nWorld', '\n')", json!({})),
+            json!(["Hello", "World"])
+        );
+        assert_eq!(
+            ok(
+                "States.JsonMerge(States.StringToJson('{\"constant_in_literal\": \"false\"}'), $$.Execution.Input, false)",
+                json!({})
+            ),
+            json!({"constant_in_literal": "false", "a": 1})
+        );
+        let merged = ok(
+            "States.JsonMerge(States.StringToJson('{\"constant_in_literal\": \"false\"}'), $.x, false)",
+            json!({"x": {"constant_input_field": "constant_value"}}),
+        );
+        assert_eq!(
+            merged.as_object().unwrap().keys().collect::<Vec<_>>(),
+            ["constant_input_field", "constant_in_literal"]
+        );
+        assert_eq!(
+            err("States.JsonMerge($.a, $.a, true)", json!({"a": {}})).error,
+            "States.IntrinsicFailure"
+        );
+    }
+
+    #[test]
+    fn missing_paths() {
+        let e = err("States.ArrayLength($.nope)", json!({}));
+        assert_eq!(e.error, "States.Runtime");
+        assert_eq!(
+            e.cause,
+            "Invalid path '$.nope' : No results for path: $['nope']"
+        );
+    }
+
+    #[test]
+    fn math_random() {
+        // With a seed, as java.util.Random(seed).nextInt(end - start) + start.
+        assert_eq!(JavaRandom::new(42).next_int(10), 0);
+        assert_eq!(JavaRandom::new(0).next_int(100), 60);
+        let a = ok("States.MathRandom(1, 100, 7)", json!({}));
+        let b = ok("States.MathRandom(1, 100, 7)", json!({}));
+        assert_eq!(a, b);
+        assert_eq!(ok("States.MathRandom(5, 6)", json!({})), json!(5));
+        assert_eq!(
+            err("States.MathRandom(5, 5)", json!({})).error,
+            "States.IntrinsicFailure"
+        );
+        // The engine's generator makes runs reproducible.
+        assert_eq!(
+            ok("States.UUID()", json!({})),
+            ok("States.UUID()", json!({}))
+        );
+    }
+}
