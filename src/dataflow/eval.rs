@@ -127,6 +127,38 @@ impl Expr {
     }
 }
 
+/// `InputPath`: `None` is `"InputPath": null` (the effective input is `{}`);
+/// a path selects from the bindings (`$` the raw input, `$$` the context,
+/// `$name` a variable). An absent field is the path `$`. A definite path
+/// that matches nothing fails as on AWS: `States.Runtime`, `Invalid path
+/// '$.x' : No results for path: $['x']`.
+pub fn apply_input_path(path: Option<&Path>, b: &Bindings) -> Result<Value, EvalError> {
+    apply_path_field(path, None, b).map(std::borrow::Cow::into_owned)
+}
+
+/// `OutputPath`: as [`apply_input_path`], `$` being the state's output
+/// after `ResultPath` (`null` gives `{}`).
+pub fn apply_output_path(path: Option<&Path>, b: &Bindings) -> Result<Value, EvalError> {
+    apply_path_field(path, None, b).map(std::borrow::Cow::into_owned)
+}
+
+/// The path fields (`InputPath`, `OutputPath`, `ItemsPath`, ...), borrowing
+/// what they select; `text` is the path as written, for the cause (else the
+/// path is written back from its tree).
+pub fn apply_path_field<'a>(
+    path: Option<&Path>,
+    text: Option<&str>,
+    b: &Bindings<'a>,
+) -> Result<std::borrow::Cow<'a, Value>, EvalError> {
+    let Some(p) = path else {
+        return Ok(std::borrow::Cow::Owned(Value::Object(Map::new())));
+    };
+    path::query(p, b).map_err(|e| {
+        let text = text.map_or_else(|| path::render(p), str::to_string);
+        EvalError::runtime(format!("Invalid path '{text}' : {}", e.message))
+    })
+}
+
 /// JSON as AWS prints values inside error causes: compact, keys in order.
 pub fn to_json_text(value: &Value) -> String {
     serde_json::to_string(value).unwrap_or_default()
@@ -372,6 +404,51 @@ mod tests {
         assert_eq!(n(json!(1.5e10)), "1.5E10");
         assert_eq!(n(json!(1234567.5)), "1234567.5");
         assert_eq!(n(json!(-0.0)), "-0.0");
+    }
+
+    #[test]
+    fn input_and_output_paths() {
+        let input = json!({"a": {"b": 1}, "list": [1, 2]});
+        let ctx = json!({"Execution": {"Input": {"x": 1}}});
+        let vars = Map::new();
+        let b = Bindings {
+            input: &input,
+            context: &ctx,
+            variables: &vars,
+        };
+        let p = |t: &str| path::parse(t).unwrap();
+        assert_eq!(apply_input_path(None, &b).unwrap(), json!({}));
+        assert_eq!(apply_input_path(Some(&p("$")), &b).unwrap(), input);
+        assert_eq!(
+            apply_input_path(Some(&p("$.a")), &b).unwrap(),
+            json!({"b": 1})
+        );
+        assert_eq!(
+            apply_input_path(Some(&p("$$.Execution.Input")), &b).unwrap(),
+            json!({"x": 1})
+        );
+        assert_eq!(
+            apply_output_path(Some(&p("$.list[*]")), &b).unwrap(),
+            json!([1, 2])
+        );
+        // scenarios.test_catch_states_runtime: AWS's cause.
+        let e = apply_output_path(Some(&p("$.no.such.result.path")), &b).unwrap_err();
+        assert_eq!(e.error, "States.Runtime");
+        assert_eq!(
+            e.cause,
+            "Invalid path '$.no.such.result.path' : Missing property in path $['no']"
+        );
+        // scenarios.test_invalid_jsonpath (TimeoutSecondsPath): AWS's cause.
+        let e = apply_path_field(
+            Some(&p("$.NoSuchTimeoutSecondsPath")),
+            Some("$.NoSuchTimeoutSecondsPath"),
+            &b,
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.cause,
+            "Invalid path '$.NoSuchTimeoutSecondsPath' : No results for path: $['NoSuchTimeoutSecondsPath']"
+        );
     }
 
     #[test]

@@ -216,8 +216,13 @@ fn is_plain_name(n: &str) -> bool {
         })
 }
 
+/// A name in brackets, as AWS reads it back (backslashes are part of the name).
 fn quote(n: &str) -> String {
-    format!("'{}'", n.replace('\\', "\\\\").replace('\'', "\\'"))
+    if n.contains('\'') && !n.contains('"') {
+        format!("\"{n}\"")
+    } else {
+        format!("'{n}'")
+    }
 }
 
 fn render_filter(f: &Filter) -> String {

@@ -319,7 +319,7 @@ impl<'a> Parser<'a> {
         let selector = match self.peek() {
             None => return Err(self.error(open, "'[' is never closed")),
             Some('\'') | Some('"') => {
-                let mut names = vec![self.quoted()?];
+                let mut names = vec![self.quoted(true)?];
                 loop {
                     self.skip_ws();
                     if !self.eat(',') {
@@ -327,7 +327,7 @@ impl<'a> Parser<'a> {
                     }
                     self.skip_ws();
                     match self.peek() {
-                        Some('\'') | Some('"') => names.push(self.quoted()?),
+                        Some('\'') | Some('"') => names.push(self.quoted(true)?),
                         _ => {
                             return Err(
                                 self.unexpected("in a list of names: expected a quoted name")
@@ -389,14 +389,23 @@ impl<'a> Parser<'a> {
         })
     }
 
-    /// A quoted name in brackets; `\` escapes the next character.
-    fn quoted(&mut self) -> Result<String> {
+    /// A quoted name in brackets, or a string in a filter; `\` escapes the
+    /// next character. In a bracketed name (`raw`) the backslash stays part
+    /// of the name, as AWS reads it: `$['a\"b']` names the key `a\"b`.
+    fn quoted(&mut self, raw: bool) -> Result<String> {
         let open = self.pos;
         let q = self.bump().unwrap_or('\'');
         let mut out = String::new();
         loop {
             match self.bump() {
                 None => return Err(self.error(open, "the quoted name is never closed")),
+                Some('\\') if raw => match self.bump() {
+                    Some(c) => {
+                        out.push('\\');
+                        out.push(c);
+                    }
+                    None => return Err(self.error(open, "the quoted name is never closed")),
+                },
                 Some('\\') => match self.bump() {
                     Some('n') => out.push('\n'),
                     Some('t') => out.push('\t'),
@@ -564,7 +573,7 @@ impl<'a> Parser<'a> {
         match self.peek() {
             None => Err(self.error(self.pos, "the filter ends where a value was expected")),
             Some('@') | Some('$') => Ok(Operand::Path(self.path()?)),
-            Some('\'') | Some('"') => Ok(Operand::String(self.quoted()?)),
+            Some('\'') | Some('"') => Ok(Operand::String(self.quoted(false)?)),
             Some('/') => {
                 let pattern = self.regex()?;
                 let flags_start = self.pos;
