@@ -28,6 +28,9 @@ complete -c sfn -n "__fish_sfn_needs_command" -s h -l help -d 'Print help'
 complete -c sfn -n "__fish_sfn_needs_command" -s V -l version -d 'Print version'
 complete -c sfn -n "__fish_sfn_needs_command" -f -a "validate" -d 'Check definitions and templates for everything AWS rejects or warns about'
 complete -c sfn -n "__fish_sfn_needs_command" -f -a "explain" -d 'Print the documentation of a validation rule'
+complete -c sfn -n "__fish_sfn_needs_command" -f -a "history" -d 'Print an execution\'s event history (GetExecutionHistory), or compare two'
+complete -c sfn -n "__fish_sfn_needs_command" -f -a "describe" -d 'Print an execution\'s DescribeExecution response'
+complete -c sfn -n "__fish_sfn_needs_command" -f -a "list" -d 'List the stored executions, newest first (ListExecutions)'
 complete -c sfn -n "__fish_sfn_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c sfn -n "__fish_sfn_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sfn -n "__fish_sfn_using_subcommand validate" -l format -d 'Output format' -r -f -a "human\t''
@@ -44,8 +47,41 @@ complete -c sfn -n "__fish_sfn_using_subcommand validate" -s h -l help -d 'Print
 complete -c sfn -n "__fish_sfn_using_subcommand explain" -l list -d 'List every rule instead'
 complete -c sfn -n "__fish_sfn_using_subcommand explain" -l markdown -d 'With --list: print the README\'s Markdown table'
 complete -c sfn -n "__fish_sfn_using_subcommand explain" -s h -l help -d 'Print help'
+complete -c sfn -n "__fish_sfn_using_subcommand history" -l format -d 'Output format: a table, or exactly GetExecutionHistory\'s JSON' -r -f -a "table\t''
+json\t''"
+complete -c sfn -n "__fish_sfn_using_subcommand history" -l include-data -d 'Include events\' input and output (GetExecutionHistory\'s includeExecutionData)' -r -f -a "true\t''
+false\t''"
+complete -c sfn -n "__fish_sfn_using_subcommand history" -l diff -d 'Compare two executions side by side, event by event' -r
+complete -c sfn -n "__fish_sfn_using_subcommand history" -l store -d 'The execution store (default: $SFN_STORE, else .sfn in the working directory)' -r -F
+complete -c sfn -n "__fish_sfn_using_subcommand history" -l color -d 'Colours: auto (a terminal without NO_COLOR), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c sfn -n "__fish_sfn_using_subcommand history" -l reverse -d 'Newest event first (GetExecutionHistory\'s reverseOrder)'
+complete -c sfn -n "__fish_sfn_using_subcommand history" -s h -l help -d 'Print help'
+complete -c sfn -n "__fish_sfn_using_subcommand describe" -l store -d 'The execution store (default: $SFN_STORE, else .sfn in the working directory)' -r -F
+complete -c sfn -n "__fish_sfn_using_subcommand describe" -s h -l help -d 'Print help'
+complete -c sfn -n "__fish_sfn_using_subcommand list" -l status -d 'Only executions with this status (ListExecutions\' statusFilter)' -r -f -a "RUNNING\t''
+SUCCEEDED\t''
+FAILED\t''
+TIMED_OUT\t''
+ABORTED\t''
+PENDING_REDRIVE\t''"
+complete -c sfn -n "__fish_sfn_using_subcommand list" -l redrive-filter -d 'Only executions redriven at least once, or never (ListExecutions\' redriveFilter)' -r -f -a "REDRIVEN\t''
+NOT_REDRIVEN\t''"
+complete -c sfn -n "__fish_sfn_using_subcommand list" -l state-machine -d 'Only executions of this state machine (name or ARN)' -r
+complete -c sfn -n "__fish_sfn_using_subcommand list" -l max-results -d 'At most N executions, the newest' -r
+complete -c sfn -n "__fish_sfn_using_subcommand list" -l format -d 'Output format: a table, or ListExecutions\' JSON' -r -f -a "table\t''
+json\t''"
+complete -c sfn -n "__fish_sfn_using_subcommand list" -l store -d 'The execution store (default: $SFN_STORE, else .sfn in the working directory)' -r -F
+complete -c sfn -n "__fish_sfn_using_subcommand list" -l color -d 'Colours: auto (a terminal without NO_COLOR), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c sfn -n "__fish_sfn_using_subcommand list" -s h -l help -d 'Print help'
 complete -c sfn -n "__fish_sfn_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c sfn -n "__fish_sfn_using_subcommand help; and not __fish_seen_subcommand_from validate explain completions help" -f -a "validate" -d 'Check definitions and templates for everything AWS rejects or warns about'
-complete -c sfn -n "__fish_sfn_using_subcommand help; and not __fish_seen_subcommand_from validate explain completions help" -f -a "explain" -d 'Print the documentation of a validation rule'
-complete -c sfn -n "__fish_sfn_using_subcommand help; and not __fish_seen_subcommand_from validate explain completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c sfn -n "__fish_sfn_using_subcommand help; and not __fish_seen_subcommand_from validate explain completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sfn -n "__fish_sfn_using_subcommand help; and not __fish_seen_subcommand_from validate explain history describe list completions help" -f -a "validate" -d 'Check definitions and templates for everything AWS rejects or warns about'
+complete -c sfn -n "__fish_sfn_using_subcommand help; and not __fish_seen_subcommand_from validate explain history describe list completions help" -f -a "explain" -d 'Print the documentation of a validation rule'
+complete -c sfn -n "__fish_sfn_using_subcommand help; and not __fish_seen_subcommand_from validate explain history describe list completions help" -f -a "history" -d 'Print an execution\'s event history (GetExecutionHistory), or compare two'
+complete -c sfn -n "__fish_sfn_using_subcommand help; and not __fish_seen_subcommand_from validate explain history describe list completions help" -f -a "describe" -d 'Print an execution\'s DescribeExecution response'
+complete -c sfn -n "__fish_sfn_using_subcommand help; and not __fish_seen_subcommand_from validate explain history describe list completions help" -f -a "list" -d 'List the stored executions, newest first (ListExecutions)'
+complete -c sfn -n "__fish_sfn_using_subcommand help; and not __fish_seen_subcommand_from validate explain history describe list completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c sfn -n "__fish_sfn_using_subcommand help; and not __fish_seen_subcommand_from validate explain history describe list completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

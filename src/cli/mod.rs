@@ -1,7 +1,10 @@
 //! The command line: every flag defined once, here, with its help text;
 //! completions and the README's usage come from these definitions.
 
+mod describe;
 mod explain;
+mod history;
+mod list;
 mod validate;
 mod watch;
 
@@ -26,6 +29,12 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Print the documentation of a validation rule
     Explain(ExplainArgs),
+    /// Print an execution's event history (GetExecutionHistory), or compare two
+    History(HistoryArgs),
+    /// Print an execution's DescribeExecution response
+    Describe(DescribeArgs),
+    /// List the stored executions, newest first (ListExecutions)
+    List(ListArgs),
     /// Print a shell completion script
     Completions {
         /// The shell to complete for
@@ -83,6 +92,123 @@ pub struct ExplainArgs {
     pub markdown: bool,
 }
 
+/// Where executions are kept.
+#[derive(Debug, Clone, clap::Args)]
+pub struct StoreArgs {
+    /// The execution store (default: $SFN_STORE, else .sfn in the working directory)
+    #[arg(long = "store", value_name = "DIR")]
+    pub store: Option<std::path::PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HistoryFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct HistoryArgs {
+    /// Execution name or ARN (default: the most recent)
+    #[arg(value_name = "EXECUTION", conflicts_with = "diff")]
+    pub execution: Option<String>,
+    /// Output format: a table, or exactly GetExecutionHistory's JSON
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: HistoryFormat,
+    /// Newest event first (GetExecutionHistory's reverseOrder)
+    #[arg(long)]
+    pub reverse: bool,
+    /// Include events' input and output (GetExecutionHistory's includeExecutionData)
+    #[arg(
+        long,
+        value_name = "BOOL",
+        default_value_t = true,
+        action = clap::ArgAction::Set,
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "true"
+    )]
+    pub include_data: bool,
+    /// Compare two executions side by side, event by event
+    #[arg(long, num_args = 2, value_names = ["A", "B"])]
+    pub diff: Option<Vec<String>>,
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Colours: auto (a terminal without NO_COLOR), always or never
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DescribeArgs {
+    /// Execution name or ARN (default: the most recent)
+    #[arg(value_name = "EXECUTION")]
+    pub execution: Option<String>,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Json,
+}
+
+/// An execution's status, as `ListExecutions`' statusFilter names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ExecutionStatus {
+    Running,
+    Succeeded,
+    Failed,
+    TimedOut,
+    Aborted,
+    PendingRedrive,
+}
+
+impl ExecutionStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExecutionStatus::Running => "RUNNING",
+            ExecutionStatus::Succeeded => "SUCCEEDED",
+            ExecutionStatus::Failed => "FAILED",
+            ExecutionStatus::TimedOut => "TIMED_OUT",
+            ExecutionStatus::Aborted => "ABORTED",
+            ExecutionStatus::PendingRedrive => "PENDING_REDRIVE",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum RedriveFilter {
+    Redriven,
+    NotRedriven,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ListArgs {
+    /// Only executions with this status (ListExecutions' statusFilter)
+    #[arg(long, value_enum, ignore_case = true)]
+    pub status: Option<ExecutionStatus>,
+    /// Only executions redriven at least once, or never (ListExecutions' redriveFilter)
+    #[arg(long, value_enum, ignore_case = true)]
+    pub redrive_filter: Option<RedriveFilter>,
+    /// Only executions of this state machine (name or ARN)
+    #[arg(long, value_name = "MACHINE")]
+    pub state_machine: Option<String>,
+    /// At most N executions, the newest
+    #[arg(long, value_name = "N")]
+    pub max_results: Option<usize>,
+    /// Output format: a table, or ListExecutions' JSON
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: ListFormat,
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Colours: auto (a terminal without NO_COLOR), always or never
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+}
+
 fn parse_sub(s: &str) -> Result<(String, String), String> {
     match s.split_once('=') {
         Some((name, value)) if !name.is_empty() => Ok((name.to_string(), value.to_string())),
@@ -115,6 +241,9 @@ pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Validate(args) => validate::run(&args),
         Command::Explain(args) => explain::run(&args),
+        Command::History(args) => history::run(&args),
+        Command::Describe(args) => describe::run(&args),
+        Command::List(args) => list::run(&args),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut cmd, "sfn", &mut std::io::stdout());

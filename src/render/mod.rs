@@ -1,10 +1,12 @@
 //! Rendering: validation reports as human text (miette), JSON, SARIF and
 //! GitHub workflow commands.
 
+pub mod diff;
 pub mod github;
 pub mod human;
 pub mod json;
 pub mod sarif;
+pub mod table;
 
 use std::sync::Arc;
 

@@ -1,0 +1,200 @@
+//! `sfn history`: an execution's events as `GetExecutionHistory` returns them,
+//! or as a table; `--diff A B` compares two executions. Also what `describe`
+//! and `list` share: opening the store and finding an execution in it.
+
+use std::io::{IsTerminal, Write};
+
+use serde_json::{Value, json};
+
+use super::{HistoryArgs, HistoryFormat, exit, use_color};
+use crate::render::diff::{self, Side};
+use crate::render::table::{TableOptions, format_date, history_table};
+use crate::store::{Record, ResolveError, Store};
+use crate::validate::closest_name;
+
+pub fn run(args: &HistoryArgs) -> i32 {
+    let store = Store::locate(args.store.store.as_deref());
+    let color = args.format == HistoryFormat::Table && use_color(args.color);
+    let opts = TableOptions {
+        width: table_width(),
+        color,
+    };
+    if let Some(pair) = &args.diff {
+        return run_diff(&store, &pair[0], &pair[1], args, &opts);
+    }
+    let (_, record) = match open(&store, args.execution.as_deref()) {
+        Ok(found) => found,
+        Err(code) => return code,
+    };
+    let events = events_of(record.history, args.reverse, args.include_data);
+    match args.format {
+        HistoryFormat::Json => emit(&pretty(&json!({ "events": events }))),
+        HistoryFormat::Table => emit(&history_table(&events, &opts)),
+    }
+    exit::OK
+}
+
+fn run_diff(store: &Store, a: &str, b: &str, args: &HistoryArgs, opts: &TableOptions) -> i32 {
+    let (name_a, rec_a) = match open(store, Some(a)) {
+        Ok(found) => found,
+        Err(code) => return code,
+    };
+    let (name_b, rec_b) = match open(store, Some(b)) {
+        Ok(found) => found,
+        Err(code) => return code,
+    };
+    let events_a = events_of(rec_a.history, args.reverse, args.include_data);
+    let events_b = events_of(rec_b.history, args.reverse, args.include_data);
+    let side_a = Side {
+        name: &name_a,
+        describe: &rec_a.describe,
+        events: &events_a,
+    };
+    let side_b = Side {
+        name: &name_b,
+        describe: &rec_b.describe,
+        events: &events_b,
+    };
+    match args.format {
+        HistoryFormat::Json => emit(&pretty(&diff::diff_json(side_a, side_b))),
+        HistoryFormat::Table => emit(&diff::side_by_side(side_a, side_b, opts)),
+    }
+    exit::OK
+}
+
+/// The events of a stored `GetExecutionHistory` response, in the order and
+/// with the data `reverseOrder` and `includeExecutionData` ask for.
+pub fn events_of(history: Value, reverse: bool, include_data: bool) -> Vec<Value> {
+    let mut events = match history {
+        Value::Object(mut h) => match h.remove("events") {
+            Some(Value::Array(events)) => events,
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
+    };
+    if reverse {
+        events.reverse();
+    }
+    if !include_data {
+        for e in &mut events {
+            strip_execution_data(e);
+        }
+    }
+    events
+}
+
+/// As `includeExecutionData: false`: the event's input and output are left out
+/// (AWS documents this option as covering "input or output of a history
+/// event"; everything else, `parameters` included, stays).
+pub fn strip_execution_data(event: &mut Value) {
+    let Some(obj) = event.as_object_mut() else {
+        return;
+    };
+    for (key, details) in obj.iter_mut() {
+        if key.ends_with("EventDetails")
+            && let Some(d) = details.as_object_mut()
+        {
+            d.remove("input");
+            d.remove("output");
+        }
+    }
+}
+
+/// Finds and loads an execution (the most recent when `wanted` is `None`).
+/// On failure, says why on stderr and returns the exit status.
+pub(super) fn open(store: &Store, wanted: Option<&str>) -> Result<(String, Record), i32> {
+    let name = match store.resolve(wanted) {
+        Ok(name) => name,
+        Err(e) => {
+            eprint!("{}", resolve_message(store, &e));
+            return Err(exit::COULD_NOT_RUN);
+        }
+    };
+    match store.load(&name) {
+        Ok(record) => Ok((name, record)),
+        Err(e) => {
+            eprintln!("error: {e}");
+            Err(exit::COULD_NOT_RUN)
+        }
+    }
+}
+
+/// The store's folder as the user knows it: `.sfn/`.
+pub(super) fn store_dir(store: &Store) -> String {
+    let mut s = store.root.display().to_string();
+    if !s.ends_with('/') {
+        s.push('/');
+    }
+    s
+}
+
+/// Why an execution could not be found, with the closest name and the recent ones.
+pub fn resolve_message(store: &Store, error: &ResolveError) -> String {
+    let dir = store_dir(store);
+    match error {
+        ResolveError::Empty => {
+            format!("error: no executions in {dir} yet: run `sfn run DEFINITION` first\n")
+        }
+        ResolveError::Unknown { wanted, .. } => {
+            let all = store.list();
+            if all.is_empty() {
+                return format!(
+                    "error: no execution named '{wanted}': there are no executions in {dir} yet: run `sfn run DEFINITION` first\n"
+                );
+            }
+            let mut out = format!("error: no execution named '{wanted}' in {dir}\n");
+            let short = wanted.rsplit(':').next().unwrap_or(wanted);
+            let names = all.iter().filter_map(|d| d["name"].as_str());
+            if let Some(close) = closest_name(short, names) {
+                out.push_str(&format!("  did you mean '{close}'?\n"));
+            }
+            out.push_str("recent executions, newest first:\n");
+            let shown: Vec<&Value> = all.iter().take(10).collect();
+            let width = shown
+                .iter()
+                .filter_map(|d| d["name"].as_str())
+                .map(|n| n.chars().count())
+                .max()
+                .unwrap_or(0);
+            for d in &shown {
+                let name = d["name"].as_str().unwrap_or("?");
+                let status = d["status"].as_str().unwrap_or("");
+                let started = d["startDate"].as_f64().map(format_date).unwrap_or_default();
+                let line = format!("  {name:<width$}  {status:<9}  {started}");
+                out.push_str(line.trim_end());
+                out.push('\n');
+            }
+            if all.len() > shown.len() {
+                out.push_str(&format!(
+                    "  ... and {} more: `sfn list`\n",
+                    all.len() - shown.len()
+                ));
+            }
+            out
+        }
+    }
+}
+
+/// 80 columns, or the terminal's width when writing to one.
+pub(super) fn table_width() -> u16 {
+    if std::io::stdout().is_terminal() {
+        comfy_table::Table::new()
+            .width()
+            .filter(|&w| w >= 40)
+            .unwrap_or(80)
+    } else {
+        80
+    }
+}
+
+pub(super) fn pretty(v: &Value) -> String {
+    let mut s = serde_json::to_string_pretty(v).expect("JSON values serialize");
+    s.push('\n');
+    s
+}
+
+/// Writes to stdout; a closed pipe (`| head`) is not an error.
+pub(super) fn emit(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+}
