@@ -14,7 +14,8 @@ use rand::SeedableRng;
 use serde_json::{Map, Value, json};
 use sfn::dataflow::choice::Rule;
 use sfn::dataflow::eval::{
-    Bindings, EvalError, Expr, Rng, apply_input_path, apply_output_path, apply_path_field,
+    Bindings, EvalError, Expr, JsonPathFlow, Rng, StateFlow, apply_input_path, apply_output_path,
+    apply_path_field,
 };
 use sfn::dataflow::path;
 use sfn::dataflow::result_path::{ResultPathSpec, apply_result_path};
@@ -223,8 +224,8 @@ fn assign(
     }
 }
 
-/// Pass and Task: `InputPath → Parameters → result → ResultSelector →
-/// ResultPath → OutputPath`, and `Assign` (seeing the result).
+/// Pass and Task through [`JsonPathFlow`]: `InputPath → Parameters →
+/// result → ResultSelector → Assign → ResultPath → OutputPath`.
 fn pass_or_task(
     state: &Value,
     raw: &Value,
@@ -233,12 +234,8 @@ fn pass_or_task(
     vars: &Map<String, Value>,
     rng: &mut Rng,
 ) -> Result<Flow, EvalError> {
-    let b = Bindings {
-        input: raw,
-        context: ctx,
-        variables: vars,
-    };
-    let effective = select_field(state, "InputPath", &b)?;
+    let flow = JsonPathFlow::compile(state).unwrap_or_else(|e| panic!("{e}"));
+    let effective = flow.effective_input(raw, ctx, vars)?;
     let b = Bindings {
         input: &effective,
         context: ctx,
@@ -250,50 +247,16 @@ fn pass_or_task(
             apply_path_field(Some(&p), Some(text), &b)?;
         }
     }
-    let parameters = match template(state, "Parameters") {
-        Some(t) => t.eval(&b, rng, "Parameters")?,
-        None => effective.clone(),
-    };
+    let task_input = flow.task_input(&effective, ctx, vars, rng)?;
     let result = match task_result {
         Some(r) => r.clone(),
         None => match state.get("Result") {
             Some(r) if state.get("Parameters").is_none() => r.clone(),
-            _ => parameters,
+            _ => task_input,
         },
     };
-    let result = match template(state, "ResultSelector") {
-        Some(t) => t.eval(
-            &Bindings {
-                input: &result,
-                context: ctx,
-                variables: vars,
-            },
-            rng,
-            "ResultSelector",
-        )?,
-        None => result,
-    };
-    let assigned = assign(state, &result, ctx, vars, rng)?;
-    let spec = match path_field(state, "ResultPath").map_err(EvalError::runtime)? {
-        None => ResultPathSpec::Default,
-        Some(None) => ResultPathSpec::Discard,
-        Some(Some(p)) => ResultPathSpec::Path(p),
-    };
-    let output = apply_result_path(raw, result, &spec)?;
-    let b = Bindings {
-        input: &output,
-        context: ctx,
-        variables: vars,
-    };
-    let output = match path_field(state, "OutputPath").map_err(EvalError::runtime)? {
-        None => output.clone(),
-        Some(None) => apply_output_path(None, &b)?,
-        Some(Some(p)) => apply_output_path(Some(&p), &b)?,
-    };
-    Ok(Flow {
-        output,
-        assign: assigned,
-    })
+    let (output, assign) = flow.finish(raw, result, ctx, vars, rng)?;
+    Ok(Flow { output, assign })
 }
 
 /// Choice: the state chosen, the output, the variables of the rule taken.
@@ -659,4 +622,92 @@ fn intrinsic_functions_give_aws_results() {
     if cases_dir().is_some() {
         assert!(checked >= 40, "{checked}");
     }
+}
+
+/// How fast a typical state's data flow runs (`cargo test --release --test
+/// dataflow -- --ignored --nocapture`).
+#[test]
+#[ignore]
+fn throughput() {
+    let input = json!({"order": {"id": "o-1", "items": [{"sku": "a", "qty": 2}, {"sku": "b", "qty": 1}], "total": 42.5}, "customer": {"name": "Ann"}});
+    let ctx = context(&input, "Charge");
+    let vars = Map::new();
+    let params = Template::compile(&json!({
+        "OrderId.$": "$.order.id",
+        "Amount.$": "$.order.total",
+        "Customer.$": "$.customer.name",
+        "Execution.$": "$$.Execution.Name",
+        "Static": {"a": 1}
+    }))
+    .unwrap();
+    let selector = Template::compile(&json!({"ok.$": "$.ok"})).unwrap();
+    let rule =
+        Rule::from_value(&json!({"Variable": "$.order.total", "NumericGreaterThan": 10})).unwrap();
+    let spec = ResultPathSpec::Path(path::parse("$.charge").unwrap());
+    let mut rng = Rng::seed_from_u64(1);
+    let n = 1_000_000;
+    let start = std::time::Instant::now();
+    for _ in 0..n {
+        let b = Bindings {
+            input: &input,
+            context: &ctx,
+            variables: &vars,
+        };
+        let p = params.eval(&b, &mut rng, "Parameters").unwrap();
+        assert!(rule.evaluate(&b).unwrap());
+        let result = json!({"ok": true, "echo": p});
+        let sel = selector
+            .eval(
+                &Bindings {
+                    input: &result,
+                    context: &ctx,
+                    variables: &vars,
+                },
+                &mut rng,
+                "ResultSelector",
+            )
+            .unwrap();
+        let out = apply_result_path(&input, sel, &spec).unwrap();
+        std::hint::black_box(out);
+    }
+    let secs = start.elapsed().as_secs_f64();
+    eprintln!(
+        "{:.0} states/s (Parameters + Choice rule + ResultSelector + ResultPath)",
+        n as f64 / secs
+    );
+    let b = Bindings {
+        input: &input,
+        context: &ctx,
+        variables: &vars,
+    };
+    let time = |what: &str, f: &mut dyn FnMut()| {
+        let start = std::time::Instant::now();
+        for _ in 0..n {
+            f();
+        }
+        eprintln!(
+            "{what:>40}: {:.0} ns",
+            start.elapsed().as_secs_f64() * 1e9 / n as f64
+        );
+    };
+    time("Parameters (5 fields)", &mut || {
+        std::hint::black_box(params.eval(&b, &mut rng, "Parameters").unwrap());
+    });
+    time("Choice rule", &mut || {
+        std::hint::black_box(rule.evaluate(&b).unwrap());
+    });
+    let p = path::parse("$.order.items[1].sku").unwrap();
+    time("path $.order.items[1].sku", &mut || {
+        std::hint::black_box(path::select_cow(&p, &b));
+    });
+    let p = path::parse("$.order.items[*].sku").unwrap();
+    time("path $.order.items[*].sku", &mut || {
+        std::hint::black_box(path::select_cow(&p, &b));
+    });
+    time("ResultPath $.charge (copies the input)", &mut || {
+        std::hint::black_box(apply_result_path(&input, json!(1), &spec).unwrap());
+    });
+    time("input clone", &mut || {
+        std::hint::black_box(input.clone());
+    });
 }

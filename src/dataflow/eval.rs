@@ -159,6 +159,209 @@ pub fn apply_path_field<'a>(
     })
 }
 
+/// The seam between the engine and a query language: what a state's data
+/// flow does, in AWS's order, whatever language the state is written in.
+/// [`JsonPathFlow`] is JSONPath's; a JSONata state plugs in its own
+/// (`Arguments`, `Output`, `Assign` over `$states`).
+pub trait StateFlow {
+    /// The input the state works on (JSONPath: `InputPath`).
+    fn effective_input<'a>(
+        &self,
+        raw: &'a Value,
+        context: &Value,
+        variables: &Map<String, Value>,
+    ) -> Result<std::borrow::Cow<'a, Value>, EvalError>;
+
+    /// What the state hands to its task, or a Pass state's result
+    /// (JSONPath: `Parameters`, else the effective input).
+    fn task_input(
+        &self,
+        effective: &Value,
+        context: &Value,
+        variables: &Map<String, Value>,
+        rng: &mut Rng,
+    ) -> Result<Value, EvalError>;
+
+    /// From the state's result to its output, and the variables it assigns
+    /// (JSONPath: `ResultSelector`, `Assign` (seeing the selected result and
+    /// the variables as they were), `ResultPath` over the raw input, then
+    /// `OutputPath`).
+    fn finish(
+        &self,
+        raw: &Value,
+        result: Value,
+        context: &Value,
+        variables: &Map<String, Value>,
+        rng: &mut Rng,
+    ) -> Result<(Value, Map<String, Value>), EvalError>;
+}
+
+/// `InputPath` / `OutputPath` (and the other path fields) as written.
+#[derive(Debug, Clone)]
+pub enum PathSpec {
+    /// The field is absent: `$`.
+    Absent,
+    /// `null`: `{}`.
+    Null,
+    /// A path, and its text for causes.
+    Path(Path, String),
+}
+
+impl PathSpec {
+    /// Reads the field of a state object.
+    pub fn of(state: &Value, field: &str) -> Result<PathSpec, String> {
+        match state.get(field) {
+            None => Ok(PathSpec::Absent),
+            Some(Value::Null) => Ok(PathSpec::Null),
+            Some(Value::String(text)) => path::parse(text)
+                .map(|p| PathSpec::Path(p, text.clone()))
+                .map_err(|e| format!("{field}: {e}")),
+            Some(_) => Err(format!("{field} must be a string or null")),
+        }
+    }
+
+    /// Applies it; `Absent` borrows the input unchanged.
+    pub fn apply<'a>(&self, b: &Bindings<'a>) -> Result<std::borrow::Cow<'a, Value>, EvalError> {
+        match self {
+            PathSpec::Absent => Ok(std::borrow::Cow::Borrowed(b.input)),
+            PathSpec::Null => apply_path_field(None, None, b),
+            PathSpec::Path(p, text) => apply_path_field(Some(p), Some(text), b),
+        }
+    }
+}
+
+/// The data flow of a JSONPath state, compiled once.
+#[derive(Debug, Clone)]
+pub struct JsonPathFlow {
+    pub input_path: PathSpec,
+    pub parameters: Option<crate::dataflow::template::Template>,
+    pub result_selector: Option<crate::dataflow::template::Template>,
+    pub result_path: crate::dataflow::result_path::ResultPathSpec,
+    pub output_path: PathSpec,
+    pub assign: Option<crate::dataflow::template::Template>,
+}
+
+impl JsonPathFlow {
+    /// Compiles the data-flow fields of a state object (a Map state's
+    /// `ItemSelector`/`Parameters` and a Choice rule's `Assign` are the
+    /// engine's to compile with [`crate::dataflow::template::Template`]).
+    pub fn compile(state: &Value) -> Result<JsonPathFlow, String> {
+        use crate::dataflow::result_path::ResultPathSpec;
+        use crate::dataflow::template::Template;
+        let template = |field: &str| -> Result<Option<Template>, String> {
+            state
+                .get(field)
+                .map(|t| Template::compile(t).map_err(|e| format!("{field}: {e}")))
+                .transpose()
+        };
+        let result_path = match PathSpec::of(state, "ResultPath")? {
+            PathSpec::Absent => ResultPathSpec::Default,
+            PathSpec::Null => ResultPathSpec::Discard,
+            PathSpec::Path(p, _) => ResultPathSpec::Path(p),
+        };
+        Ok(JsonPathFlow {
+            input_path: PathSpec::of(state, "InputPath")?,
+            parameters: template("Parameters")?,
+            result_selector: template("ResultSelector")?,
+            result_path,
+            output_path: PathSpec::of(state, "OutputPath")?,
+            assign: template("Assign")?,
+        })
+    }
+}
+
+impl StateFlow for JsonPathFlow {
+    fn effective_input<'a>(
+        &self,
+        raw: &'a Value,
+        context: &Value,
+        variables: &Map<String, Value>,
+    ) -> Result<std::borrow::Cow<'a, Value>, EvalError> {
+        if let PathSpec::Absent = self.input_path {
+            return Ok(std::borrow::Cow::Borrowed(raw));
+        }
+        let b = Bindings {
+            input: raw,
+            context,
+            variables,
+        };
+        self.input_path
+            .apply(&b)
+            .map(|v| std::borrow::Cow::Owned(v.into_owned()))
+    }
+
+    fn task_input(
+        &self,
+        effective: &Value,
+        context: &Value,
+        variables: &Map<String, Value>,
+        rng: &mut Rng,
+    ) -> Result<Value, EvalError> {
+        match &self.parameters {
+            Some(t) => t.eval(
+                &Bindings {
+                    input: effective,
+                    context,
+                    variables,
+                },
+                rng,
+                "Parameters",
+            ),
+            None => Ok(effective.clone()),
+        }
+    }
+
+    fn finish(
+        &self,
+        raw: &Value,
+        result: Value,
+        context: &Value,
+        variables: &Map<String, Value>,
+        rng: &mut Rng,
+    ) -> Result<(Value, Map<String, Value>), EvalError> {
+        let result = match &self.result_selector {
+            Some(t) => t.eval(
+                &Bindings {
+                    input: &result,
+                    context,
+                    variables,
+                },
+                rng,
+                "ResultSelector",
+            )?,
+            None => result,
+        };
+        let assigned = match &self.assign {
+            Some(t) => match t.eval(
+                &Bindings {
+                    input: &result,
+                    context,
+                    variables,
+                },
+                rng,
+                "Assign",
+            )? {
+                Value::Object(m) => m,
+                _ => Map::new(),
+            },
+            None => Map::new(),
+        };
+        let output =
+            crate::dataflow::result_path::apply_result_path(raw, result, &self.result_path)?;
+        let output = match &self.output_path {
+            PathSpec::Absent => output,
+            spec => spec
+                .apply(&Bindings {
+                    input: &output,
+                    context,
+                    variables,
+                })?
+                .into_owned(),
+        };
+        Ok((output, assigned))
+    }
+}
+
 /// JSON as AWS prints values inside error causes: compact, keys in order.
 pub fn to_json_text(value: &Value) -> String {
     serde_json::to_string(value).unwrap_or_default()

@@ -49,6 +49,9 @@ pub fn select_cow<'a>(path: &Path, b: &Bindings<'a>) -> Option<Cow<'a, Value>> {
 /// As [`select`], with Jayway's message when a definite path matches nothing
 /// (AWS quotes it: `Invalid path '$.x' : No results for path: $['x']`).
 pub fn query<'a>(path: &Path, b: &Bindings<'a>) -> Result<Cow<'a, Value>, PathFailure> {
+    if let Some(v) = lookup(path, b) {
+        return Ok(Cow::Borrowed(v));
+    }
     let definite = is_definite(path);
     let root = match root_value(path, b) {
         Ok(root) => root,
@@ -75,6 +78,23 @@ pub fn exists(path: &Path, b: &Bindings) -> bool {
         Ok(_) => true,
         Err(_) => false,
     }
+}
+
+/// The common case without allocating: a path of names and indexes that
+/// reaches a value. Anything else (and every failure) takes the general way.
+fn lookup<'a>(path: &Path, b: &Bindings<'a>) -> Option<&'a Value> {
+    let mut v = root_value(path, b).ok()?;
+    for seg in &path.segments {
+        if seg.descendant {
+            return None;
+        }
+        v = match (&seg.selector, v) {
+            (Selector::Name(n), Value::Object(m)) => m.get(n)?,
+            (Selector::Index(i), Value::Array(_)) => index(v, *i)?,
+            _ => return None,
+        };
+    }
+    Some(v)
 }
 
 fn root_value<'a>(path: &Path, b: &Bindings<'a>) -> Result<&'a Value, PathFailure> {
