@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod dataflow;
 pub mod diagnostic;
+pub mod engine;
 pub mod history;
 pub mod load;
 pub mod mocks;

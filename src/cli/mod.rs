@@ -5,6 +5,7 @@ mod describe;
 mod explain;
 mod history;
 mod list;
+mod run;
 mod validate;
 mod watch;
 
@@ -27,6 +28,8 @@ pub struct Cli {
 pub enum Command {
     /// Check definitions and templates for everything AWS rejects or warns about
     Validate(ValidateArgs),
+    /// Execute a definition locally, with every Task answered from a mocks file
+    Run(RunArgs),
     /// Print the documentation of a validation rule
     Explain(ExplainArgs),
     /// Print an execution's event history (GetExecutionHistory), or compare two
@@ -77,6 +80,57 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// The definition (or template) to run
+    #[arg(value_name = "DEFINITION")]
+    pub definition: std::path::PathBuf,
+    /// Execution input: a JSON file, `-` for stdin, or JSON text (default `{}`)
+    #[arg(long, value_name = "X")]
+    pub input: Option<String>,
+    /// Mocks file: AWS Step Functions Local's MockConfigFile, or the native YAML form
+    #[arg(long, value_name = "FILE")]
+    pub mocks: Option<std::path::PathBuf>,
+    /// The test case of a MockConfigFile to use
+    #[arg(long, value_name = "NAME")]
+    pub test_case: Option<String>,
+    /// Execution name (default: a generated UUID)
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: RunFormat,
+    /// Seed for States.UUID, States.MathRandom, retry jitter and generated names
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// virtual: waits, retries, delays and timeouts take no real time; real: they do
+    #[arg(long, value_enum, default_value = "virtual")]
+    pub clock: ClockArg,
+    /// For a template holding several state machines: the logical id of the one to run
+    #[arg(long, value_name = "LOGICAL_ID")]
+    pub machine: Option<String>,
+    /// Fill `${NAME}` placeholders: NAME=VALUE (repeatable)
+    #[arg(long = "sub", value_name = "NAME=VALUE", value_parser = parse_sub)]
+    pub substitutions: Vec<(String, String)>,
+    /// Do not save the execution in the store
+    #[arg(long)]
+    pub no_store: bool,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RunFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ClockArg {
+    Virtual,
+    Real,
 }
 
 #[derive(Debug, clap::Args)]
@@ -240,6 +294,7 @@ pub fn use_color(choice: ColorChoice) -> bool {
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Validate(args) => validate::run(&args),
+        Command::Run(args) => run::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::History(args) => history::run(&args),
         Command::Describe(args) => describe::run(&args),

@@ -1,0 +1,420 @@
+//! `sfn run`: validate, then execute locally with Tasks answered by mocks.
+
+use std::io::Read;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use serde_json::{Value, json};
+
+use super::{ClockArg, ColorChoice, RunArgs, RunFormat, exit, use_color};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::engine::{self, ClockKind, Execution, Plan, RunError, RunOptions, Status};
+use crate::load::{Definition, LoadOptions, load_path};
+use crate::mocks::{Mocks, UNKNOWN_MOCK_STATE};
+use crate::model;
+use crate::render::{self, FileReport};
+use crate::store::{Record, Store};
+use crate::validate::{closest_name, validate_model};
+
+pub fn run(args: &RunArgs) -> i32 {
+    match run_inner(args) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            exit::COULD_NOT_RUN
+        }
+    }
+}
+
+fn run_inner(args: &RunArgs) -> Result<i32, String> {
+    let opts = LoadOptions {
+        substitutions: args.substitutions.iter().cloned().collect(),
+    };
+    let loaded = load_path(&args.definition, &opts).map_err(|e| e.to_string())?;
+    let color = use_color(ColorChoice::Auto) && args.format == RunFormat::Human;
+    if !loaded.diagnostics.is_empty() {
+        report(&[FileReport {
+            source: loaded.source.clone(),
+            machine: None,
+            diagnostics: loaded.diagnostics.clone(),
+        }]);
+        if loaded
+            .diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+        {
+            return Ok(exit::COULD_NOT_RUN);
+        }
+    }
+    let definition = pick_machine(
+        &loaded.definitions,
+        args.machine.as_deref(),
+        &args.definition,
+    )?;
+    let machine = model::build(&definition.root);
+    let diagnostics = validate_model(definition, &machine);
+    if diagnostics.iter().any(|d| d.severity == Severity::Error) {
+        report(&[FileReport {
+            source: definition.source.clone(),
+            machine: definition.machine.clone(),
+            diagnostics,
+        }]);
+        eprintln!("error: the definition is invalid: fix the errors above, then run it again");
+        return Ok(exit::COULD_NOT_RUN);
+    }
+    let machine_name = machine_name(definition, &args.definition);
+    let input = read_input(args.input.as_deref())?;
+    let mocks = match &args.mocks {
+        None => Mocks::empty(),
+        Some(path) => {
+            let names = vec![machine_name.clone(), "definition".to_string()];
+            match Mocks::load(path, args.test_case.as_deref(), &names) {
+                Ok(m) => m,
+                Err(diags) => {
+                    let source = Arc::new(crate::load::SourceFile::new(
+                        path,
+                        std::fs::read_to_string(path).unwrap_or_default(),
+                    ));
+                    report(&[FileReport {
+                        source,
+                        machine: None,
+                        diagnostics: diags,
+                    }]);
+                    return Ok(exit::COULD_NOT_RUN);
+                }
+            }
+        }
+    };
+    warn_unknown_mocks(&mocks, &machine);
+    let plan =
+        Plan::compile(&machine).map_err(|u| format!("state '{}': {}", u.state, u.message))?;
+    let abort = Arc::new(AtomicBool::new(false));
+    {
+        let abort = abort.clone();
+        // A second Ctrl-C while the first is handled is ignored: the run stops at the next state.
+        let _ = ctrlc::set_handler(move || abort.store(true, Ordering::Relaxed));
+    }
+    let name = args
+        .name
+        .clone()
+        .unwrap_or_else(|| generated_name(args.seed));
+    check_execution_name(&name)?;
+    let store = (!args.no_store).then(|| Store::locate(args.store.store.as_deref()));
+    if let Some(store) = &store
+        && store.exists(&name)
+    {
+        return Err(format!(
+            "ExecutionAlreadyExists: an execution named '{name}' is already in {}: pick another --name",
+            store.root.display()
+        ));
+    }
+    let run_opts = RunOptions {
+        execution_name: name,
+        state_machine_name: machine_name,
+        seed: args.seed.unwrap_or(0),
+        clock: match args.clock {
+            ClockArg::Virtual => ClockKind::Virtual,
+            ClockArg::Real => ClockKind::Real,
+        },
+        start_ms: now_ms(),
+        abort,
+    };
+    let execution = match engine::execute(&plan, input.clone(), &mocks, &run_opts) {
+        Ok(e) => e,
+        Err(RunError::MissingMock {
+            state,
+            resource,
+            input,
+            no_match,
+        }) => {
+            let mocks_file = args
+                .mocks
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|| "mocks.yaml".into());
+            if no_match {
+                eprintln!(
+                    "error: Task state '{state}' was reached, but no mock response in {mocks_file} matches its input:"
+                );
+            } else {
+                eprintln!(
+                    "error: Task state '{state}' ({resource}) was reached, but it has no mock"
+                );
+            }
+            eprintln!("  its input: {}", truncate(&input.to_string(), 300));
+            eprintln!(
+                "help: add an entry for it to {mocks_file}, e.g.\n\n  {state}:\n    return: {{}}   # the service's raw response\n"
+            );
+            return Ok(exit::COULD_NOT_RUN);
+        }
+    };
+    let mut out = describe(&execution, &run_opts, &input);
+    if let Some(store) = &store {
+        out["definitionPath"] = json!(args.definition.display().to_string());
+        let record = Record {
+            describe: out.clone(),
+            history: execution.history.to_json(),
+            definition: definition.root.to_value(),
+            input: input.clone(),
+            mocks: args
+                .mocks
+                .as_ref()
+                .and_then(|p| std::fs::read_to_string(p).ok()),
+        };
+        store
+            .save(&run_opts.execution_name, &record)
+            .map_err(|e| e.to_string())?;
+        if let Some(o) = out.as_object_mut() {
+            o.remove("definitionPath");
+        }
+    }
+    match args.format {
+        RunFormat::Json => println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default()),
+        RunFormat::Human => print_human(&execution, &run_opts, color),
+    }
+    Ok(match execution.status {
+        Status::Succeeded => exit::OK,
+        _ => exit::FAILED,
+    })
+}
+
+fn report(reports: &[FileReport]) {
+    eprint!(
+        "{}",
+        render::human::render(reports, use_color(ColorChoice::Auto))
+    );
+}
+
+fn pick_machine<'d>(
+    defs: &'d [Definition],
+    wanted: Option<&str>,
+    path: &Path,
+) -> Result<&'d Definition, String> {
+    match (defs, wanted) {
+        ([], _) => Err(format!(
+            "{}: holds no state machine definition",
+            path.display()
+        )),
+        ([one], None) => Ok(one),
+        (_, Some(id)) => defs
+            .iter()
+            .find(|d| d.machine.as_deref() == Some(id))
+            .ok_or_else(|| {
+                format!(
+                    "{}: no state machine '{id}'; it holds {}",
+                    path.display(),
+                    machine_list(defs)
+                )
+            }),
+        (_, None) => Err(format!(
+            "{}: holds {} state machines ({}): pick one with --machine",
+            path.display(),
+            defs.len(),
+            machine_list(defs)
+        )),
+    }
+}
+
+fn machine_list(defs: &[Definition]) -> String {
+    defs.iter()
+        .filter_map(|d| d.machine.clone())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The machine's name: the template's logical id, or the file name without `.asl.json`.
+fn machine_name(def: &Definition, path: &Path) -> String {
+    if let Some(m) = &def.machine {
+        return m.clone();
+    }
+    let file = path
+        .file_name()
+        .and_then(|f| f.to_str())
+        .unwrap_or("state-machine");
+    let stem = file.split('.').next().unwrap_or(file);
+    if stem.is_empty() {
+        "state-machine".into()
+    } else {
+        stem.to_string()
+    }
+}
+
+/// `--input`: a file, `-` for stdin, or JSON text; default `{}`.
+fn read_input(arg: Option<&str>) -> Result<Value, String> {
+    let Some(arg) = arg else { return Ok(json!({})) };
+    let (text, what) = if arg == "-" {
+        let mut s = String::new();
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .map_err(|e| format!("cannot read the input from stdin: {e}"))?;
+        (s, "stdin".to_string())
+    } else if Path::new(arg).is_file() {
+        (
+            std::fs::read_to_string(arg)
+                .map_err(|e| format!("{arg}: cannot read the input: {e}"))?,
+            arg.to_string(),
+        )
+    } else {
+        (arg.to_string(), "--input".to_string())
+    };
+    serde_json::from_str(&text).map_err(|e| {
+        if what == "--input" && !arg.trim_start().starts_with(['{', '[', '"']) {
+            format!("--input '{arg}': no such file, and not JSON either ({e})")
+        } else {
+            format!(
+                "{what}: the input is not valid JSON: {e} (line {}, column {})",
+                e.line(),
+                e.column()
+            )
+        }
+    })
+}
+
+fn warn_unknown_mocks(mocks: &Mocks, machine: &model::StateMachine) {
+    let names: Vec<&str> = machine.states.iter().map(|s| s.name.as_str()).collect();
+    for state in mocks.state_names() {
+        if names.contains(&state) {
+            continue;
+        }
+        let span = mocks.span_of(state).unwrap_or_default();
+        let mut d = Diagnostic::warning(
+            UNKNOWN_MOCK_STATE,
+            format!("/{state}"),
+            span,
+            format!("the mocks name a state '{state}' that the definition does not have"),
+        );
+        d = match closest_name(state, names.iter().copied()) {
+            Some(similar) => d.with_help(format!("did you mean '{similar}'?")),
+            None => d.with_help(format!("the states are: {}", names.join(", "))),
+        };
+        report(&[FileReport {
+            source: mocks.source.clone(),
+            machine: None,
+            diagnostics: vec![d],
+        }]);
+    }
+}
+
+/// AWS's execution-name rules: 1 to 80 characters, none of the reserved ones.
+pub fn check_execution_name(name: &str) -> Result<(), String> {
+    let count = name.chars().count();
+    if count == 0 || count > 80 {
+        return Err(format!(
+            "execution name '{name}' must be 1 to 80 characters long (it has {count})"
+        ));
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|c| c.is_whitespace() || c.is_control() || "<>{}[]?*\"#%\\^|~`$&,;:/".contains(*c))
+    {
+        return Err(format!(
+            "execution name '{name}' contains '{}', which AWS does not allow: no white space, brackets < > {{ }} [ ], wildcards ? *, special characters \" # % \\ ^ | ~ ` $ & , ; : / or control characters",
+            c.escape_default()
+        ));
+    }
+    Ok(())
+}
+
+fn generated_name(seed: Option<u64>) -> String {
+    use rand::SeedableRng;
+    let mut rng = match seed {
+        Some(s) => rand::rngs::StdRng::seed_from_u64(s ^ 0x5f3759df),
+        None => rand::rngs::StdRng::seed_from_u64(now_ms() as u64),
+    };
+    let mut bytes = [0u8; 16];
+    rand::Rng::fill_bytes(&mut rng, &mut bytes);
+    uuid::Builder::from_random_bytes(bytes)
+        .into_uuid()
+        .to_string()
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        s.chars().take(n).collect::<String>() + "…"
+    }
+}
+
+/// `DescribeExecution`'s response for a finished execution.
+pub fn describe(e: &Execution, opts: &RunOptions, input: &Value) -> Value {
+    let mut out = serde_json::Map::new();
+    out.insert("executionArn".into(), json!(opts.execution_arn()));
+    out.insert("stateMachineArn".into(), json!(opts.state_machine_arn()));
+    out.insert("name".into(), json!(opts.execution_name));
+    out.insert("status".into(), json!(e.status.as_str()));
+    out.insert("startDate".into(), json!(e.start_ms as f64 / 1000.0));
+    out.insert("stopDate".into(), json!(e.stop_ms as f64 / 1000.0));
+    out.insert("input".into(), json!(input.to_string()));
+    out.insert("inputDetails".into(), json!({"included": true}));
+    if let Some(o) = &e.output {
+        out.insert("output".into(), json!(o.to_string()));
+        out.insert("outputDetails".into(), json!({"included": true}));
+    }
+    if let Some(err) = &e.error {
+        out.insert("error".into(), json!(err));
+    }
+    if let Some(c) = &e.cause {
+        out.insert("cause".into(), json!(c));
+    }
+    out.insert("redriveCount".into(), json!(0));
+    let redrive = if e.status == Status::Succeeded {
+        "NOT_REDRIVABLE"
+    } else {
+        "REDRIVABLE"
+    };
+    out.insert("redriveStatus".into(), json!(redrive));
+    if e.status == Status::Succeeded {
+        out.insert(
+            "redriveStatusReason".into(),
+            json!("Execution is SUCCEEDED and cannot be redriven"),
+        );
+    }
+    Value::Object(out)
+}
+
+fn print_human(e: &Execution, opts: &RunOptions, color: bool) {
+    use owo_colors::OwoColorize;
+    for ev in &e.history.events {
+        if let Some(name) = ev.state_name()
+            && ev.event_type.ends_with("StateEntered")
+        {
+            println!("  → {name}");
+        }
+    }
+    let status = e.status.as_str();
+    let elapsed = (e.stop_ms - e.start_ms) as f64 / 1000.0;
+    let line = format!(
+        "{} {status} in {elapsed:.3}s (virtual time), {} events",
+        opts.execution_name,
+        e.history.len()
+    );
+    if color {
+        match e.status {
+            Status::Succeeded => println!("{}", line.green().bold()),
+            _ => println!("{}", line.red().bold()),
+        }
+    } else {
+        println!("{line}");
+    }
+    if let Some(o) = &e.output {
+        println!(
+            "output: {}",
+            serde_json::to_string_pretty(o).unwrap_or_default()
+        );
+    }
+    if let Some(err) = &e.error {
+        println!("error: {err}");
+    }
+    if let Some(c) = &e.cause {
+        println!("cause: {c}");
+    }
+}

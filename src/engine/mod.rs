@@ -1,0 +1,118 @@
+//! The engine: a small interpreter over the [`plan::Plan`], answering every Task
+//! from the mocks, recording the history as it goes.
+//!
+//! Time is a clock the engine owns: virtual by default (Wait states, retry
+//! intervals, mock delays and timeouts advance it instantly), or real.
+//! Map iterations and Parallel branches run one after another in index order,
+//! each starting at the virtual time its slot would start at under
+//! `MaxConcurrency`, so results and event order are deterministic.
+
+pub mod errors;
+pub mod plan;
+mod resource;
+mod run;
+
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use serde_json::Value;
+
+pub use errors::StatesError;
+pub use plan::{Plan, Unsupported};
+
+use crate::history::History;
+use crate::mocks::Mocks;
+
+/// AWS's quota on history events per execution.
+pub const MAX_HISTORY_EVENTS: usize = 25_000;
+/// AWS's quota on a payload (input, output, result), in bytes.
+pub const MAX_PAYLOAD_BYTES: usize = 256 * 1024;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClockKind {
+    Virtual,
+    Real,
+}
+
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    pub execution_name: String,
+    pub state_machine_name: String,
+    pub seed: u64,
+    pub clock: ClockKind,
+    /// Milliseconds since the epoch at which the execution starts.
+    pub start_ms: i64,
+    /// Set by Ctrl-C: the execution stops as `ABORTED`.
+    pub abort: Arc<AtomicBool>,
+}
+
+impl RunOptions {
+    pub fn execution_arn(&self) -> String {
+        format!(
+            "arn:aws:states:local:000000000000:execution:{}:{}",
+            self.state_machine_name, self.execution_name
+        )
+    }
+    pub fn state_machine_arn(&self) -> String {
+        format!(
+            "arn:aws:states:local:000000000000:stateMachine:{}",
+            self.state_machine_name
+        )
+    }
+    pub fn role_arn(&self) -> String {
+        "arn:aws:iam::000000000000:role/sfn-local".into()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Succeeded,
+    Failed,
+    TimedOut,
+    Aborted,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Succeeded => "SUCCEEDED",
+            Status::Failed => "FAILED",
+            Status::TimedOut => "TIMED_OUT",
+            Status::Aborted => "ABORTED",
+        }
+    }
+}
+
+/// How an execution ended.
+#[derive(Debug, Clone)]
+pub struct Execution {
+    pub status: Status,
+    pub output: Option<Value>,
+    pub error: Option<String>,
+    pub cause: Option<String>,
+    pub history: History,
+    pub start_ms: i64,
+    pub stop_ms: i64,
+}
+
+/// Why a run could not go on: not an execution failure, a problem of the setup.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RunError {
+    /// A Task was reached with no mock (or no mock matching its input).
+    MissingMock {
+        state: String,
+        resource: String,
+        input: Value,
+        no_match: bool,
+    },
+}
+
+/// Runs a compiled plan on `input`.
+pub fn execute(
+    plan: &Plan,
+    input: Value,
+    mocks: &Mocks,
+    opts: &RunOptions,
+) -> Result<Execution, RunError> {
+    run::Runner::new(plan, mocks, opts).execute(input)
+}

@@ -1,0 +1,391 @@
+//! The executable plan: the model with every path, payload template and
+//! intrinsic call parsed once, before the first state runs.
+
+use serde_json::Value;
+
+use crate::dataflow::choice::Rule;
+use crate::dataflow::eval::Expr;
+use crate::dataflow::path::{self, Path};
+use crate::dataflow::result_path::ResultPathSpec;
+use crate::dataflow::template::Template;
+use crate::load::Node;
+use crate::model::{QueryLanguage, ScopeId, StateId, StateMachine, StateType};
+
+/// Why a definition cannot be run (it validated, but uses what the engine lacks).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unsupported {
+    pub state: String,
+    pub message: String,
+}
+
+pub struct Plan {
+    /// The first state of each scope (`scopes[0]` is the top level).
+    pub starts: Vec<Option<StateId>>,
+    pub states: Vec<StatePlan>,
+    /// The machine's `TimeoutSeconds`.
+    pub timeout_seconds: Option<f64>,
+}
+
+/// `InputPath` / `OutputPath`: absent means `$`, JSON `null` means `{}`.
+#[derive(Debug, Clone)]
+pub enum PathField {
+    Absent,
+    Null,
+    /// The path and its text (for error causes).
+    Path(Path, String),
+}
+
+pub struct StatePlan {
+    pub id: StateId,
+    pub name: String,
+    pub state_type: StateType,
+    pub input_path: PathField,
+    pub output_path: PathField,
+    pub parameters: Option<Template>,
+    pub result_selector: Option<Template>,
+    pub result_path: ResultPathSpec,
+    pub next: Option<StateId>,
+    pub retry: Vec<RetrierPlan>,
+    pub catch: Vec<CatcherPlan>,
+    pub body: Body,
+}
+
+pub struct RetrierPlan {
+    pub error_equals: Vec<String>,
+    pub interval_seconds: f64,
+    pub max_attempts: u32,
+    pub backoff_rate: f64,
+    pub max_delay_seconds: Option<f64>,
+    pub full_jitter: bool,
+}
+
+pub struct CatcherPlan {
+    pub error_equals: Vec<String>,
+    pub next: StateId,
+    pub result_path: ResultPathSpec,
+}
+
+/// A number given literally or by a reference path.
+pub enum NumberSpec {
+    Literal(f64),
+    /// The path and its text.
+    Path(Path, String),
+}
+
+pub enum Body {
+    Pass {
+        result: Option<Value>,
+    },
+    Task(Box<TaskPlan>),
+    Choice {
+        rules: Vec<(Rule, StateId)>,
+        default: Option<StateId>,
+    },
+    Wait(WaitPlan),
+    Succeed,
+    Fail {
+        error: Option<TextSpec>,
+        cause: Option<TextSpec>,
+    },
+    Parallel {
+        branches: Vec<ScopeId>,
+    },
+    Map(Box<MapPlan>),
+}
+
+/// `Error`/`ErrorPath`, `Cause`/`CausePath`.
+pub enum TextSpec {
+    Literal(String),
+    Expr(Expr),
+}
+
+pub enum WaitPlan {
+    Seconds(NumberSpec),
+    Timestamp(String),
+    TimestampPath(Path, String),
+}
+
+pub struct TaskPlan {
+    pub resource: String,
+    pub timeout_seconds: Option<NumberSpec>,
+    pub heartbeat_seconds: Option<NumberSpec>,
+    pub credentials: Option<Value>,
+}
+
+pub struct MapPlan {
+    pub processor: ScopeId,
+    pub items_path: PathField,
+    pub item_selector: Option<Template>,
+    pub max_concurrency: Option<NumberSpec>,
+    pub tolerated_failure_count: Option<NumberSpec>,
+    pub tolerated_failure_percentage: Option<NumberSpec>,
+    pub max_items_per_batch: Option<NumberSpec>,
+    pub batch_input: Option<Value>,
+    pub distributed: bool,
+}
+
+impl Plan {
+    /// Compiles a validated model. Fails on what the engine does not run yet.
+    pub fn compile(model: &StateMachine<'_>) -> Result<Plan, Unsupported> {
+        let mut states = Vec::with_capacity(model.states.len());
+        for state in &model.states {
+            states.push(compile_state(model, state.id)?);
+        }
+        let starts = model
+            .scopes
+            .iter()
+            .map(|scope| {
+                let name = &scope.start_at.as_ref()?.value;
+                scope
+                    .states
+                    .iter()
+                    .copied()
+                    .find(|&id| &model.states[id].name == name)
+            })
+            .collect();
+        let timeout_seconds = model.root.get("TimeoutSeconds").and_then(Node::as_f64);
+        Ok(Plan {
+            starts,
+            states,
+            timeout_seconds,
+        })
+    }
+
+    pub fn start_of(&self, scope: ScopeId) -> Option<StateId> {
+        self.starts.get(scope).copied().flatten()
+    }
+}
+
+fn compile_state(model: &StateMachine<'_>, id: StateId) -> Result<StatePlan, Unsupported> {
+    let state = &model.states[id];
+    let node = state.node;
+    let unsupported = |message: String| Unsupported {
+        state: state.name.clone(),
+        message,
+    };
+    if state.query_language == QueryLanguage::Jsonata {
+        return Err(unsupported(
+            "JSONata states cannot run yet (the JSONata engine is the next piece of work); JSONPath states can".into(),
+        ));
+    }
+    let path_of = |field: &str| -> Result<PathField, Unsupported> {
+        match node.get(field) {
+            None => Ok(PathField::Absent),
+            Some(n) if n.is_null() => Ok(PathField::Null),
+            Some(n) => {
+                let text = n.as_str().unwrap_or_default();
+                path::parse(text)
+                    .map(|p| PathField::Path(p, text.to_string()))
+                    .map_err(|e| unsupported(format!("{field}: {}", e.message)))
+            }
+        }
+    };
+    let template_of = |field: &str| -> Result<Option<Template>, Unsupported> {
+        node.get(field)
+            .map(|n| {
+                Template::compile(&n.to_value()).map_err(|e| unsupported(format!("{field}: {e}")))
+            })
+            .transpose()
+    };
+    let number_of = |field: &str| -> Result<Option<NumberSpec>, Unsupported> {
+        if let Some(n) = node.get(field).and_then(Node::as_f64) {
+            return Ok(Some(NumberSpec::Literal(n)));
+        }
+        match node.get(&format!("{field}Path")).and_then(Node::as_str) {
+            Some(text) => path::parse(text)
+                .map(|p| Some(NumberSpec::Path(p, text.to_string())))
+                .map_err(|e| unsupported(format!("{field}Path: {}", e.message))),
+            None => Ok(None),
+        }
+    };
+    let target = |name: &str| -> Result<StateId, Unsupported> {
+        model.scopes[state.scope]
+            .states
+            .iter()
+            .copied()
+            .find(|&s| model.states[s].name == name)
+            .ok_or_else(|| unsupported(format!("no state named '{name}'")))
+    };
+    let result_path = |n: Option<&Node>| -> Result<ResultPathSpec, Unsupported> {
+        match n {
+            None => Ok(ResultPathSpec::Default),
+            Some(n) if n.is_null() => Ok(ResultPathSpec::Discard),
+            Some(n) => path::parse(n.as_str().unwrap_or_default())
+                .map(ResultPathSpec::Path)
+                .map_err(|e| unsupported(format!("ResultPath: {}", e.message))),
+        }
+    };
+    let text_of = |field: &str| -> Result<Option<TextSpec>, Unsupported> {
+        if let Some(s) = node.get(field).and_then(Node::as_str) {
+            return Ok(Some(TextSpec::Literal(s.to_string())));
+        }
+        match node.get(&format!("{field}Path")).and_then(Node::as_str) {
+            Some(text) => Expr::compile(text)
+                .map(|e| Some(TextSpec::Expr(e)))
+                .map_err(|e| unsupported(format!("{field}Path: {e}"))),
+            None => Ok(None),
+        }
+    };
+    let state_type = state
+        .state_type
+        .as_ref()
+        .map(|t| t.value.clone())
+        .unwrap_or(StateType::Unknown(String::new()));
+    let body = match &state_type {
+        StateType::Pass => Body::Pass {
+            result: node.get("Result").map(Node::to_value),
+        },
+        StateType::Succeed => Body::Succeed,
+        StateType::Fail => Body::Fail {
+            error: text_of("Error")?,
+            cause: text_of("Cause")?,
+        },
+        StateType::Choice => {
+            let mut rules = Vec::new();
+            for rule in &state.choices {
+                let next = rule.next.as_ref().map(|n| target(&n.value)).transpose()?;
+                if let Some(next) = next {
+                    let compiled = Rule::compile(&rule.condition)
+                        .map_err(|e| unsupported(format!("Choices: {e}")))?;
+                    rules.push((compiled, next));
+                }
+            }
+            let default = state
+                .default
+                .as_ref()
+                .map(|d| target(&d.value))
+                .transpose()?;
+            Body::Choice { rules, default }
+        }
+        StateType::Wait => {
+            let wait = if let Some(ts) = node.get("Timestamp").and_then(Node::as_str) {
+                WaitPlan::Timestamp(ts.to_string())
+            } else if let Some(p) = node.get("TimestampPath").and_then(Node::as_str) {
+                WaitPlan::TimestampPath(
+                    path::parse(p)
+                        .map_err(|e| unsupported(format!("TimestampPath: {}", e.message)))?,
+                    p.to_string(),
+                )
+            } else {
+                WaitPlan::Seconds(number_of("Seconds")?.unwrap_or(NumberSpec::Literal(0.0)))
+            };
+            Body::Wait(wait)
+        }
+        StateType::Task => Body::Task(Box::new(TaskPlan {
+            resource: state
+                .resource
+                .as_ref()
+                .map(|r| r.value.clone())
+                .unwrap_or_default(),
+            timeout_seconds: number_of("TimeoutSeconds")?,
+            heartbeat_seconds: number_of("HeartbeatSeconds")?,
+            credentials: node.get("Credentials").map(Node::to_value),
+        })),
+        StateType::Parallel => Body::Parallel {
+            branches: state.branches.clone(),
+        },
+        StateType::Map => {
+            let processor = state
+                .processor
+                .ok_or_else(|| unsupported("Map without ItemProcessor".into()))?;
+            let config = node
+                .get("ItemProcessor")
+                .and_then(|p| p.get("ProcessorConfig"));
+            let distributed =
+                config.and_then(|c| c.get("Mode")).and_then(Node::as_str) == Some("DISTRIBUTED");
+            if node.get("ItemReader").is_some() {
+                return Err(unsupported(
+                    "Map ItemReader (reading items from S3) cannot run yet".into(),
+                ));
+            }
+            if node.get("ResultWriter").is_some() {
+                return Err(unsupported("Map ResultWriter cannot run yet".into()));
+            }
+            let batcher = node.get("ItemBatcher");
+            Body::Map(Box::new(MapPlan {
+                processor,
+                items_path: path_of("ItemsPath")?,
+                item_selector: if node.get("ItemSelector").is_some() {
+                    template_of("ItemSelector")?
+                } else {
+                    template_of("Parameters")?
+                },
+                max_concurrency: number_of("MaxConcurrency")?,
+                tolerated_failure_count: number_of("ToleratedFailureCount")?,
+                tolerated_failure_percentage: number_of("ToleratedFailurePercentage")?,
+                max_items_per_batch: batcher
+                    .and_then(|b| b.get("MaxItemsPerBatch"))
+                    .and_then(Node::as_f64)
+                    .map(NumberSpec::Literal),
+                batch_input: batcher
+                    .and_then(|b| b.get("BatchInput"))
+                    .map(Node::to_value),
+                distributed,
+            }))
+        }
+        StateType::Unknown(t) => return Err(unsupported(format!("unknown state type '{t}'"))),
+    };
+    let retry = node
+        .get("Retry")
+        .and_then(Node::as_array)
+        .unwrap_or_default()
+        .iter()
+        .map(|r| RetrierPlan {
+            error_equals: strings(r.get("ErrorEquals")),
+            interval_seconds: r
+                .get("IntervalSeconds")
+                .and_then(Node::as_f64)
+                .unwrap_or(1.0),
+            max_attempts: r
+                .get("MaxAttempts")
+                .and_then(Node::as_i64)
+                .unwrap_or(3)
+                .max(0) as u32,
+            backoff_rate: r.get("BackoffRate").and_then(Node::as_f64).unwrap_or(2.0),
+            max_delay_seconds: r.get("MaxDelaySeconds").and_then(Node::as_f64),
+            full_jitter: r.get("JitterStrategy").and_then(Node::as_str) == Some("FULL"),
+        })
+        .collect();
+    let mut catch = Vec::new();
+    for c in node
+        .get("Catch")
+        .and_then(Node::as_array)
+        .unwrap_or_default()
+    {
+        let Some(next) = c.get("Next").and_then(Node::as_str) else {
+            continue;
+        };
+        catch.push(CatcherPlan {
+            error_equals: strings(c.get("ErrorEquals")),
+            next: target(next)?,
+            result_path: result_path(c.get("ResultPath"))?,
+        });
+    }
+    let parameters = if matches!(state_type, StateType::Map) {
+        None
+    } else {
+        template_of("Parameters")?
+    };
+    Ok(StatePlan {
+        id,
+        name: state.name.clone(),
+        state_type,
+        input_path: path_of("InputPath")?,
+        output_path: path_of("OutputPath")?,
+        parameters,
+        result_selector: template_of("ResultSelector")?,
+        result_path: result_path(node.get("ResultPath"))?,
+        next: state.next.as_ref().map(|n| target(&n.value)).transpose()?,
+        retry,
+        catch,
+        body,
+    })
+}
+
+fn strings(node: Option<&Node>) -> Vec<String> {
+    node.and_then(Node::as_array)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|n| n.as_str().map(str::to_string))
+        .collect()
+}

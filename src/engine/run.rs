@@ -1,0 +1,1032 @@
+//! The interpreter: states, data flow in AWS's order, errors, retries, catches,
+//! Map and Parallel, and the events each step records.
+
+use serde_json::{Map, Value, json};
+
+use super::errors::{self, StatesError};
+use super::plan::{
+    Body, MapPlan, NumberSpec, PathField, Plan, StatePlan, TaskPlan, TextSpec, WaitPlan,
+};
+use super::resource::{self, Kind, Pattern};
+use super::{
+    ClockKind, Execution, MAX_HISTORY_EVENTS, MAX_PAYLOAD_BYTES, RunError, RunOptions, Status,
+};
+use crate::dataflow::eval::{Bindings, EvalError, Rng, apply_path_field};
+use crate::dataflow::path;
+use crate::dataflow::result_path::apply_result_path;
+use crate::history::{History, details, not_truncated};
+use crate::mocks::{Miss, MockCursor, Mocks, Outcome};
+use crate::model::{ScopeId, StateId, StateType};
+
+/// Why a scope stopped before its end.
+enum Stop {
+    /// A state failed: caught by an enclosing Catch, or the execution fails.
+    Failed(StatesError),
+    /// The machine's `TimeoutSeconds` passed.
+    TimedOut,
+    Aborted,
+    /// The run cannot go on (a Task with no mock).
+    Setup(RunError),
+    /// Data flow failed inside the current state: becomes `Failed` with AWS's
+    /// "An error occurred while executing the state ..." prefix once the state is known.
+    Eval(EvalError),
+}
+
+impl From<EvalError> for Stop {
+    fn from(e: EvalError) -> Self {
+        Stop::Eval(e)
+    }
+}
+
+type Step<T> = Result<T, Stop>;
+
+pub(super) struct Runner<'a> {
+    plan: &'a Plan,
+    mocks: &'a Mocks,
+    opts: &'a RunOptions,
+    history: History,
+    cursor: MockCursor,
+    rng: Rng,
+    now_ms: i64,
+    deadline_ms: Option<i64>,
+    variables: Map<String, Value>,
+    execution_context: Value,
+    machine_context: Value,
+}
+
+/// What a state hands on: its output and where to go next (`None`: the scope ends).
+struct Exit {
+    output: Value,
+    next: Option<StateId>,
+}
+
+fn fail(error: &str, cause: impl Into<String>) -> Stop {
+    Stop::Failed(StatesError::new(error, cause))
+}
+
+/// A payload as history events carry it: JSON text.
+fn text(v: &Value) -> Value {
+    Value::String(v.to_string())
+}
+
+impl<'a> Runner<'a> {
+    pub(super) fn new(plan: &'a Plan, mocks: &'a Mocks, opts: &'a RunOptions) -> Self {
+        use rand::SeedableRng;
+        let deadline_ms = plan
+            .timeout_seconds
+            .map(|s| opts.start_ms + (s * 1000.0) as i64);
+        Runner {
+            plan,
+            mocks,
+            opts,
+            history: History::default(),
+            cursor: MockCursor::default(),
+            rng: Rng::seed_from_u64(opts.seed),
+            now_ms: opts.start_ms,
+            deadline_ms,
+            variables: Map::new(),
+            execution_context: Value::Null,
+            machine_context: json!({"Id": opts.state_machine_arn(), "Name": opts.state_machine_name}),
+        }
+    }
+
+    pub(super) fn execute(mut self, input: Value) -> Result<Execution, RunError> {
+        self.execution_context = json!({
+            "Id": self.opts.execution_arn(),
+            "Input": input,
+            "Name": self.opts.execution_name,
+            "RoleArn": self.opts.role_arn(),
+            "StartTime": iso(self.opts.start_ms),
+            "RedriveCount": 0,
+        });
+        // ExecutionStarted is not the previous event of the first state's: AWS chains from 0.
+        let started = details([
+            ("input", Some(text(&input))),
+            ("inputDetails", Some(not_truncated())),
+            ("roleArn", Some(json!(self.opts.role_arn()))),
+        ]);
+        self.history
+            .push("ExecutionStarted", 0, self.now_ms, Some(started));
+        let mut prev = 0;
+        let result = self.run_scope(0, input, &mut prev, None);
+        let (status, output, error, cause) = match result {
+            Ok(output) => {
+                let d = details([
+                    ("output", Some(text(&output))),
+                    ("outputDetails", Some(not_truncated())),
+                ]);
+                self.history
+                    .push("ExecutionSucceeded", prev, self.now_ms, Some(d));
+                (Status::Succeeded, Some(output), None, None)
+            }
+            Err(Stop::Failed(e)) => {
+                let d = details([
+                    ("error", Some(json!(e.error))),
+                    ("cause", Some(json!(e.cause))),
+                ]);
+                self.history
+                    .push("ExecutionFailed", prev, self.now_ms, Some(d));
+                (Status::Failed, None, Some(e.error), Some(e.cause))
+            }
+            Err(Stop::TimedOut) => {
+                let error = errors::TIMEOUT.to_string();
+                let cause = "The execution timed out (the state machine's TimeoutSeconds passed)."
+                    .to_string();
+                let d = details([("error", Some(json!(error))), ("cause", Some(json!(cause)))]);
+                self.history
+                    .push("ExecutionTimedOut", prev, self.now_ms, Some(d));
+                (Status::TimedOut, None, Some(error), Some(cause))
+            }
+            Err(Stop::Aborted) => {
+                self.history
+                    .push("ExecutionAborted", prev, self.now_ms, None);
+                (Status::Aborted, None, None, None)
+            }
+            Err(Stop::Setup(e)) => return Err(e),
+            Err(Stop::Eval(e)) => {
+                let d = details([
+                    ("error", Some(json!(e.error))),
+                    ("cause", Some(json!(e.cause))),
+                ]);
+                self.history
+                    .push("ExecutionFailed", prev, self.now_ms, Some(d));
+                (Status::Failed, None, Some(e.error), Some(e.cause))
+            }
+        };
+        Ok(Execution {
+            status,
+            output,
+            error,
+            cause,
+            history: self.history,
+            start_ms: self.opts.start_ms,
+            stop_ms: self.now_ms,
+        })
+    }
+
+    /// Records an event; past AWS's quota the execution fails.
+    fn event(
+        &mut self,
+        event_type: &'static str,
+        prev: u64,
+        d: Option<Map<String, Value>>,
+    ) -> Step<u64> {
+        if self.history.len() >= MAX_HISTORY_EVENTS - 1 {
+            return Err(fail(
+                errors::RUNTIME,
+                format!(
+                    "The execution reached the maximum number of history events ({MAX_HISTORY_EVENTS})."
+                ),
+            ));
+        }
+        Ok(self.history.push(event_type, prev, self.now_ms, d))
+    }
+
+    /// Records an event that continues the chain.
+    fn chain(
+        &mut self,
+        event_type: &'static str,
+        prev: &mut u64,
+        d: Option<Map<String, Value>>,
+    ) -> Step<u64> {
+        let id = self.event(event_type, *prev, d)?;
+        *prev = id;
+        Ok(id)
+    }
+
+    fn advance(&mut self, seconds: f64) -> Step<()> {
+        let ms = (seconds.max(0.0) * 1000.0).round() as i64;
+        if self.opts.clock == ClockKind::Real && ms > 0 {
+            let until = std::time::Instant::now() + std::time::Duration::from_millis(ms as u64);
+            while std::time::Instant::now() < until {
+                if self.opts.abort.load(std::sync::atomic::Ordering::Relaxed) {
+                    return Err(Stop::Aborted);
+                }
+                std::thread::sleep(
+                    std::time::Duration::from_millis(20).min(until - std::time::Instant::now()),
+                );
+            }
+        }
+        self.now_ms += ms;
+        self.check_time()
+    }
+
+    fn check_time(&self) -> Step<()> {
+        if self.opts.abort.load(std::sync::atomic::Ordering::Relaxed) {
+            return Err(Stop::Aborted);
+        }
+        match self.deadline_ms {
+            Some(d) if self.now_ms > d => Err(Stop::TimedOut),
+            _ => Ok(()),
+        }
+    }
+
+    fn run_scope(
+        &mut self,
+        scope: ScopeId,
+        input: Value,
+        prev: &mut u64,
+        item: Option<&Value>,
+    ) -> Step<Value> {
+        let Some(mut state) = self.plan.start_of(scope) else {
+            return Err(fail(errors::RUNTIME, "the scope has no StartAt state"));
+        };
+        let mut input = input;
+        loop {
+            self.check_time()?;
+            let exit = self.run_state(state, input, prev, item)?;
+            match exit.next {
+                Some(next) => {
+                    state = next;
+                    input = exit.output;
+                }
+                None => return Ok(exit.output),
+            }
+        }
+    }
+
+    fn context(
+        &self,
+        sp: &StatePlan,
+        entered_ms: i64,
+        retry_count: u32,
+        extra: Option<(&str, Value)>,
+    ) -> Value {
+        let mut ctx = Map::new();
+        ctx.insert("Execution".into(), self.execution_context.clone());
+        ctx.insert(
+            "State".into(),
+            json!({"EnteredTime": iso(entered_ms), "Name": sp.name, "RetryCount": retry_count}),
+        );
+        ctx.insert("StateMachine".into(), self.machine_context.clone());
+        if let Some((k, v)) = extra {
+            ctx.insert(k.into(), v);
+        }
+        Value::Object(ctx)
+    }
+
+    fn run_state(
+        &mut self,
+        id: StateId,
+        raw: Value,
+        prev: &mut u64,
+        item: Option<&Value>,
+    ) -> Step<Exit> {
+        let plan = self.plan;
+        let sp = &plan.states[id];
+        let entered_ms = self.now_ms;
+        let entered = details([
+            ("name", Some(json!(sp.name))),
+            ("input", Some(text(&raw))),
+            ("inputDetails", Some(not_truncated())),
+        ]);
+        let _ = item;
+        let entered_id = self.chain(entered_type(&sp.state_type), prev, Some(entered))?;
+        let result = match self.run_body(sp, &raw, prev, entered_ms) {
+            Err(Stop::Eval(e)) => {
+                let e = e.in_state(&sp.name, entered_id);
+                Err(Stop::Failed(StatesError::new(e.error, e.cause)))
+            }
+            other => other,
+        };
+        let exit = match result {
+            Ok(exit) => exit,
+            Err(Stop::Failed(e)) if !sp.catch.is_empty() && !errors::is_fatal(&e.error) => {
+                let Some(catcher) = sp
+                    .catch
+                    .iter()
+                    .find(|c| errors::matches(&c.error_equals, &e.error))
+                else {
+                    return Err(Stop::Failed(e));
+                };
+                let error_output = json!({"Error": e.error, "Cause": e.cause});
+                let output = apply_result_path(&raw, error_output, &catcher.result_path)?;
+                Exit {
+                    output,
+                    next: Some(catcher.next),
+                }
+            }
+            Err(stop) => return Err(stop),
+        };
+        if matches!(sp.body, Body::Fail { .. }) {
+            unreachable!("a Fail state never exits");
+        }
+        let out_text = exit.output.to_string();
+        if out_text.len() > MAX_PAYLOAD_BYTES {
+            return Err(fail(
+                errors::DATA_LIMIT_EXCEEDED,
+                format!(
+                    "The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.",
+                    sp.name
+                ),
+            ));
+        }
+        let exited = details([
+            ("name", Some(json!(sp.name))),
+            ("output", Some(Value::String(out_text))),
+            ("outputDetails", Some(not_truncated())),
+        ]);
+        self.chain(exited_type(&sp.state_type), prev, Some(exited))?;
+        Ok(exit)
+    }
+
+    fn bindings<'b>(&'b self, input: &'b Value, context: &'b Value) -> Bindings<'b> {
+        Bindings {
+            input,
+            context,
+            variables: &self.variables,
+        }
+    }
+
+    /// `InputPath`: absent is `$`, null is `{}`; a path that matches nothing fails the state.
+    fn input_path(&self, field: &PathField, raw: &Value, context: &Value) -> Step<Value> {
+        select_field(field, &self.bindings(raw, context))
+    }
+
+    fn output_path(&self, field: &PathField, output: Value, context: &Value) -> Step<Value> {
+        if matches!(field, PathField::Absent) {
+            return Ok(output);
+        }
+        select_field(field, &self.bindings(&output, context))
+    }
+
+    fn run_body(
+        &mut self,
+        sp: &'a StatePlan,
+        raw: &Value,
+        prev: &mut u64,
+        entered_ms: i64,
+    ) -> Step<Exit> {
+        let context = self.context(sp, entered_ms, 0, None);
+        match &sp.body {
+            Body::Pass { result } => {
+                let effective = self.input_path(&sp.input_path, raw, &context)?;
+                let result = match (result, &sp.parameters) {
+                    (Some(r), _) => r.clone(),
+                    (None, Some(t)) => t.eval(
+                        &Bindings {
+                            input: &effective,
+                            context: &context,
+                            variables: &self.variables,
+                        },
+                        &mut self.rng,
+                        "Parameters",
+                    )?,
+                    (None, None) => effective,
+                };
+                let output = apply_result_path(raw, result, &sp.result_path)?;
+                let output = self.output_path(&sp.output_path, output, &context)?;
+                Ok(Exit {
+                    output,
+                    next: sp.next,
+                })
+            }
+            Body::Succeed => {
+                let effective = self.input_path(&sp.input_path, raw, &context)?;
+                let output = self.output_path(&sp.output_path, effective, &context)?;
+                Ok(Exit { output, next: None })
+            }
+            Body::Fail { error, cause } => {
+                let error = self.text_spec(error.as_ref(), raw, &context)?;
+                let cause = self.text_spec(cause.as_ref(), raw, &context)?;
+                Err(Stop::Failed(StatesError::new(
+                    error.unwrap_or_default(),
+                    cause.unwrap_or_default(),
+                )))
+            }
+            Body::Choice { rules, default } => {
+                let effective = self.input_path(&sp.input_path, raw, &context)?;
+                let b = self.bindings(&effective, &context);
+                let mut next = None;
+                for (rule, target) in rules {
+                    if rule.evaluate(&b)? {
+                        next = Some(*target);
+                        break;
+                    }
+                }
+                let Some(next) = next.or(*default) else {
+                    return Err(fail(errors::NO_CHOICE_MATCHED, "No Matches!"));
+                };
+                let output = self.output_path(&sp.output_path, effective, &context)?;
+                Ok(Exit {
+                    output,
+                    next: Some(next),
+                })
+            }
+            Body::Wait(wait) => {
+                let effective = self.input_path(&sp.input_path, raw, &context)?;
+                let seconds = match wait {
+                    WaitPlan::Seconds(spec) => {
+                        self.number(spec, &effective, &context, "SecondsPath")?
+                    }
+                    WaitPlan::Timestamp(ts) => seconds_until(ts, self.now_ms).unwrap_or(0.0),
+                    WaitPlan::TimestampPath(p, text) => {
+                        let v = path::select(p, &self.bindings(&effective, &context));
+                        match v
+                            .as_ref()
+                            .and_then(Value::as_str)
+                            .and_then(|s| seconds_until(s, self.now_ms))
+                        {
+                            Some(s) => s,
+                            None => {
+                                return Err(fail(
+                                    errors::RUNTIME,
+                                    format!(
+                                        "Invalid timestamp in TimestampPath '{text}' for state '{}'",
+                                        sp.name
+                                    ),
+                                ));
+                            }
+                        }
+                    }
+                };
+                self.advance(seconds)?;
+                let output = self.output_path(&sp.output_path, effective, &context)?;
+                Ok(Exit {
+                    output,
+                    next: sp.next,
+                })
+            }
+            Body::Task(task) => {
+                self.with_retries(sp, raw, prev, entered_ms, |r, retry_count, prev| {
+                    r.run_task(sp, task, raw, prev, entered_ms, retry_count)
+                })
+            }
+            Body::Parallel { branches } => {
+                self.with_retries(sp, raw, prev, entered_ms, |r, _, prev| {
+                    r.run_parallel(sp, branches, raw, prev, entered_ms)
+                })
+            }
+            Body::Map(map) => self.with_retries(sp, raw, prev, entered_ms, |r, _, prev| {
+                r.run_map(sp, map, raw, prev, entered_ms)
+            }),
+        }
+    }
+
+    fn text_spec(
+        &mut self,
+        spec: Option<&TextSpec>,
+        raw: &Value,
+        context: &Value,
+    ) -> Step<Option<String>> {
+        Ok(match spec {
+            None => None,
+            Some(TextSpec::Literal(s)) => Some(s.clone()),
+            Some(TextSpec::Expr(e)) => {
+                let b = Bindings {
+                    input: raw,
+                    context,
+                    variables: &self.variables,
+                };
+                let v = e.eval(&b, &mut self.rng)?;
+                Some(match v {
+                    Value::String(s) => s,
+                    other => other.to_string(),
+                })
+            }
+        })
+    }
+
+    fn number(&self, spec: &NumberSpec, input: &Value, context: &Value, field: &str) -> Step<f64> {
+        match spec {
+            NumberSpec::Literal(n) => Ok(*n),
+            NumberSpec::Path(p, text) => path::select(p, &self.bindings(input, context))
+                .and_then(|v| v.as_f64())
+                .ok_or_else(|| fail(errors::RUNTIME, format!("Invalid path '{text}' for {field}: the value is missing or not a number"))),
+        }
+    }
+
+    /// Runs `attempt` until it succeeds, a retrier gives up, or the error matches none.
+    fn with_retries(
+        &mut self,
+        sp: &StatePlan,
+        raw: &Value,
+        prev: &mut u64,
+        entered_ms: i64,
+        mut attempt: impl FnMut(&mut Self, u32, &mut u64) -> Step<Exit>,
+    ) -> Step<Exit> {
+        let _ = (raw, entered_ms);
+        let mut counts = vec![0u32; sp.retry.len()];
+        let mut retry_count = 0;
+        loop {
+            match attempt(self, retry_count, prev) {
+                Err(Stop::Failed(e)) if !errors::is_fatal(&e.error) => {
+                    let Some(i) = sp
+                        .retry
+                        .iter()
+                        .position(|r| errors::matches(&r.error_equals, &e.error))
+                    else {
+                        return Err(Stop::Failed(e));
+                    };
+                    let r = &sp.retry[i];
+                    if counts[i] >= r.max_attempts {
+                        return Err(Stop::Failed(e));
+                    }
+                    let mut delay = r.interval_seconds * r.backoff_rate.powi(counts[i] as i32);
+                    if let Some(max) = r.max_delay_seconds {
+                        delay = delay.min(max);
+                    }
+                    if r.full_jitter {
+                        use rand::RngExt as _;
+                        delay = self.rng.random_range(0.0..=delay);
+                    }
+                    counts[i] += 1;
+                    retry_count += 1;
+                    self.advance(delay)?;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn run_task(
+        &mut self,
+        sp: &StatePlan,
+        task: &TaskPlan,
+        raw: &Value,
+        prev: &mut u64,
+        entered_ms: i64,
+        retry_count: u32,
+    ) -> Step<Exit> {
+        let res = resource::classify(&task.resource);
+        let token_ctx = (res.pattern == Pattern::WaitForTaskToken).then(|| {
+            let mut bytes = [0u8; 32];
+            rand::Rng::fill_bytes(&mut self.rng, &mut bytes);
+            let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+            ("Task", json!({"Token": token}))
+        });
+        let context = self.context(sp, entered_ms, retry_count, token_ctx);
+        let effective = self.input_path(&sp.input_path, raw, &context)?;
+        let params = match &sp.parameters {
+            Some(t) => t.eval(
+                &Bindings {
+                    input: &effective,
+                    context: &context,
+                    variables: &self.variables,
+                },
+                &mut self.rng,
+                "Parameters",
+            )?,
+            None => effective,
+        };
+        let timeout = task
+            .timeout_seconds
+            .as_ref()
+            .map(|s| self.number(s, raw, &context, "TimeoutSecondsPath"))
+            .transpose()?;
+        let heartbeat = task
+            .heartbeat_seconds
+            .as_ref()
+            .map(|s| self.number(s, raw, &context, "HeartbeatSecondsPath"))
+            .transpose()?;
+        let timeouts = |d: Vec<(&str, Option<Value>)>| -> Vec<(String, Option<Value>)> {
+            d.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+        };
+        let _ = timeouts;
+        // Scheduled and started.
+        match &res.kind {
+            Kind::Service {
+                resource_type,
+                resource,
+            } => {
+                let mut d = details([
+                    ("resourceType", Some(json!(resource_type))),
+                    ("resource", Some(json!(resource))),
+                    ("region", Some(json!(res.region))),
+                    ("parameters", Some(text(&params))),
+                ]);
+                if let Some(t) = timeout {
+                    d.insert("timeoutInSeconds".into(), json!(t as i64));
+                }
+                if let Some(h) = heartbeat {
+                    d.insert("heartbeatInSeconds".into(), json!(h as i64));
+                }
+                if let Some(c) = &task.credentials {
+                    d.insert("taskCredentials".into(), c.clone());
+                }
+                self.chain("TaskScheduled", prev, Some(d))?;
+                let d = details([
+                    ("resourceType", Some(json!(resource_type))),
+                    ("resource", Some(json!(resource))),
+                ]);
+                self.chain("TaskStarted", prev, Some(d))?;
+            }
+            Kind::LambdaFunction => {
+                let mut d = details([
+                    ("input", Some(text(&params))),
+                    ("inputDetails", Some(not_truncated())),
+                    ("resource", Some(json!(task.resource))),
+                ]);
+                if let Some(t) = timeout {
+                    d.insert("timeoutInSeconds".into(), json!(t as i64));
+                }
+                self.chain("LambdaFunctionScheduled", prev, Some(d))?;
+                self.chain("LambdaFunctionStarted", prev, None)?;
+            }
+            Kind::Activity => {
+                let mut d = details([
+                    ("resource", Some(json!(task.resource))),
+                    ("input", Some(text(&params))),
+                    ("inputDetails", Some(not_truncated())),
+                ]);
+                if let Some(t) = timeout {
+                    d.insert("timeoutInSeconds".into(), json!(t as i64));
+                }
+                if let Some(h) = heartbeat {
+                    d.insert("heartbeatInSeconds".into(), json!(h as i64));
+                }
+                self.chain("ActivityScheduled", prev, Some(d))?;
+                self.chain(
+                    "ActivityStarted",
+                    prev,
+                    Some(details([("workerName", Some(json!("sfn-mock")))])),
+                )?;
+            }
+        }
+        let response = match self.mocks.respond(&sp.name, &mut self.cursor, &params) {
+            Ok(r) => r,
+            Err(miss) => {
+                return Err(Stop::Setup(RunError::MissingMock {
+                    state: sp.name.clone(),
+                    resource: task.resource.clone(),
+                    input: params,
+                    no_match: miss == Miss::NoMatch,
+                }));
+            }
+        };
+        // A call longer than the task's timeout (or, for callbacks, its heartbeat) times out.
+        let limit = match (timeout, heartbeat) {
+            (Some(t), Some(h)) if res.pattern == Pattern::WaitForTaskToken => {
+                Some((t.min(h), h < t))
+            }
+            (Some(t), _) => Some((t, false)),
+            (None, Some(h)) if res.pattern == Pattern::WaitForTaskToken => Some((h, true)),
+            _ => None,
+        };
+        if let Some((limit, is_heartbeat)) = limit
+            && response.delay > limit
+        {
+            self.advance(limit)?;
+            let error = if is_heartbeat {
+                errors::HEARTBEAT_TIMEOUT
+            } else {
+                errors::TIMEOUT
+            };
+            self.task_event_failed(&res.kind, "TimedOut", error, "", prev)?;
+            return Err(fail(error, ""));
+        }
+        self.advance(response.delay)?;
+        let result = match response.outcome {
+            Outcome::Return(v) => v,
+            Outcome::Throw { error, cause } => {
+                let cause = cause.unwrap_or_default();
+                self.task_event_failed(&res.kind, "Failed", &error, &cause, prev)?;
+                return Err(fail(&error, cause));
+            }
+        };
+        match &res.kind {
+            Kind::Service {
+                resource_type,
+                resource,
+            } => {
+                let d = details([
+                    ("resourceType", Some(json!(resource_type))),
+                    ("resource", Some(json!(resource))),
+                    ("output", Some(text(&result))),
+                    ("outputDetails", Some(not_truncated())),
+                ]);
+                self.chain("TaskSucceeded", prev, Some(d))?;
+            }
+            Kind::LambdaFunction => {
+                let d = details([
+                    ("output", Some(text(&result))),
+                    ("outputDetails", Some(not_truncated())),
+                ]);
+                self.chain("LambdaFunctionSucceeded", prev, Some(d))?;
+            }
+            Kind::Activity => {
+                let d = details([
+                    ("output", Some(text(&result))),
+                    ("outputDetails", Some(not_truncated())),
+                ]);
+                self.chain("ActivitySucceeded", prev, Some(d))?;
+            }
+        }
+        self.finish(sp, raw, result, &context)
+    }
+
+    /// ResultSelector → ResultPath → OutputPath.
+    fn finish(
+        &mut self,
+        sp: &StatePlan,
+        raw: &Value,
+        result: Value,
+        context: &Value,
+    ) -> Step<Exit> {
+        let result = match &sp.result_selector {
+            Some(t) => t.eval(
+                &Bindings {
+                    input: &result,
+                    context: context,
+                    variables: &self.variables,
+                },
+                &mut self.rng,
+                "ResultSelector",
+            )?,
+            None => result,
+        };
+        let output = apply_result_path(raw, result, &sp.result_path)?;
+        let output = self.output_path(&sp.output_path, output, context)?;
+        Ok(Exit {
+            output,
+            next: sp.next,
+        })
+    }
+
+    fn task_event_failed(
+        &mut self,
+        kind: &Kind,
+        what: &str,
+        error: &str,
+        cause: &str,
+        prev: &mut u64,
+    ) -> Step<()> {
+        let mut d = Map::new();
+        if let Kind::Service {
+            resource_type,
+            resource,
+        } = kind
+        {
+            d.insert("resourceType".into(), json!(resource_type));
+            d.insert("resource".into(), json!(resource));
+        }
+        d.insert("error".into(), json!(error));
+        d.insert("cause".into(), json!(cause));
+        let event_type = match (kind, what) {
+            (Kind::Service { .. }, "Failed") => "TaskFailed",
+            (Kind::Service { .. }, _) => "TaskTimedOut",
+            (Kind::LambdaFunction, "Failed") => "LambdaFunctionFailed",
+            (Kind::LambdaFunction, _) => "LambdaFunctionTimedOut",
+            (Kind::Activity, "Failed") => "ActivityFailed",
+            (Kind::Activity, _) => "ActivityTimedOut",
+        };
+        self.chain(event_type, prev, Some(d))?;
+        Ok(())
+    }
+
+    fn run_parallel(
+        &mut self,
+        sp: &StatePlan,
+        branches: &[ScopeId],
+        raw: &Value,
+        prev: &mut u64,
+        entered_ms: i64,
+    ) -> Step<Exit> {
+        let context = self.context(sp, entered_ms, 0, None);
+        let effective = self.input_path(&sp.input_path, raw, &context)?;
+        let effective = match &sp.parameters {
+            Some(t) => t.eval(
+                &Bindings {
+                    input: &effective,
+                    context: &context,
+                    variables: &self.variables,
+                },
+                &mut self.rng,
+                "Parameters",
+            )?,
+            None => effective,
+        };
+        self.chain("ParallelStateStarted", prev, None)?;
+        let start = self.now_ms;
+        let mut end = start;
+        let mut outputs = Vec::with_capacity(branches.len());
+        for &branch in branches {
+            // Branches run side by side: each starts when the state started.
+            self.now_ms = start;
+            let mut branch_prev = *prev;
+            match self.run_scope(branch, effective.clone(), &mut branch_prev, None) {
+                Ok(out) => outputs.push(out),
+                Err(Stop::Failed(e)) => {
+                    end = end.max(self.now_ms);
+                    self.now_ms = end;
+                    *prev = branch_prev;
+                    self.chain("ParallelStateFailed", prev, None)?;
+                    return Err(Stop::Failed(e));
+                }
+                Err(other) => return Err(other),
+            }
+            end = end.max(self.now_ms);
+            *prev = branch_prev;
+        }
+        self.now_ms = end;
+        self.chain("ParallelStateSucceeded", prev, None)?;
+        self.finish(sp, raw, Value::Array(outputs), &context)
+    }
+
+    fn run_map(
+        &mut self,
+        sp: &StatePlan,
+        map: &MapPlan,
+        raw: &Value,
+        prev: &mut u64,
+        entered_ms: i64,
+    ) -> Step<Exit> {
+        let context = self.context(sp, entered_ms, 0, None);
+        let effective = self.input_path(&sp.input_path, raw, &context)?;
+        let items = match &map.items_path {
+            PathField::Absent => effective.clone(),
+            field => select_field(field, &self.bindings(&effective, &context))?,
+        };
+        let Value::Array(items) = items else {
+            return Err(fail(
+                errors::RUNTIME,
+                format!(
+                    "Map state input must be an array, got {}",
+                    type_name(&items)
+                ),
+            ));
+        };
+        let max_concurrency = match &map.max_concurrency {
+            Some(s) => self.number(s, &effective, &context, "MaxConcurrencyPath")? as usize,
+            None => 0,
+        };
+        let tolerated_count = map
+            .tolerated_failure_count
+            .as_ref()
+            .map(|s| self.number(s, &effective, &context, "ToleratedFailureCountPath"))
+            .transpose()?;
+        let tolerated_pct = map
+            .tolerated_failure_percentage
+            .as_ref()
+            .map(|s| self.number(s, &effective, &context, "ToleratedFailurePercentagePath"))
+            .transpose()?;
+        let batch_size = map
+            .max_items_per_batch
+            .as_ref()
+            .map(|s| self.number(s, &effective, &context, "MaxItemsPerBatchPath"))
+            .transpose()?;
+        // Batches: each iteration gets {"Items": [...]} (plus BatchInput).
+        let work: Vec<Value> = match batch_size {
+            Some(n) if n >= 1.0 => items
+                .chunks(n as usize)
+                .map(|chunk| {
+                    let mut o = Map::new();
+                    if let Some(b) = &map.batch_input {
+                        o.insert("BatchInput".into(), b.clone());
+                    }
+                    o.insert("Items".into(), Value::Array(chunk.to_vec()));
+                    Value::Object(o)
+                })
+                .collect(),
+            _ => items,
+        };
+        self.chain(
+            "MapStateStarted",
+            prev,
+            Some(details([("length", Some(json!(work.len())))])),
+        )?;
+        let start = self.now_ms;
+        // When each of MaxConcurrency slots is next free.
+        let slots = if max_concurrency == 0 {
+            work.len().max(1)
+        } else {
+            max_concurrency
+        };
+        let mut free_at = vec![start; slots];
+        let mut end = start;
+        let mut outputs = Vec::with_capacity(work.len());
+        let mut failures = 0usize;
+        let mut first_error: Option<StatesError> = None;
+        let mut last_iteration_event = *prev;
+        for (index, item) in work.into_iter().enumerate() {
+            let slot = (0..free_at.len()).min_by_key(|&i| free_at[i]).unwrap_or(0);
+            self.now_ms = free_at[slot];
+            let item_input = match &map.item_selector {
+                Some(t) => {
+                    let item_ctx = self.context(
+                        sp,
+                        entered_ms,
+                        0,
+                        Some(("Map", json!({"Item": {"Index": index, "Value": item}}))),
+                    );
+                    t.eval(
+                        &Bindings {
+                            input: &effective,
+                            context: &item_ctx,
+                            variables: &self.variables,
+                        },
+                        &mut self.rng,
+                        "ItemSelector",
+                    )?
+                }
+                None => item,
+            };
+            let d = details([
+                ("index", Some(json!(index))),
+                ("name", Some(json!(sp.name))),
+            ]);
+            self.chain("MapIterationStarted", prev, Some(d))?;
+            let d = details([
+                ("index", Some(json!(index))),
+                ("name", Some(json!(sp.name))),
+            ]);
+            match self.run_scope(map.processor, item_input, prev, None) {
+                Ok(out) => {
+                    // The next iteration chains from this one's last state event, not from this.
+                    last_iteration_event = self.event("MapIterationSucceeded", *prev, Some(d))?;
+                    outputs.push(out);
+                }
+                Err(Stop::Failed(e)) => {
+                    last_iteration_event = self.event("MapIterationFailed", *prev, Some(d))?;
+                    failures += 1;
+                    outputs.push(Value::Null);
+                    first_error.get_or_insert(e);
+                    let tolerated = tolerated_count.is_some_and(|c| failures as f64 <= c)
+                        || tolerated_pct.is_some_and(|p| {
+                            failures as f64 * 100.0 <= p * outputs.len().max(1) as f64
+                        });
+                    if !tolerated {
+                        end = end.max(self.now_ms);
+                        self.now_ms = end;
+                        *prev = last_iteration_event;
+                        self.event("MapStateFailed", *prev, None)?;
+                        return Err(Stop::Failed(
+                            first_error.unwrap_or_else(|| StatesError::new(errors::RUNTIME, "")),
+                        ));
+                    }
+                }
+                Err(other) => return Err(other),
+            }
+            free_at[slot] = self.now_ms;
+            end = end.max(self.now_ms);
+        }
+        self.now_ms = end;
+        *prev = last_iteration_event;
+        self.event("MapStateSucceeded", *prev, None)?;
+        self.finish(sp, raw, Value::Array(outputs), &context)
+    }
+}
+
+fn select_field(field: &PathField, b: &Bindings<'_>) -> Step<Value> {
+    match field {
+        PathField::Absent => Ok(b.input.clone()),
+        PathField::Null => Ok(json!({})),
+        PathField::Path(p, text) => Ok(apply_path_field(Some(p), Some(text), b)?.into_owned()),
+    }
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+fn entered_type(t: &StateType) -> &'static str {
+    match t {
+        StateType::Pass => "PassStateEntered",
+        StateType::Task => "TaskStateEntered",
+        StateType::Choice => "ChoiceStateEntered",
+        StateType::Wait => "WaitStateEntered",
+        StateType::Succeed => "SucceedStateEntered",
+        StateType::Fail => "FailStateEntered",
+        StateType::Parallel => "ParallelStateEntered",
+        StateType::Map => "MapStateEntered",
+        StateType::Unknown(_) => "StateEntered",
+    }
+}
+
+fn exited_type(t: &StateType) -> &'static str {
+    match t {
+        StateType::Pass => "PassStateExited",
+        StateType::Task => "TaskStateExited",
+        StateType::Choice => "ChoiceStateExited",
+        StateType::Wait => "WaitStateExited",
+        StateType::Succeed => "SucceedStateExited",
+        StateType::Fail => "FailStateExited",
+        StateType::Parallel => "ParallelStateExited",
+        StateType::Map => "MapStateExited",
+        StateType::Unknown(_) => "StateExited",
+    }
+}
+
+/// Seconds from `now_ms` until an RFC 3339 timestamp (0 if it has passed).
+fn seconds_until(ts: &str, now_ms: i64) -> Option<f64> {
+    let t = time::OffsetDateTime::parse(ts, &time::format_description::well_known::Rfc3339).ok()?;
+    let ms = (t.unix_timestamp_nanos() / 1_000_000) as i64;
+    Some(((ms - now_ms) as f64 / 1000.0).max(0.0))
+}
+
+/// An ISO 8601 timestamp with milliseconds, as the context object shows times.
+pub(crate) fn iso(ms: i64) -> String {
+    let t = time::OffsetDateTime::from_unix_timestamp_nanos(ms as i128 * 1_000_000)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    let f = time::macros::format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+    );
+    t.format(&f).unwrap_or_default()
+}

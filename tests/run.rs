@@ -1,0 +1,228 @@
+//! `sfn run`: executions with exact expected outputs and event sequences, from
+//! AWS's documented semantics (data flow order, Retry/Catch, Map, Parallel,
+//! Choice, timeouts, quotas).
+
+use assert_cmd::Command;
+use serde_json::{Value, json};
+
+fn sfn() -> Command {
+    let mut c = Command::cargo_bin("sfn").unwrap();
+    c.env("NO_COLOR", "1");
+    c
+}
+
+/// Runs with `--format json --no-store`; returns (exit code, DescribeExecution JSON).
+fn run(args: &[&str]) -> (i32, Value) {
+    let out = sfn()
+        .arg("run")
+        .args(args)
+        .args(["--format", "json", "--no-store"])
+        .output()
+        .unwrap();
+    let code = out.status.code().unwrap();
+    let v = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| {
+        panic!(
+            "stdout is not JSON: {}\nstderr: {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (code, v)
+}
+
+fn output_of(v: &Value) -> Value {
+    serde_json::from_str(v["output"].as_str().expect("output is a JSON string")).unwrap()
+}
+
+#[test]
+fn retry_then_succeed_applies_result_selector_and_result_path() {
+    let (code, v) = run(&[
+        "testdata/run/retry-catch.asl.json",
+        "--input",
+        r#"{"amount": 12}"#,
+        "--mocks",
+        "testdata/run/retry-catch.mocks.yaml",
+        "--name",
+        "retry-ok",
+    ]);
+    assert_eq!(code, 0);
+    assert_eq!(v["status"], "SUCCEEDED");
+    assert_eq!(v["name"], "retry-ok");
+    assert_eq!(
+        v["executionArn"],
+        "arn:aws:states:local:000000000000:execution:retry-catch:retry-ok"
+    );
+    assert_eq!(
+        output_of(&v),
+        json!({"amount": 12, "charge": {"charged": true}})
+    );
+    // The retry waited IntervalSeconds (2 s) on the virtual clock.
+    let elapsed = v["stopDate"].as_f64().unwrap() - v["startDate"].as_f64().unwrap();
+    assert!((elapsed - 2.0).abs() < 1e-6, "{elapsed}");
+    assert_eq!(v["redriveCount"], 0);
+}
+
+#[test]
+fn an_error_matching_no_retrier_is_caught_with_error_and_cause() {
+    let (code, v) = run(&[
+        "testdata/run/retry-catch.asl.json",
+        "--input",
+        r#"{"amount": 12}"#,
+        "--mocks",
+        "testdata/run/declined.mocks.yaml",
+    ]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        output_of(&v),
+        json!({"amount": 12, "failure": {"Error": "Card.Declined", "Cause": "insufficient funds"}, "outcome": "declined"})
+    );
+}
+
+#[test]
+fn map_item_selector_and_parallel_branches() {
+    let (code, v) = run(&[
+        "testdata/run/map-parallel.asl.json",
+        "--input",
+        r#"{"items": [{"sku": "A"}, {"sku": "B"}], "currency": "EUR"}"#,
+    ]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(
+        output_of(&v),
+        json!([{"n": 2}, {"line": "0:A", "currency": "EUR"}])
+    );
+}
+
+#[test]
+fn choice_rules_route_and_no_match_fails() {
+    let (_, v) = run(&[
+        "testdata/run/choice.asl.json",
+        "--input",
+        r#"{"kind": "book", "price": 12}"#,
+    ]);
+    assert_eq!(output_of(&v), json!({"route": "cheap-book"}));
+    let (_, v) = run(&[
+        "testdata/run/choice.asl.json",
+        "--input",
+        r#"{"kind": "vinyl-lp", "price": 30}"#,
+    ]);
+    assert_eq!(output_of(&v), json!({"route": "music"}));
+    let (code, v) = run(&[
+        "testdata/run/choice.asl.json",
+        "--input",
+        r#"{"kind": "dvd", "price": 5}"#,
+    ]);
+    assert_eq!(code, 1);
+    assert_eq!(v["status"], "FAILED");
+    assert_eq!(v["error"], "States.NoChoiceMatched");
+}
+
+#[test]
+fn a_mock_slower_than_the_task_timeout_times_out() {
+    let (code, v) = run(&[
+        "testdata/run/timeouts.asl.json",
+        "--mocks",
+        "testdata/run/slow.mocks.yaml",
+    ]);
+    assert_eq!(code, 1);
+    assert_eq!(v["status"], "FAILED");
+    assert_eq!(v["error"], "States.Timeout");
+}
+
+#[test]
+fn the_machine_timeout_ends_the_execution_as_timed_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let def = dir.path().join("long.asl.json");
+    std::fs::write(&def, r#"{"StartAt":"W","TimeoutSeconds":60,"States":{"W":{"Type":"Wait","Seconds":3600,"End":true}}}"#).unwrap();
+    let (code, v) = run(&[def.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert_eq!(v["status"], "TIMED_OUT");
+}
+
+#[test]
+fn an_endless_loop_fails_at_the_history_quota_instead_of_hanging() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let store = store.to_str().unwrap();
+    let out = sfn()
+        .args([
+            "run",
+            "testdata/run/loop.asl.json",
+            "--format",
+            "json",
+            "--name",
+            "loop",
+            "--store",
+            store,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["status"], "FAILED");
+    assert_eq!(v["error"], "States.Runtime");
+    let out = sfn()
+        .args(["history", "loop", "--format", "json", "--store", store])
+        .output()
+        .unwrap();
+    let h: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let events = h["events"].as_array().unwrap();
+    assert_eq!(events.len(), 25_000);
+    assert_eq!(events.last().unwrap()["type"], "ExecutionFailed");
+}
+
+#[test]
+fn a_task_without_a_mock_stops_the_run_naming_the_state() {
+    sfn()
+        .args([
+            "run",
+            "testdata/run/retry-catch.asl.json",
+            "--no-store",
+            "--input",
+            r#"{"amount": 1}"#,
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("Task state 'Charge'"))
+        .stderr(predicates::str::contains("Charge:\n    return:"));
+}
+
+#[test]
+fn invalid_input_json_is_a_clear_error() {
+    sfn()
+        .args([
+            "run",
+            "testdata/run/choice.asl.json",
+            "--no-store",
+            "--input",
+            r#"{"kind": "#,
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("not valid JSON"));
+}
+
+#[test]
+fn an_invalid_definition_gets_the_validate_diagnostics_and_exit_2() {
+    sfn()
+        .args([
+            "run",
+            "testdata/invalid/broken-order.asl.json",
+            "--no-store",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("MISSING_TRANSITION_TARGET"));
+}
+
+#[test]
+fn the_shipped_order_example_runs_with_its_mocks() {
+    let (code, v) = run(&[
+        "testdata/order.asl.json",
+        "--input",
+        "testdata/order.input.json",
+        "--mocks",
+        "testdata/order.mocks.yaml",
+    ]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["status"], "SUCCEEDED");
+}
