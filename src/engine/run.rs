@@ -26,7 +26,7 @@ enum Stop {
     TimedOut,
     Aborted,
     /// The run cannot go on (a Task with no mock).
-    Setup(RunError),
+    Setup(Box<RunError>),
     /// Data flow failed inside the current state: becomes `Failed` with AWS's
     /// "An error occurred while executing the state ..." prefix once the state is known.
     Eval(EvalError),
@@ -142,7 +142,7 @@ impl<'a> Runner<'a> {
                     .push("ExecutionAborted", prev, self.now_ms, None);
                 (Status::Aborted, None, None, None)
             }
-            Err(Stop::Setup(e)) => return Err(e),
+            Err(Stop::Setup(e)) => return Err(*e),
             Err(Stop::Eval(e)) => {
                 let d = details([
                     ("error", Some(json!(e.error))),
@@ -646,12 +646,12 @@ impl<'a> Runner<'a> {
         let response = match self.mocks.respond(&sp.name, &mut self.cursor, &params) {
             Ok(r) => r,
             Err(miss) => {
-                return Err(Stop::Setup(RunError::MissingMock {
+                return Err(Stop::Setup(Box::new(RunError::MissingMock {
                     state: sp.name.clone(),
                     resource: task.resource.clone(),
                     input: params,
                     no_match: miss == Miss::NoMatch,
-                }));
+                })));
             }
         };
         // A call longer than the task's timeout (or, for callbacks, its heartbeat) times out.
@@ -727,7 +727,7 @@ impl<'a> Runner<'a> {
             Some(t) => t.eval(
                 &Bindings {
                     input: &result,
-                    context: context,
+                    context,
                     variables: &self.variables,
                 },
                 &mut self.rng,
