@@ -711,3 +711,108 @@ fn throughput() {
         std::hint::black_box(input.clone());
     });
 }
+
+/// Hostile expressions and documents: evaluation never panics or hangs.
+#[test]
+fn evaluation_never_panics() {
+    const PIECES: &[&str] = &[
+        "$",
+        "$$",
+        ".",
+        "..",
+        "[",
+        "]",
+        "(",
+        ")",
+        "'",
+        "\\",
+        "?",
+        "@",
+        "*",
+        ":",
+        ",",
+        "-",
+        "1",
+        "0",
+        "-9223372036854775808",
+        "99999",
+        "a",
+        "b",
+        "length()",
+        "min()",
+        " ",
+        "==",
+        "<",
+        "&&",
+        "||",
+        "!",
+        "=~",
+        "/.*/i",
+        "in",
+        "['a']",
+        "States.",
+        "Format",
+        "Array",
+        "ArrayRange",
+        "MathRandom",
+        "StringToJson",
+        "JsonMerge",
+        "Hash",
+        "'MD5'",
+        "'{}'",
+        "null",
+        "true",
+        "Execution",
+        "Input",
+        "$v",
+        "{}",
+    ];
+    let doc = json!({
+        "a": {"b": [1, 2.5, "x", null, {"a": [[], {}]}], "c": "-0"},
+        "b": [{"a": 1}, {"a": "1"}, {"b": true}],
+        "1": -1,
+        "": ""
+    });
+    let ctx = context(&doc, "S");
+    let mut vars = Map::new();
+    vars.insert("v".into(), doc.clone());
+    let b = Bindings {
+        input: &doc,
+        context: &ctx,
+        variables: &vars,
+    };
+    let mut rng = Rng::seed_from_u64(3);
+    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for _ in 0..30_000 {
+        let len = (next() % 16) as usize;
+        let text: String = (0..len)
+            .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+            .collect();
+        for t in [
+            text.clone(),
+            format!("${text}"),
+            format!("States.Array({text})"),
+        ] {
+            if let Ok(e) = Expr::compile(&t) {
+                let _ = e.eval(&b, &mut rng);
+            }
+            if let Ok(p) = path::parse(&t) {
+                let _ = path::query(&p, &b);
+                let _ = path::exists(&p, &b);
+                let spec = ResultPathSpec::Path(p);
+                let _ = apply_result_path(&doc, json!(1), &spec);
+            }
+            let _ = Template::compile(&json!({"x.$": t, "y": [{"z.$": "$.a"}]}))
+                .map(|tpl| tpl.eval(&b, &mut rng, "Parameters"));
+            let _ = Rule::from_value(&json!({"Variable": "$.a.c", "StringMatches": t}))
+                .map(|r| r.evaluate(&b));
+            let _ = sfn::dataflow::choice::parse_timestamp(&t);
+        }
+    }
+}

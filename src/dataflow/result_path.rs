@@ -107,8 +107,11 @@ fn check(input: &Value, p: &Path) -> Result<(), EvalError> {
 
 /// Writes `result` at `p`; `check` has passed.
 fn write(output: &mut Value, p: &Path, result: Value) {
+    let Some(last) = p.segments.len().checked_sub(1) else {
+        *output = result;
+        return;
+    };
     let mut cur = output;
-    let last = p.segments.len() - 1;
     let mut result = Some(result);
     for (k, seg) in p.segments.iter().enumerate() {
         let next = match (&seg.selector, cur) {

@@ -500,10 +500,10 @@ fn split_template(t: &str) -> Vec<String> {
 
 /// A literal template as written between the quotes, escapes applied.
 fn split_literal_template(raw: &str) -> Vec<String> {
-    let mut pieces = vec![String::new()];
+    let mut pieces = Vec::new();
+    let mut cur = String::new();
     let mut chars = raw.chars().peekable();
     while let Some(c) = chars.next() {
-        let cur = pieces.last_mut().expect("pieces is never empty");
         match c {
             '\\' => match chars.next() {
                 Some('u') => {
@@ -523,11 +523,12 @@ fn split_literal_template(raw: &str) -> Vec<String> {
             },
             '{' if chars.peek() == Some(&'}') => {
                 chars.next();
-                pieces.push(String::new());
+                pieces.push(std::mem::take(&mut cur));
             }
             c => cur.push(c),
         }
     }
+    pieces.push(cur);
     pieces
 }
 

@@ -646,7 +646,8 @@ fn slice_indexes(len: usize, start: Option<i64>, end: Option<i64>, step: Option<
         }
         (Some(from), Some(to)) => {
             // Jayway does not normalise a negative `from` here: the index is
-            // then read from the end, as `[-1]` is.
+            // then read from the end, as `[-1]` is (and below `-len`, nothing).
+            let from = from.max(-len);
             let to = to.min(len);
             if from >= to {
                 return Vec::new();
@@ -1270,6 +1271,11 @@ mod tests {
         assert_eq!(eval("$[0:5:2]", &a).unwrap(), json!([0, 2, 4]));
         assert_eq!(eval("$[::-1]", &a).unwrap(), json!([4, 3, 2, 1, 0]));
         assert_eq!(eval("$[4:1]", &a).unwrap(), json!([]));
+        assert_eq!(eval("$[-2:5]", &a).unwrap(), json!([3, 4, 0, 1, 2, 3, 4]));
+        assert_eq!(
+            eval("$[-9223372036854775807:2]", &a).unwrap(),
+            json!([0, 1, 2, 3, 4, 0, 1])
+        );
     }
 
     #[test]
