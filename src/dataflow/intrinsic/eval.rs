@@ -1000,6 +1000,34 @@ mod tests {
     }
 
     #[test]
+    fn json_text_and_merge_as_recorded() {
+        // test_json_manipulation (LocalStack's snapshots of AWS).
+        for (v, text) in [
+            (json!(null), "null"),
+            (json!(0), "0"),
+            (json!(1.1), "1.1"),
+            (json!(true), "true"),
+            (json!("HelloWorld"), "\"HelloWorld\""),
+            (json!([1, 2, "HelloWorld"]), "[1,2,\"HelloWorld\"]"),
+            (json!({"Arg1": 1, "Arg2": []}), "{\"Arg1\":1,\"Arg2\":[]}"),
+        ] {
+            assert_eq!(ok("States.JsonToString($.v)", json!({"v": v})), json!(text));
+        }
+        let merged = ok(
+            "States.JsonMerge($.fst, $.snd, false)",
+            json!({"fst": {"a": {"a1": 1, "a2": 2}, "b": 2, "d": 3}, "snd": {"a": {"a3": 1, "a4": 2}, "c": 3, "d": 4}}),
+        );
+        assert_eq!(
+            merged,
+            json!({"a": {"a3": 1, "a4": 2}, "b": 2, "c": 3, "d": 4})
+        );
+        assert_eq!(
+            merged.as_object().unwrap().keys().collect::<Vec<_>>(),
+            ["a", "b", "c", "d"]
+        );
+    }
+
+    #[test]
     fn missing_paths() {
         let e = err("States.ArrayLength($.nope)", json!({}));
         assert_eq!(e.error, "States.Runtime");
