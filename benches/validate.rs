@@ -35,6 +35,20 @@ fn bench(c: &mut Criterion) {
     c.bench_function("validate 50-state definition (load + model + rules)", |b| {
         b.iter(|| load_and_validate(black_box(&text)))
     });
+    c.bench_function("load 50-state definition (parse_json only)", |b| {
+        b.iter(|| sfn::load::parse_json(black_box(&text)).is_ok())
+    });
+    c.bench_function("load 50-state definition (load_text)", |b| {
+        b.iter(|| {
+            load_text(
+                Path::new("bench.asl.json"),
+                black_box(&text).to_string(),
+                &LoadOptions::default(),
+            )
+            .definitions
+            .len()
+        })
+    });
     let loaded = load_text(
         Path::new("bench.asl.json"),
         text.clone(),
@@ -56,7 +70,7 @@ fn bench(c: &mut Criterion) {
     group.finish();
     // Each rule alone, to see where the time goes.
     let machine = sfn::model::build(&def.root);
-    let ctx = sfn::validate::Context { definition: def, machine: &machine };
+    let ctx = sfn::validate::Context::new(def, &machine);
     let mut rules = c.benchmark_group("rule");
     rules.sample_size(20);
     for rule in sfn::validate::registry::RULES {
@@ -68,7 +82,9 @@ fn bench(c: &mut Criterion) {
             })
         });
     }
-    rules.bench_function("model::build", |b| b.iter(|| sfn::model::build(black_box(&def.root)).states.len()));
+    rules.bench_function("model::build", |b| {
+        b.iter(|| sfn::model::build(black_box(&def.root)).states.len())
+    });
     rules.finish();
 }
 

@@ -112,7 +112,11 @@ impl Node {
         }
         let mut node = self;
         for raw in pointer.strip_prefix('/')?.split('/') {
-            let token = raw.replace("~1", "/").replace("~0", "~");
+            let token = if raw.contains('~') {
+                std::borrow::Cow::Owned(raw.replace("~1", "/").replace("~0", "~"))
+            } else {
+                std::borrow::Cow::Borrowed(raw)
+            };
             node = match &node.kind {
                 NodeKind::Object(_) => node.get(&token)?,
                 NodeKind::Array(items) => items.get(token.parse::<usize>().ok()?)?,

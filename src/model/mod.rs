@@ -168,6 +168,26 @@ impl State<'_> {
                 .as_ref()
                 .is_some_and(|t| t.value.is_terminal_type())
     }
+    /// The targets of [`State::transitions`], in the same order, without building pointers.
+    pub fn targets(&self) -> impl Iterator<Item = (&Spanned<String>, Via)> + '_ {
+        let choices = self.choices.iter().enumerate();
+        let catch = self.catch.iter().enumerate();
+        self.next
+            .iter()
+            .map(|n| (n, Via::Next))
+            .chain(choices.filter_map(|(i, r)| r.next.as_ref().map(|n| (n, Via::Choice(i)))))
+            .chain(self.default.iter().map(|n| (n, Via::Default)))
+            .chain(catch.filter_map(|(i, c)| c.next.as_ref().map(|n| (n, Via::Catch(i)))))
+    }
+    /// The pointer of the field naming the target of a transition `via`.
+    pub fn transition_pointer(&self, via: Via) -> String {
+        match via {
+            Via::Next => format!("{}/Next", self.pointer),
+            Via::Choice(i) => format!("{}/Next", self.choices[i].pointer),
+            Via::Default => format!("{}/Default", self.pointer),
+            Via::Catch(i) => format!("{}/Next", self.catch[i].pointer),
+        }
+    }
     /// Every outgoing transition: `Next`, Choice rules' `Next`, `Default`, Catch `Next`.
     pub fn transitions(&self) -> Vec<Transition<'_>> {
         let mut out = Vec::new();

@@ -5,10 +5,13 @@
 //! what it checks, why, and an example; `sfn explain CODE` and the README's
 //! rule table are generated from those same docs.
 
+pub mod analysis;
 pub mod registry;
 
 pub use rules::transition_target::closest as closest_name;
 pub mod rules;
+
+use std::cell::OnceCell;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::{Definition, Node, Span};
@@ -76,9 +79,34 @@ macro_rules! declare_rule {
 pub struct Context<'a> {
     pub definition: &'a Definition,
     pub machine: &'a StateMachine<'a>,
+    analysis: OnceCell<analysis::Analysis<'a>>,
+    graphs: OnceCell<Vec<rules::graph::ScopeGraph<'a>>>,
 }
 
 impl<'a> Context<'a> {
+    pub fn new(definition: &'a Definition, machine: &'a StateMachine<'a>) -> Self {
+        Context {
+            definition,
+            machine,
+            analysis: OnceCell::new(),
+            graphs: OnceCell::new(),
+        }
+    }
+    /// The template fields and intrinsic calls of the JSONPath states, worked out once.
+    pub fn analysis(&self) -> &analysis::Analysis<'a> {
+        self.analysis
+            .get_or_init(|| analysis::Analysis::new(self.machine))
+    }
+    /// The transition graph of every scope, by scope id, built once.
+    pub fn graphs(&self) -> &[rules::graph::ScopeGraph<'a>] {
+        self.graphs.get_or_init(|| {
+            self.machine
+                .scopes
+                .iter()
+                .map(|scope| rules::graph::ScopeGraph::new(self.machine, scope))
+                .collect()
+        })
+    }
     pub fn root(&self) -> &'a Node {
         &self.definition.root
     }
@@ -119,10 +147,7 @@ pub fn validate(definition: &Definition) -> Vec<Diagnostic> {
 
 /// As [`validate`], with the model already built.
 pub fn validate_model(definition: &Definition, machine: &StateMachine<'_>) -> Vec<Diagnostic> {
-    let ctx = Context {
-        definition,
-        machine,
-    };
+    let ctx = Context::new(definition, machine);
     let mut out = definition.diagnostics.clone();
     for rule in registry::RULES {
         let before = out.len();

@@ -166,10 +166,7 @@ mod tests {
             placeholders: vec![],
         };
         let model = crate::model::build(&definition.root);
-        let ctx = Context {
-            definition: &definition,
-            machine: &model,
-        };
+        let ctx = Context::new(&definition, &model);
         let mut out = Vec::new();
         check(&ctx, &mut out);
         out

@@ -8,9 +8,11 @@ use crate::model::{Scope, StateId, StateMachine};
 use std::collections::HashMap;
 
 /// States of one scope, numbered `0..len` in document order, and their edges.
-pub struct ScopeGraph {
+pub struct ScopeGraph<'a> {
     /// Local index to state id.
     pub ids: Vec<StateId>,
+    /// Name to local index; with duplicate keys in one `States` object, the first one.
+    pub index: HashMap<&'a str, usize>,
     /// Successors by local index (targets that exist in the scope), without duplicates.
     pub succ: Vec<Vec<usize>>,
     /// Whether a state names a target that does not exist in the scope.
@@ -19,19 +21,19 @@ pub struct ScopeGraph {
     pub start: Option<usize>,
 }
 
-impl ScopeGraph {
-    pub fn new(m: &StateMachine, scope: &Scope) -> ScopeGraph {
+impl<'a> ScopeGraph<'a> {
+    pub fn new(m: &'a StateMachine<'a>, scope: &Scope) -> ScopeGraph<'a> {
         let ids = scope.states.clone();
         // With duplicate keys in one `States` object the first one answers to the name.
-        let mut index: HashMap<&str, usize> = HashMap::new();
+        let mut index: HashMap<&'a str, usize> = HashMap::with_capacity(ids.len());
         for (i, &sid) in ids.iter().enumerate() {
             index.entry(m.states[sid].name.as_str()).or_insert(i);
         }
         let mut succ = vec![Vec::new(); ids.len()];
         let mut dangling = vec![false; ids.len()];
         for (i, &sid) in ids.iter().enumerate() {
-            for t in m.states[sid].transitions() {
-                match index.get(t.target.value.as_str()) {
+            for (target, _) in m.states[sid].targets() {
+                match index.get(target.value.as_str()) {
                     Some(&j) => {
                         if !succ[i].contains(&j) {
                             succ[i].push(j);
@@ -47,6 +49,7 @@ impl ScopeGraph {
             .and_then(|s| index.get(s.value.as_str()).copied());
         ScopeGraph {
             ids,
+            index,
             succ,
             dangling,
             start,
@@ -183,10 +186,10 @@ mod tests {
     use crate::load::parse_json;
     use crate::model::build;
 
-    fn graph(json: &str) -> ScopeGraph {
-        let root = parse_json(json).unwrap();
-        let m = build(&root);
-        ScopeGraph::new(&m, &m.scopes[0])
+    fn graph(json: &str) -> ScopeGraph<'static> {
+        let root: &'static _ = Box::leak(Box::new(parse_json(json).unwrap()));
+        let m: &'static _ = Box::leak(Box::new(build(root)));
+        ScopeGraph::new(m, &m.scopes[0])
     }
 
     #[test]

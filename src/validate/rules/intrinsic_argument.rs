@@ -1,8 +1,7 @@
-use crate::dataflow::intrinsic::{self, Severity as Kind};
+use crate::dataflow::intrinsic::Severity as Kind;
 use crate::dataflow::sites;
 use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::QueryLanguage;
 use crate::validate::Context;
 
 declare_rule! {
@@ -42,25 +41,21 @@ declare_rule! {
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let source = &ctx.definition.source.text;
-    for state in &ctx.machine.states {
-        if state.query_language != QueryLanguage::JsonPath {
-            continue;
-        }
-        for (pointer, node, call) in sites::intrinsic_calls(state) {
-            for problem in intrinsic::check(&call) {
-                if problem.severity != Kind::FailsAtRunTime {
-                    continue;
-                }
-                out.push(
-                    RULE.diag(
-                        pointer.clone(),
-                        sites::inner_span(source, node, problem.span.start, problem.span.end),
-                        problem.message,
-                    )
-                    .with_label("fails at run time")
-                    .with_help(problem.help),
-                );
+    let analysis = ctx.analysis();
+    for site in &analysis.calls {
+        for problem in &site.problems {
+            if problem.severity != Kind::FailsAtRunTime {
+                continue;
             }
+            out.push(
+                RULE.diag(
+                    analysis.pointer(site.at),
+                    sites::inner_span(source, site.node, problem.span.start, problem.span.end),
+                    problem.message.clone(),
+                )
+                .with_label("fails at run time")
+                .with_help(problem.help.clone()),
+            );
         }
     }
 }

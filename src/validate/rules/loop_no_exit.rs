@@ -1,4 +1,3 @@
-use super::graph::ScopeGraph;
 use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{State, StateType};
@@ -48,8 +47,7 @@ fn is_exit(state: &State, dangling: bool) -> bool {
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let m = ctx.machine;
-    for scope in &m.scopes {
-        let g = ScopeGraph::new(m, scope);
+    for g in ctx.graphs() {
         let exits = (0..g.len()).filter(|&i| is_exit(&m.states[g.ids[i]], g.dangling[i]));
         let leaves = g.reaching(exits);
         for component in g.sccs() {

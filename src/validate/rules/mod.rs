@@ -3,12 +3,12 @@
 pub mod duplicate_state_name;
 pub mod transition_target;
 // Structure: the ASL JSON Schema and the checks it cannot express.
-pub mod schema;
-pub mod exclusive_fields;
-pub mod query_language_fields;
-pub mod map_config;
 pub mod distributed_only_fields;
+pub mod exclusive_fields;
 pub mod field_ranges;
+pub mod map_config;
+pub mod query_language_fields;
+pub mod schema;
 // Graph, Retry/Catch, Task Resource and timestamp rules.
 pub mod choice_default;
 pub mod error_names;

@@ -1,7 +1,6 @@
 use crate::dataflow::sites;
 use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::QueryLanguage;
 use crate::validate::Context;
 
 declare_rule! {
@@ -32,32 +31,26 @@ declare_rule! {
 }
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for state in &ctx.machine.states {
-        if state.query_language != QueryLanguage::JsonPath {
+    let analysis = ctx.analysis();
+    for field in &analysis.fields {
+        if field.is_dynamic() {
             continue;
         }
-        for template in sites::payload_templates(state) {
-            for field in sites::fields(&template) {
-                if field.is_dynamic() {
-                    continue;
-                }
-                let key = &field.entry.key;
-                let Some(what) = field.entry.value.as_str().and_then(sites::appears_dynamic) else {
-                    continue;
-                };
-                out.push(
-                    RULE.diag(
-                        field.pointer.clone(),
-                        field.entry.key_span,
-                        format!("No .$ on the field '{key}', whose value appears to be {what}"),
-                    )
-                    .with_label("evaluated only with a .$ suffix")
-                    .with_help(format!(
-                        "rename the field to '{key}.$' to use the value it selects; keep '{key}' to pass the text as it is"
-                    )),
-                );
-            }
-        }
+        let key = &field.entry.key;
+        let Some(what) = field.entry.value.as_str().and_then(sites::appears_dynamic) else {
+            continue;
+        };
+        out.push(
+            RULE.diag(
+                analysis.pointer(field.at),
+                field.entry.key_span,
+                format!("No .$ on the field '{key}', whose value appears to be {what}"),
+            )
+            .with_label("evaluated only with a .$ suffix")
+            .with_help(format!(
+                "rename the field to '{key}.$' to use the value it selects; keep '{key}' to pass the text as it is"
+            )),
+        );
     }
 }
 

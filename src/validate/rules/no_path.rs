@@ -56,18 +56,19 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let n = &state.node;
         let p = &state.pointer;
         for field in STATE_FIELDS {
-            report(out, field, n.get(field), format!("{p}/{field}"));
+            report(out, field, n.get(field), || format!("{p}/{field}"));
         }
         let reader = n.get("ItemReader").and_then(|r| r.get("ReaderConfig"));
         report(
             out,
             "MaxItems",
             reader.and_then(|r| r.get("MaxItems")),
-            format!("{p}/ItemReader/ReaderConfig/MaxItems"),
+            || format!("{p}/ItemReader/ReaderConfig/MaxItems"),
         );
+        let batcher = n.get("ItemBatcher");
         for field in ["MaxItemsPerBatch", "MaxInputBytesPerBatch"] {
-            let node = n.get("ItemBatcher").and_then(|b| b.get(field));
-            report(out, field, node, format!("{p}/ItemBatcher/{field}"));
+            let node = batcher.and_then(|b| b.get(field));
+            report(out, field, node, || format!("{p}/ItemBatcher/{field}"));
         }
         let mut stack: Vec<&Condition> = state.choices.iter().map(|r| &r.condition).collect();
         while let Some(c) = stack.pop() {
@@ -81,7 +82,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     ..
                 } if !operator.value.ends_with("Path") => {
                     let field = operator.value.as_str();
-                    report(out, field, Some(operand), format!("{pointer}/{field}"));
+                    report(out, field, Some(operand), || format!("{pointer}/{field}"));
                 }
                 _ => {}
             }
@@ -89,14 +90,19 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn report(out: &mut Vec<Diagnostic>, field: &str, node: Option<&Node>, pointer: String) {
+fn report(
+    out: &mut Vec<Diagnostic>,
+    field: &str,
+    node: Option<&Node>,
+    pointer: impl FnOnce() -> String,
+) {
     let Some(node) = node else { return };
     if node.as_str().and_then(sites::appears_dynamic) != Some("a JSONPath") {
         return;
     }
     out.push(
         RULE.diag(
-            pointer,
+            pointer(),
             node.span,
             format!("The value of '{field}' looks like a path, but the field name does not end with 'Path'"),
         )

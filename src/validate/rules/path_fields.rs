@@ -2,7 +2,7 @@ use crate::dataflow::path::{self, Path, Root};
 use crate::dataflow::{intrinsic, sites};
 use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::load::Node;
+use crate::load::{Node, NodeKind};
 use crate::model::{Condition, QueryLanguage, State};
 use crate::validate::Context;
 
@@ -85,41 +85,33 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let n = &state.node;
+        let p = &state.pointer;
         for &(field, kind) in STATE_FIELDS {
             if let Some(node) = n.get(field) {
-                check_field(
-                    ctx,
-                    field,
-                    kind,
-                    node,
-                    format!("{}/{field}", state.pointer),
-                    out,
-                );
+                check_field(ctx, field, kind, node, &|| format!("{p}/{field}"), out);
             }
         }
         for &(outer, middle, field) in NESTED_FIELDS {
             let mut holder = n.get(outer);
-            let mut pointer = format!("{}/{outer}", state.pointer);
             if !middle.is_empty() {
                 holder = holder.and_then(|h| h.get(middle));
-                pointer = format!("{pointer}/{middle}");
             }
             if let Some(node) = holder.and_then(|h| h.get(field)) {
-                check_field(
-                    ctx,
-                    field,
-                    Kind::Reference,
-                    node,
-                    format!("{pointer}/{field}"),
-                    out,
-                );
+                let pointer = || {
+                    if middle.is_empty() {
+                        format!("{p}/{outer}/{field}")
+                    } else {
+                        format!("{p}/{outer}/{middle}/{field}")
+                    }
+                };
+                check_field(ctx, field, Kind::Reference, node, &pointer, out);
             }
         }
         if let Some(catchers) = n.get("Catch").and_then(Node::as_array) {
             for (i, c) in catchers.iter().enumerate() {
                 if let Some(node) = c.get("ResultPath") {
-                    let pointer = format!("{}/Catch/{i}/ResultPath", state.pointer);
-                    check_field(ctx, "ResultPath", Kind::Writable, node, pointer, out);
+                    let pointer = || format!("{p}/Catch/{i}/ResultPath");
+                    check_field(ctx, "ResultPath", Kind::Writable, node, &pointer, out);
                 }
             }
         }
@@ -127,25 +119,54 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// The member `key` of `node`, as a JSON pointer step resolves it.
+fn member<'n>(node: Option<&'n Node>, key: &str) -> Option<&'n Node> {
+    node?.get(key)
+}
+
+/// The item `i` of `node`, as a JSON pointer step resolves it.
+fn item(node: Option<&Node>, i: usize) -> Option<&Node> {
+    let node = node?;
+    match &node.kind {
+        NodeKind::Array(items) => items.get(i),
+        NodeKind::Object(_) => node.get(&i.to_string()),
+        _ => None,
+    }
+}
+
 fn check_choices(ctx: &Context<'_>, state: &State, out: &mut Vec<Diagnostic>) {
-    let mut stack: Vec<&Condition> = state.choices.iter().map(|r| &r.condition).collect();
-    while let Some(c) = stack.pop() {
+    // Each condition with the node its pointer names in the definition: its
+    // `Variable` is read from there.
+    let mut stack: Vec<(&Condition, Option<&Node>)> = state
+        .choices
+        .iter()
+        .map(|r| (&r.condition, ctx.root().pointer(&r.pointer)))
+        .collect();
+    while let Some((c, node)) = stack.pop() {
         match c {
-            Condition::And(cs) | Condition::Or(cs) => stack.extend(cs),
-            Condition::Not(inner) => stack.push(inner),
+            Condition::And(cs) | Condition::Or(cs) => {
+                let key = if matches!(c, Condition::And(_)) {
+                    "And"
+                } else {
+                    "Or"
+                };
+                let list = member(node, key);
+                stack.extend(cs.iter().enumerate().map(|(i, c)| (c, item(list, i))));
+            }
+            Condition::Not(inner) => stack.push((inner, member(node, "Not"))),
             Condition::Compare {
                 pointer,
                 operator,
                 operand,
                 ..
             } => {
-                let variable = format!("{pointer}/Variable");
-                if let Some(node) = ctx.root().pointer(&variable) {
-                    check_field(ctx, "Variable", Kind::Path, node, variable, out);
+                if let Some(variable) = member(node, "Variable") {
+                    let at = || format!("{pointer}/Variable");
+                    check_field(ctx, "Variable", Kind::Path, variable, &at, out);
                 }
                 if operator.value.ends_with("Path") {
-                    let p = format!("{pointer}/{}", operator.value);
-                    check_field(ctx, &operator.value, Kind::Path, operand, p, out);
+                    let at = || format!("{pointer}/{}", operator.value);
+                    check_field(ctx, &operator.value, Kind::Path, operand, &at, out);
                 }
             }
             Condition::Jsonata { .. } | Condition::Invalid { .. } => {}
@@ -158,7 +179,7 @@ fn check_field(
     field: &str,
     kind: Kind,
     node: &Node,
-    pointer: String,
+    pointer: &dyn Fn() -> String,
     out: &mut Vec<Diagnostic>,
 ) {
     // Other types are the schema rule's business.
@@ -172,7 +193,7 @@ fn check_field(
     let mut report = |span, detail: String, help: String| {
         out.push(
             RULE.diag(
-                pointer.clone(),
+                pointer(),
                 span,
                 format!("The value for the field '{field}' must be a valid {what}: {detail}"),
             )

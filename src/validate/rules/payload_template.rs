@@ -1,7 +1,6 @@
 use crate::dataflow::sites;
 use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::QueryLanguage;
 use crate::validate::Context;
 
 declare_rule! {
@@ -37,46 +36,39 @@ const HELP: &str = "a field ending in '.$' takes a path ('$.a'), a context path 
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let source = &ctx.definition.source.text;
-    for state in &ctx.machine.states {
-        if state.query_language != QueryLanguage::JsonPath {
+    let analysis = ctx.analysis();
+    for field in &analysis.fields {
+        if !field.is_dynamic() {
             continue;
         }
-        for template in sites::payload_templates(state) {
-            for field in sites::fields(&template) {
-                if !field.is_dynamic() {
-                    continue;
-                }
-                let key = &field.entry.key;
-                let value = &field.entry.value;
-                let message = format!(
-                    "The value for the field '{key}' must be a valid JSONPath or a valid intrinsic function call"
-                );
-                match value.as_str() {
-                    None if sites::is_cfn_intrinsic(value) => {}
-                    None => out.push(
-                        RULE.diag(
-                            field.pointer.clone(),
-                            value.span,
-                            format!("{message}, not {}", value.type_name()),
-                        )
-                        .with_label("not a path or intrinsic call")
-                        .with_help(HELP),
-                    ),
-                    Some(text) => {
-                        if let Err((offset, detail)) = sites::parse_dynamic(text) {
-                            out.push(
-                                RULE.diag(
-                                    field.pointer.clone(),
-                                    sites::char_span(source, value, offset),
-                                    format!("{message}: {detail}"),
-                                )
-                                .with_label("not a path or intrinsic call")
-                                .with_help(HELP),
-                            );
-                        }
-                    }
-                }
-            }
+        let key = &field.entry.key;
+        let value = &field.entry.value;
+        let message = || {
+            format!(
+                "The value for the field '{key}' must be a valid JSONPath or a valid intrinsic function call"
+            )
+        };
+        match &field.dynamic {
+            None if sites::is_cfn_intrinsic(value) => {}
+            None => out.push(
+                RULE.diag(
+                    analysis.pointer(field.at),
+                    value.span,
+                    format!("{}, not {}", message(), value.type_name()),
+                )
+                .with_label("not a path or intrinsic call")
+                .with_help(HELP),
+            ),
+            Some(Err((offset, detail))) => out.push(
+                RULE.diag(
+                    analysis.pointer(field.at),
+                    sites::char_span(source, value, *offset),
+                    format!("{}: {detail}", message()),
+                )
+                .with_label("not a path or intrinsic call")
+                .with_help(HELP),
+            ),
+            Some(Ok(_)) => {}
         }
     }
 }

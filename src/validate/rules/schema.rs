@@ -650,10 +650,7 @@ mod tests {
             placeholders: vec![],
         };
         let model = crate::model::build(&definition.root);
-        let ctx = Context {
-            definition: &definition,
-            machine: &model,
-        };
+        let ctx = Context::new(&definition, &model);
         let mut out = Vec::new();
         check(&ctx, &mut out);
         out
@@ -996,10 +993,7 @@ mod timing {
         );
         let def = &loaded.definitions[0];
         let machine = model::build(&def.root);
-        let ctx = Context {
-            definition: def,
-            machine: &machine,
-        };
+        let ctx = Context::new(def, &machine);
         let mut out = Vec::new();
         super::check(&ctx, &mut out);
         assert!(out.is_empty(), "{out:?}");
@@ -1072,10 +1066,7 @@ mod all_rules_timing {
         );
         let def = &loaded.definitions[0];
         let machine = crate::model::build(&def.root);
-        let ctx = crate::validate::Context {
-            definition: def,
-            machine: &machine,
-        };
+        let ctx = crate::validate::Context::new(def, &machine);
         let n = 500;
         let mut out = Vec::new();
         let profile = std::env::var("SFN_PROFILE_RULE").ok();

@@ -30,7 +30,8 @@ declare_rule! {
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let m = ctx.machine;
     for scope in &m.scopes {
-        let in_scope = |name: &str| scope.states.iter().any(|&s| m.states[s].name == name);
+        let index = &ctx.graphs()[scope.id].index;
+        let in_scope = |name: &str| index.contains_key(name);
         let elsewhere = |name: &str| {
             m.states
                 .iter()
@@ -68,9 +69,10 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             );
         }
         for &sid in &scope.states {
-            for t in m.states[sid].transitions() {
-                if !in_scope(&t.target.value) {
-                    report(&t.target.value, t.pointer.clone(), t.target.span);
+            let state = &m.states[sid];
+            for (target, via) in state.targets() {
+                if !in_scope(&target.value) {
+                    report(&target.value, state.transition_pointer(via), target.span);
                 }
             }
         }
@@ -162,7 +164,8 @@ mod tests {
             codes
                 .iter()
                 .filter(|c| **c == "MISSING_TRANSITION_TARGET")
-                .count() >= 3,
+                .count()
+                >= 3,
             "{codes:?}"
         );
     }

@@ -1,4 +1,3 @@
-use super::graph::ScopeGraph;
 use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::validate::Context;
@@ -34,7 +33,7 @@ declare_rule! {
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let m = ctx.machine;
     for scope in &m.scopes {
-        let g = ScopeGraph::new(m, scope);
+        let g = &ctx.graphs()[scope.id];
         // Without a valid StartAt everything is unreachable; `transition-target` says why.
         let Some(start) = g.start else { continue };
         let reachable = g.reachable([start]);

@@ -1,7 +1,6 @@
 use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::validate::Context;
-use std::collections::HashSet;
 
 declare_rule! {
     /// ## What it checks
@@ -36,20 +35,23 @@ declare_rule! {
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let m = ctx.machine;
-    for scope in &m.scopes {
-        let mut named: HashSet<&str> = HashSet::new();
-        if let Some(start) = &scope.start_at {
-            named.insert(start.value.as_str());
+    for g in ctx.graphs() {
+        // A state is named when StartAt or a transition names it (targets resolve
+        // to the first state of a name, so duplicates share their first one's answer).
+        let mut named = vec![false; g.len()];
+        if let Some(start) = g.start {
+            named[start] = true;
         }
-        for &sid in &scope.states {
-            for t in m.states[sid].transitions() {
-                named.insert(t.target.value.as_str());
+        for succ in &g.succ {
+            for &t in succ {
+                named[t] = true;
             }
         }
-        for &sid in &scope.states {
+        for &sid in &g.ids {
             let state = &m.states[sid];
+            let first = g.index.get(state.name.as_str()).copied();
             // A `States` member that is not an object is a schema error, not a state.
-            if named.contains(state.name.as_str()) || state.node.as_object().is_none() {
+            if first.is_some_and(|i| named[i]) || state.node.as_object().is_none() {
                 continue;
             }
             out.push(
