@@ -430,6 +430,9 @@ impl<'a> Machine<'a> {
     }
 
     /// SAM's `DefinitionUri`: a local file, relative to the template.
+    ///
+    /// A missing file stays an error (SAM refuses to package the template), with a
+    /// "did you mean" when a file of that name sits nearby.
     fn uri_definition(&self, uri: &Node) -> Result<Definition, Box<Diagnostic>> {
         let Some(relative) = uri.as_str().filter(|s| !s.starts_with("s3://")) else {
             return Err(self.in_s3(uri, "DefinitionUri"));
@@ -446,7 +449,10 @@ impl<'a> Machine<'a> {
                     path.display()
                 ),
             )
-            .with_help("point DefinitionUri at the state machine's definition file, relative to the template's folder")
+            .with_help(match similar_file(self.source.path(), relative) {
+                Some(found) => format!("did you mean '{found}'? That file exists, relative to the template's folder"),
+                None => "point DefinitionUri at the state machine's definition file, relative to the template's folder".into(),
+            })
             .with_label("cannot read this file"))
         })?;
         let format = Format::detect(&path, &text);
@@ -807,4 +813,23 @@ Resources:
         let file = load(&text);
         assert_eq!(file.definitions.len() + file.diagnostics.len(), 1);
     }
+}
+
+/// A file named like `relative`'s last part, at most three folders below the
+/// template's folder, as the path to suggest instead.
+fn similar_file(template: &std::path::Path, relative: &str) -> Option<String> {
+    let base = template.parent()?;
+    let name = std::path::Path::new(relative).file_name()?;
+    walkdir::WalkDir::new(base)
+        .max_depth(3)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .find(|e| e.file_type().is_file() && e.file_name() == name)
+        .and_then(|e| {
+            e.path()
+                .strip_prefix(base)
+                .ok()
+                .map(|p| p.display().to_string())
+        })
 }
