@@ -27,6 +27,7 @@ end
 complete -c sfn -n "__fish_sfn_needs_command" -s h -l help -d 'Print help'
 complete -c sfn -n "__fish_sfn_needs_command" -s V -l version -d 'Print version'
 complete -c sfn -n "__fish_sfn_needs_command" -f -a "validate" -d 'Check definitions and templates for everything AWS rejects or warns about'
+complete -c sfn -n "__fish_sfn_needs_command" -f -a "run" -d 'Execute a definition locally, with every Task answered from a mocks file'
 complete -c sfn -n "__fish_sfn_needs_command" -f -a "explain" -d 'Print the documentation of a validation rule'
 complete -c sfn -n "__fish_sfn_needs_command" -f -a "history" -d 'Print an execution\'s event history (GetExecutionHistory), or compare two'
 complete -c sfn -n "__fish_sfn_needs_command" -f -a "describe" -d 'Print an execution\'s DescribeExecution response'
@@ -44,6 +45,20 @@ never\t''"
 complete -c sfn -n "__fish_sfn_using_subcommand validate" -l strict -d 'Treat warnings as errors'
 complete -c sfn -n "__fish_sfn_using_subcommand validate" -l watch -d 'Re-validate whenever a file changes'
 complete -c sfn -n "__fish_sfn_using_subcommand validate" -s h -l help -d 'Print help'
+complete -c sfn -n "__fish_sfn_using_subcommand run" -l input -d 'Execution input: a JSON file, `-` for stdin, or JSON text (default `{}`)' -r
+complete -c sfn -n "__fish_sfn_using_subcommand run" -l mocks -d 'Mocks file: AWS Step Functions Local\'s MockConfigFile, or the native YAML form' -r -F
+complete -c sfn -n "__fish_sfn_using_subcommand run" -l test-case -d 'The test case of a MockConfigFile to use' -r
+complete -c sfn -n "__fish_sfn_using_subcommand run" -l name -d 'Execution name (default: a generated UUID)' -r
+complete -c sfn -n "__fish_sfn_using_subcommand run" -l format -d 'Output format' -r -f -a "human\t''
+json\t''"
+complete -c sfn -n "__fish_sfn_using_subcommand run" -l seed -d 'Seed for States.UUID, States.MathRandom, retry jitter and generated names' -r
+complete -c sfn -n "__fish_sfn_using_subcommand run" -l clock -d 'virtual: waits, retries, delays and timeouts take no real time; real: they do' -r -f -a "virtual\t''
+real\t''"
+complete -c sfn -n "__fish_sfn_using_subcommand run" -l machine -d 'For a template holding several state machines: the logical id of the one to run' -r
+complete -c sfn -n "__fish_sfn_using_subcommand run" -l sub -d 'Fill `${NAME}` placeholders: NAME=VALUE (repeatable)' -r
+complete -c sfn -n "__fish_sfn_using_subcommand run" -l store -d 'The execution store (default: $SFN_STORE, else .sfn in the working directory)' -r -F
+complete -c sfn -n "__fish_sfn_using_subcommand run" -l no-store -d 'Do not save the execution in the store'
+complete -c sfn -n "__fish_sfn_using_subcommand run" -s h -l help -d 'Print help'
 complete -c sfn -n "__fish_sfn_using_subcommand explain" -l list -d 'List every rule instead'
 complete -c sfn -n "__fish_sfn_using_subcommand explain" -l markdown -d 'With --list: print the README\'s Markdown table'
 complete -c sfn -n "__fish_sfn_using_subcommand explain" -s h -l help -d 'Print help'
@@ -78,10 +93,11 @@ always\t''
 never\t''"
 complete -c sfn -n "__fish_sfn_using_subcommand list" -s h -l help -d 'Print help'
 complete -c sfn -n "__fish_sfn_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c sfn -n "__fish_sfn_using_subcommand help; and not __fish_seen_subcommand_from validate explain history describe list completions help" -f -a "validate" -d 'Check definitions and templates for everything AWS rejects or warns about'
-complete -c sfn -n "__fish_sfn_using_subcommand help; and not __fish_seen_subcommand_from validate explain history describe list completions help" -f -a "explain" -d 'Print the documentation of a validation rule'
-complete -c sfn -n "__fish_sfn_using_subcommand help; and not __fish_seen_subcommand_from validate explain history describe list completions help" -f -a "history" -d 'Print an execution\'s event history (GetExecutionHistory), or compare two'
-complete -c sfn -n "__fish_sfn_using_subcommand help; and not __fish_seen_subcommand_from validate explain history describe list completions help" -f -a "describe" -d 'Print an execution\'s DescribeExecution response'
-complete -c sfn -n "__fish_sfn_using_subcommand help; and not __fish_seen_subcommand_from validate explain history describe list completions help" -f -a "list" -d 'List the stored executions, newest first (ListExecutions)'
-complete -c sfn -n "__fish_sfn_using_subcommand help; and not __fish_seen_subcommand_from validate explain history describe list completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c sfn -n "__fish_sfn_using_subcommand help; and not __fish_seen_subcommand_from validate explain history describe list completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sfn -n "__fish_sfn_using_subcommand help; and not __fish_seen_subcommand_from validate run explain history describe list completions help" -f -a "validate" -d 'Check definitions and templates for everything AWS rejects or warns about'
+complete -c sfn -n "__fish_sfn_using_subcommand help; and not __fish_seen_subcommand_from validate run explain history describe list completions help" -f -a "run" -d 'Execute a definition locally, with every Task answered from a mocks file'
+complete -c sfn -n "__fish_sfn_using_subcommand help; and not __fish_seen_subcommand_from validate run explain history describe list completions help" -f -a "explain" -d 'Print the documentation of a validation rule'
+complete -c sfn -n "__fish_sfn_using_subcommand help; and not __fish_seen_subcommand_from validate run explain history describe list completions help" -f -a "history" -d 'Print an execution\'s event history (GetExecutionHistory), or compare two'
+complete -c sfn -n "__fish_sfn_using_subcommand help; and not __fish_seen_subcommand_from validate run explain history describe list completions help" -f -a "describe" -d 'Print an execution\'s DescribeExecution response'
+complete -c sfn -n "__fish_sfn_using_subcommand help; and not __fish_seen_subcommand_from validate run explain history describe list completions help" -f -a "list" -d 'List the stored executions, newest first (ListExecutions)'
+complete -c sfn -n "__fish_sfn_using_subcommand help; and not __fish_seen_subcommand_from validate run explain history describe list completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c sfn -n "__fish_sfn_using_subcommand help; and not __fish_seen_subcommand_from validate run explain history describe list completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

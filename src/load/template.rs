@@ -682,6 +682,25 @@ fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
+/// A file named like `relative`'s last part, at most three folders below the
+/// template's folder, as the path to suggest instead.
+fn similar_file(template: &std::path::Path, relative: &str) -> Option<String> {
+    let base = template.parent()?;
+    let name = std::path::Path::new(relative).file_name()?;
+    walkdir::WalkDir::new(base)
+        .max_depth(3)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .find(|e| e.file_type().is_file() && e.file_name() == name)
+        .and_then(|e| {
+            e.path()
+                .strip_prefix(base)
+                .ok()
+                .map(|p| p.display().to_string())
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -815,21 +834,3 @@ Resources:
     }
 }
 
-/// A file named like `relative`'s last part, at most three folders below the
-/// template's folder, as the path to suggest instead.
-fn similar_file(template: &std::path::Path, relative: &str) -> Option<String> {
-    let base = template.parent()?;
-    let name = std::path::Path::new(relative).file_name()?;
-    walkdir::WalkDir::new(base)
-        .max_depth(3)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-        .find(|e| e.file_type().is_file() && e.file_name() == name)
-        .and_then(|e| {
-            e.path()
-                .strip_prefix(base)
-                .ok()
-                .map(|p| p.display().to_string())
-        })
-}

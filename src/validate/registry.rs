@@ -4,6 +4,12 @@ use super::Rule;
 use super::rules;
 
 pub static RULES: &[&Rule] = &[
+    // Reported while loading; listed here for `sfn explain` and the README.
+    &rules::invalid_json::RULE,
+    &rules::missing_definition::RULE,
+    &rules::unresolved_definition_uri::RULE,
+    &rules::unresolved_definition::RULE,
+    &rules::unfilled_placeholder::RULE,
     &rules::duplicate_state_name::RULE,
     &rules::transition_target::RULE,
     &rules::schema::RULE,

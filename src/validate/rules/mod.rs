@@ -25,10 +25,15 @@ pub mod unreachable_state;
 // The languages inside a definition: paths, payload templates, intrinsics, JSONata.
 pub mod intrinsic_argument;
 pub mod intrinsic_call;
+pub mod invalid_json;
 pub mod jsonata_expression;
 pub mod jsonpath_in_jsonata;
+pub mod missing_definition;
 pub mod no_dollar;
 pub mod no_path;
 pub mod pass_result_is_static;
 pub mod path_fields;
 pub mod payload_template;
+pub mod unfilled_placeholder;
+pub mod unresolved_definition;
+pub mod unresolved_definition_uri;
