@@ -53,16 +53,22 @@ pub fn classify(arn: &str) -> Resource {
     // arn:aws:states:::lambda:invoke.waitForTaskToken → ("lambda", "invoke.waitForTaskToken")
     // arn:aws:states:::aws-sdk:s3:getObject → ("aws-sdk:s3", "getObject")
     let rest = parts.get(5).copied().unwrap_or_default();
-    let (resource_type, resource) = match rest.rsplit_once(':') {
-        Some((t, r)) if t.starts_with("aws-sdk") || !t.contains(':') => {
-            (t.to_string(), r.to_string())
-        }
-        Some((t, r)) => (t.to_string(), r.to_string()),
-        None => (rest.to_string(), String::new()),
+    // `.sync:2` contains a colon of its own: split the API from its service before it.
+    let (path, suffix) = match rest
+        .find(".sync")
+        .or_else(|| rest.find(".waitForTaskToken"))
+    {
+        Some(i) => rest.split_at(i),
+        None => (rest, ""),
     };
-    let pattern = if resource.ends_with(".waitForTaskToken") {
+    let (resource_type, api) = match path.rsplit_once(':') {
+        Some((t, r)) => (t.to_string(), r.to_string()),
+        None => (path.to_string(), String::new()),
+    };
+    let resource = format!("{api}{suffix}");
+    let pattern = if suffix.starts_with(".waitForTaskToken") {
         Pattern::WaitForTaskToken
-    } else if resource.contains(".sync") {
+    } else if suffix.starts_with(".sync") {
         Pattern::Sync
     } else {
         Pattern::RequestResponse
