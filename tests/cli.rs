@@ -374,3 +374,18 @@ fn shipped_completions_match_the_cli() {
         );
     }
 }
+
+#[test]
+fn a_template_without_a_state_machine_is_exit_2_with_a_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("template.yaml");
+    std::fs::write(&p, "Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\n").unwrap();
+    sfn()
+        .arg("validate")
+        .arg(&p)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "the template holds no AWS::StepFunctions::StateMachine or AWS::Serverless::StateMachine resource",
+        ));
+}
