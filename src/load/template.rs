@@ -833,4 +833,3 @@ Resources:
         assert_eq!(file.definitions.len() + file.diagnostics.len(), 1);
     }
 }
-
