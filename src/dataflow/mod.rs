@@ -97,7 +97,9 @@ mod robustness {
             let _ = super::sites::appears_dynamic(&s);
             for prefix in ["$", "States.Array(", "{% "] {
                 let t = format!("{prefix}{s}");
-                if let Err((offset, _)) = super::sites::parse_dynamic(&t) { assert!(t.is_char_boundary(offset.min(t.len())), "{t}") }
+                if let Err((offset, _)) = super::sites::parse_dynamic(&t) {
+                    assert!(t.is_char_boundary(offset.min(t.len())), "{t}")
+                }
                 if let Err((offset, _)) = super::jsonata::check_template(&t) {
                     assert!(t.is_char_boundary(offset.min(t.len())), "{t}");
                 }

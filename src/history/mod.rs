@@ -74,7 +74,13 @@ impl History {
         details: Option<Map<String, Value>>,
     ) -> u64 {
         let id = self.events.len() as u64 + 1;
-        self.events.push(Event { id, previous_event_id, timestamp_ms, event_type, details });
+        self.events.push(Event {
+            id,
+            previous_event_id,
+            timestamp_ms,
+            event_type,
+            details,
+        });
         id
     }
 
@@ -94,7 +100,10 @@ impl History {
 
 /// Builds a details object from `(key, value)` pairs, leaving out nulls.
 pub fn details<const N: usize>(fields: [(&str, Option<Value>); N]) -> Map<String, Value> {
-    fields.into_iter().filter_map(|(k, v)| v.map(|v| (k.to_string(), v))).collect()
+    fields
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k.to_string(), v)))
+        .collect()
 }
 
 /// AWS's `{"truncated": false}` beside every payload.
@@ -111,15 +120,28 @@ mod tests {
         assert_eq!(details_key("PassStateEntered"), "stateEnteredEventDetails");
         assert_eq!(details_key("MapStateExited"), "stateExitedEventDetails");
         assert_eq!(details_key("TaskScheduled"), "taskScheduledEventDetails");
-        assert_eq!(details_key("ExecutionStarted"), "executionStartedEventDetails");
-        assert_eq!(details_key("MapIterationStarted"), "mapIterationStartedEventDetails");
-        assert_eq!(details_key("LambdaFunctionSucceeded"), "lambdaFunctionSucceededEventDetails");
+        assert_eq!(
+            details_key("ExecutionStarted"),
+            "executionStartedEventDetails"
+        );
+        assert_eq!(
+            details_key("MapIterationStarted"),
+            "mapIterationStartedEventDetails"
+        );
+        assert_eq!(
+            details_key("LambdaFunctionSucceeded"),
+            "lambdaFunctionSucceededEventDetails"
+        );
     }
 
     #[test]
     fn events_render_as_get_execution_history() {
         let mut h = History::default();
-        let d = details([("name", Some(json!("A"))), ("input", Some(json!("{}"))), ("x", None)]);
+        let d = details([
+            ("name", Some(json!("A"))),
+            ("input", Some(json!("{}"))),
+            ("x", None),
+        ]);
         let id = h.push("PassStateEntered", 0, 1_500, Some(d));
         assert_eq!(id, 1);
         assert_eq!(
