@@ -14,7 +14,9 @@ use sfn::load::{LoadOptions, load_path};
 use sfn::mocks::Mocks;
 
 fn plan(file: &str) -> Plan {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/bench").join(file);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata/bench")
+        .join(file);
     let loaded = load_path(&path, &LoadOptions::default()).expect("benchmark definition");
     let model = sfn::model::build(&loaded.definitions[0].root);
     Plan::compile(&model).expect("runnable")
@@ -36,21 +38,39 @@ fn bench(c: &mut Criterion) {
     let opts = options();
     let loop_plan = plan("loop-6000.asl.json");
     let probe = execute(&loop_plan, serde_json::json!({}), &mocks, &opts).unwrap();
-    let transitions = probe.history.events.iter().filter(|e| e.event_type.ends_with("StateEntered")).count();
+    let transitions = probe
+        .history
+        .events
+        .iter()
+        .filter(|e| e.event_type.ends_with("StateEntered"))
+        .count();
     let mut g = c.benchmark_group("engine");
     g.sample_size(20);
     g.throughput(Throughput::Elements(transitions as u64));
     g.bench_function("loop of 6,000 iterations (transitions/s)", |b| {
-        b.iter(|| execute(black_box(&loop_plan), serde_json::json!({}), &mocks, &opts).unwrap().history.len())
+        b.iter(|| {
+            execute(black_box(&loop_plan), serde_json::json!({}), &mocks, &opts)
+                .unwrap()
+                .history
+                .len()
+        })
     });
     let map_plan = plan("map-6000.asl.json");
     let items: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/bench/items-6000.json")).unwrap(),
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/bench/items-6000.json"),
+        )
+        .unwrap(),
     )
     .unwrap();
     g.throughput(Throughput::Elements(6000));
     g.bench_function("inline Map over 6,000 items (items/s)", |b| {
-        b.iter(|| execute(black_box(&map_plan), items.clone(), &mocks, &opts).unwrap().history.len())
+        b.iter(|| {
+            execute(black_box(&map_plan), items.clone(), &mocks, &opts)
+                .unwrap()
+                .history
+                .len()
+        })
     });
     g.finish();
 }
