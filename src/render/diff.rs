@@ -25,7 +25,7 @@ pub struct Side<'a> {
 }
 
 /// What is compared of each event: type, state and details (not id nor time).
-fn keys(events: &[Value], states: &[Option<String>]) -> Vec<String> {
+fn keys(events: &[Value], states: &[Option<&str>]) -> Vec<String> {
     events
         .iter()
         .zip(states)
@@ -34,7 +34,7 @@ fn keys(events: &[Value], states: &[Option<String>]) -> Vec<String> {
             format!(
                 "{}\u{0}{}\u{0}{}",
                 e["type"].as_str().unwrap_or(""),
-                s.as_deref().unwrap_or(""),
+                s.unwrap_or(""),
                 details.unwrap_or_default()
             )
         })
@@ -133,7 +133,7 @@ fn pairs(ops: &[DiffOp], context: usize) -> Vec<Pair> {
 }
 
 /// An event as one line: `id Type State: detail`.
-fn line(event: &Value, state: &Option<String>) -> String {
+fn line(event: &Value, state: Option<&str>) -> String {
     let id = event["id"]
         .as_u64()
         .map(|i| i.to_string())
@@ -158,9 +158,9 @@ fn line(event: &Value, state: &Option<String>) -> String {
 /// Each line comes with how much of its start to keep when cutting it.
 fn changed_lines(
     a: &Value,
-    sa: &Option<String>,
+    sa: Option<&str>,
     b: &Value,
-    sb: &Option<String>,
+    sb: Option<&str>,
 ) -> ((String, usize), (String, usize)) {
     let (la, lb) = (line(a, sa), line(b, sb));
     if la != lb {
@@ -178,7 +178,7 @@ fn changed_lines(
         let p = detail_start(&la);
         return ((la, p), (lb, p));
     };
-    let field = |e: &Value, s: &Option<String>, d: &serde_json::Map<String, Value>| {
+    let field = |e: &Value, s: Option<&str>, d: &serde_json::Map<String, Value>| {
         let value = d.get(key).map_or_else(|| "(none)".to_string(), payload);
         let mut l = line(&json!({"id": e["id"], "type": e["type"]}), s);
         l.push_str(&format!(": {key} "));
@@ -361,17 +361,17 @@ pub fn side_by_side(a: Side, b: Side, opts: &TableOptions) -> String {
     for p in pairs(&ops, CONTEXT) {
         match p {
             Pair::Same(i, j) => {
-                let l = pad(&truncate(&line(&a.events[i], &sa[i]), half), half);
-                let r = truncate(&line(&b.events[j], &sb[j]), half);
+                let l = pad(&truncate(&line(&a.events[i], sa[i]), half), half);
+                let r = truncate(&line(&b.events[j], sb[j]), half);
                 row(&mut out, l, "│", r);
             }
             Pair::Changed(i, j) => {
-                let (la, lb) = changed_lines(&a.events[i], &sa[i], &b.events[j], &sb[j]);
+                let (la, lb) = changed_lines(&a.events[i], sa[i], &b.events[j], sb[j]);
                 let (l, r) = changed_pair((&la.0, la.1), (&lb.0, lb.1), half, color);
                 row(&mut out, l, &paint("|", Tone::Changed, color), r);
             }
             Pair::OnlyA(i) => {
-                let l = pad(&truncate(&line(&a.events[i], &sa[i]), half), half);
+                let l = pad(&truncate(&line(&a.events[i], sa[i]), half), half);
                 row(
                     &mut out,
                     paint(&l, Tone::Removed, color),
@@ -380,7 +380,7 @@ pub fn side_by_side(a: Side, b: Side, opts: &TableOptions) -> String {
                 );
             }
             Pair::OnlyB(j) => {
-                let r = truncate(&line(&b.events[j], &sb[j]), half);
+                let r = truncate(&line(&b.events[j], sb[j]), half);
                 row(
                     &mut out,
                     " ".repeat(half),
