@@ -5,6 +5,10 @@
 pub struct StatesError {
     pub error: String,
     pub cause: String,
+    /// A Fail state without `Error` / `Cause`: AWS leaves the field out of the
+    /// failure event (not an empty string).
+    pub error_absent: bool,
+    pub cause_absent: bool,
 }
 
 impl StatesError {
@@ -12,7 +16,31 @@ impl StatesError {
         StatesError {
             error: error.into(),
             cause: cause.into(),
+            error_absent: false,
+            cause_absent: false,
         }
+    }
+
+    /// A Fail state's error, either field possibly absent.
+    pub fn of_fail(error: Option<String>, cause: Option<String>) -> Self {
+        StatesError {
+            error_absent: error.is_none(),
+            cause_absent: cause.is_none(),
+            error: error.unwrap_or_default(),
+            cause: cause.unwrap_or_default(),
+        }
+    }
+
+    /// `error` and `cause` as a failure event's details carry them.
+    pub fn details(&self) -> serde_json::Map<String, serde_json::Value> {
+        let mut d = serde_json::Map::new();
+        if !self.error_absent {
+            d.insert("error".into(), self.error.clone().into());
+        }
+        if !self.cause_absent {
+            d.insert("cause".into(), self.cause.clone().into());
+        }
+        d
     }
 }
 

@@ -116,3 +116,6 @@ pub fn execute(
 ) -> Result<Execution, RunError> {
     run::Runner::new(plan, mocks, opts).execute(input)
 }
+
+#[cfg(test)]
+mod tests;

@@ -122,6 +122,8 @@ pub struct MapPlan {
     pub max_items_per_batch: Option<NumberSpec>,
     pub batch_input: Option<Value>,
     pub distributed: bool,
+    /// `Label`: names the Map Run.
+    pub label: Option<String>,
 }
 
 impl Plan {
@@ -290,6 +292,7 @@ fn compile_state(model: &StateMachine<'_>, id: StateId) -> Result<StatePlan, Uns
                 .ok_or_else(|| unsupported("Map without ItemProcessor".into()))?;
             let config = node
                 .get("ItemProcessor")
+                .or_else(|| node.get("Iterator"))
                 .and_then(|p| p.get("ProcessorConfig"));
             let distributed =
                 config.and_then(|c| c.get("Mode")).and_then(Node::as_str) == Some("DISTRIBUTED");
@@ -321,6 +324,7 @@ fn compile_state(model: &StateMachine<'_>, id: StateId) -> Result<StatePlan, Uns
                     .and_then(|b| b.get("BatchInput"))
                     .map(Node::to_value),
                 distributed,
+                label: node.get("Label").and_then(Node::as_str).map(str::to_string),
             }))
         }
         StateType::Unknown(t) => return Err(unsupported(format!("unknown state type '{t}'"))),

@@ -120,13 +120,14 @@ impl<'a> Runner<'a> {
                 (Status::Succeeded, Some(output), None, None)
             }
             Err(Stop::Failed(e)) => {
-                let d = details([
-                    ("error", Some(json!(e.error))),
-                    ("cause", Some(json!(e.cause))),
-                ]);
                 self.history
-                    .push("ExecutionFailed", prev, self.now_ms, Some(d));
-                (Status::Failed, None, Some(e.error), Some(e.cause))
+                    .push("ExecutionFailed", prev, self.now_ms, Some(e.details()));
+                (
+                    Status::Failed,
+                    None,
+                    (!e.error_absent).then_some(e.error),
+                    (!e.cause_absent).then_some(e.cause),
+                )
             }
             Err(Stop::TimedOut) => {
                 let error = errors::TIMEOUT.to_string();
@@ -256,7 +257,15 @@ impl<'a> Runner<'a> {
         ctx.insert("Execution".into(), self.execution_context.clone());
         ctx.insert(
             "State".into(),
-            json!({"EnteredTime": iso(entered_ms), "Name": sp.name, "RetryCount": retry_count}),
+            // Only the states that can retry have a RetryCount.
+            if matches!(
+                sp.state_type,
+                StateType::Task | StateType::Parallel | StateType::Map
+            ) {
+                json!({"EnteredTime": iso(entered_ms), "Name": sp.name, "RetryCount": retry_count})
+            } else {
+                json!({"EnteredTime": iso(entered_ms), "Name": sp.name})
+            },
         );
         ctx.insert("StateMachine".into(), self.machine_context.clone());
         if let Some((k, v)) = extra {
@@ -389,10 +398,7 @@ impl<'a> Runner<'a> {
             Body::Fail { error, cause } => {
                 let error = self.text_spec(error.as_ref(), raw, &context)?;
                 let cause = self.text_spec(cause.as_ref(), raw, &context)?;
-                Err(Stop::Failed(StatesError::new(
-                    error.unwrap_or_default(),
-                    cause.unwrap_or_default(),
-                )))
+                Err(Stop::Failed(StatesError::of_fail(error, cause)))
             }
             Body::Choice { rules, default } => {
                 let effective = self.input_path(&sp.input_path, raw, &context)?;
@@ -416,30 +422,22 @@ impl<'a> Runner<'a> {
             Body::Wait(wait) => {
                 let effective = self.input_path(&sp.input_path, raw, &context)?;
                 let seconds = match wait {
-                    WaitPlan::Seconds(spec) => {
-                        self.number(spec, &effective, &context, "SecondsPath")?
+                    WaitPlan::Seconds(NumberSpec::Literal(n)) => *n,
+                    WaitPlan::Seconds(NumberSpec::Path(p, text)) => {
+                        wait_seconds_path(p, text, &self.bindings(&effective, &context))?
                     }
                     WaitPlan::Timestamp(ts) => seconds_until(ts, self.now_ms).unwrap_or(0.0),
-                    WaitPlan::TimestampPath(p, text) => {
-                        let v = path::select(p, &self.bindings(&effective, &context));
-                        match v
-                            .as_ref()
-                            .and_then(Value::as_str)
-                            .and_then(|s| seconds_until(s, self.now_ms))
-                        {
-                            Some(s) => s,
-                            None => {
-                                return Err(fail(
-                                    errors::RUNTIME,
-                                    format!(
-                                        "Invalid timestamp in TimestampPath '{text}' for state '{}'",
-                                        sp.name
-                                    ),
-                                ));
-                            }
-                        }
-                    }
+                    WaitPlan::TimestampPath(p, text) => wait_timestamp_path(
+                        p,
+                        text,
+                        &self.bindings(&effective, &context),
+                        self.now_ms,
+                    )?,
                 };
+                // AWS keeps the delay in a signed 32-bit count of seconds.
+                if seconds > i32::MAX as f64 {
+                    return Err(EvalError::runtime("Wait state delay is too long.").into());
+                }
                 self.advance(seconds)?;
                 let output = self.output_path(&sp.output_path, effective, &context)?;
                 Ok(Exit {
@@ -457,9 +455,17 @@ impl<'a> Runner<'a> {
                     r.run_parallel(sp, branches, raw, prev, entered_ms)
                 })
             }
-            Body::Map(map) => self.with_retries(sp, raw, prev, entered_ms, |r, _, prev| {
-                r.run_map(sp, map, raw, prev, entered_ms)
-            }),
+            Body::Map(map) => {
+                let result = self.with_retries(sp, raw, prev, entered_ms, |r, _, prev| {
+                    r.run_map(sp, map, raw, prev, entered_ms)
+                });
+                // MapStateFailed comes once the retriers have given up, chained from
+                // the failed iteration's last state event.
+                if let Err(Stop::Failed(_)) = &result {
+                    self.chain("MapStateFailed", prev, None)?;
+                }
+                result
+            }
         }
     }
 
@@ -487,13 +493,63 @@ impl<'a> Runner<'a> {
         })
     }
 
+    /// A number field or its `...Path` twin (`TimeoutSecondsPath`, `MaxConcurrencyPath`, ...):
+    /// a path that matches nothing fails as every reference path does.
     fn number(&self, spec: &NumberSpec, input: &Value, context: &Value, field: &str) -> Step<f64> {
         match spec {
             NumberSpec::Literal(n) => Ok(*n),
-            NumberSpec::Path(p, text) => path::select(p, &self.bindings(input, context))
-                .and_then(|v| v.as_f64())
-                .ok_or_else(|| fail(errors::RUNTIME, format!("Invalid path '{text}' for {field}: the value is missing or not a number"))),
+            NumberSpec::Path(p, text) => {
+                let v = apply_path_field(Some(p), Some(text), &self.bindings(input, context))?;
+                v.as_f64().ok_or_else(|| {
+                    EvalError::runtime(format!(
+                        "The {field} field refers to value \"{}\" which is not a valid integer: {text}",
+                        plain(&v)
+                    ))
+                    .into()
+                })
+            }
         }
+    }
+
+    /// `ToleratedFailureCount(Path)`: an integer.
+    fn tolerated_count(&self, spec: &NumberSpec, input: &Value, context: &Value) -> Step<f64> {
+        match spec {
+            NumberSpec::Literal(n) => Ok(*n),
+            NumberSpec::Path(p, text) => {
+                let v = apply_path_field(Some(p), Some(text), &self.bindings(input, context))?;
+                match v.as_i64().or_else(|| v.as_u64().map(|n| n as i64)) {
+                    Some(n) => Ok(n as f64),
+                    None => Err(EvalError::runtime(format!(
+                        "The ToleratedFailureCountPath field refers to value \"{}\" which is not a valid integer: {text}",
+                        plain(&v)
+                    ))
+                    .into()),
+                }
+            }
+        }
+    }
+
+    /// `ToleratedFailurePercentage(Path)`: a number from 0 to 100.
+    fn tolerated_percentage(&self, spec: &NumberSpec, input: &Value, context: &Value) -> Step<f64> {
+        let pct = match spec {
+            NumberSpec::Literal(n) => *n,
+            NumberSpec::Path(p, text) => {
+                let v = apply_path_field(Some(p), Some(text), &self.bindings(input, context))?;
+                v.as_f64().ok_or_else(|| {
+                    Stop::from(EvalError::runtime(format!(
+                        "The ToleratedFailurePercentagePath field refers to value \"{}\" which is not a valid float: {text}",
+                        plain(&v)
+                    )))
+                })?
+            }
+        };
+        if !(0.0..=100.0).contains(&pct) {
+            return Err(EvalError::runtime(
+                "ToleratedFailurePercentage must be between 0 and 100.",
+            )
+            .into());
+        }
+        Ok(pct)
     }
 
     /// Runs `attempt` until it succeeds, a retrier gives up, or the error matches none.
@@ -838,28 +894,16 @@ impl<'a> Runner<'a> {
             field => select_field(field, &self.bindings(&effective, &context))?,
         };
         let Value::Array(items) = items else {
-            return Err(fail(
-                errors::RUNTIME,
-                format!(
-                    "Map state input must be an array, got {}",
-                    type_name(&items)
-                ),
-            ));
+            return Err(EvalError::runtime(format!(
+                "Map state input must be an array, got {}",
+                type_name(&items)
+            ))
+            .into());
         };
         let max_concurrency = match &map.max_concurrency {
             Some(s) => self.number(s, &effective, &context, "MaxConcurrencyPath")? as usize,
             None => 0,
         };
-        let tolerated_count = map
-            .tolerated_failure_count
-            .as_ref()
-            .map(|s| self.number(s, &effective, &context, "ToleratedFailureCountPath"))
-            .transpose()?;
-        let tolerated_pct = map
-            .tolerated_failure_percentage
-            .as_ref()
-            .map(|s| self.number(s, &effective, &context, "ToleratedFailurePercentagePath"))
-            .transpose()?;
         let batch_size = map
             .max_items_per_batch
             .as_ref()
@@ -885,6 +929,79 @@ impl<'a> Runner<'a> {
             prev,
             Some(details([("length", Some(json!(work.len())))])),
         )?;
+        // The tolerated failure thresholds are read once the Map state has started.
+        let tolerated_count = map
+            .tolerated_failure_count
+            .as_ref()
+            .map(|s| self.tolerated_count(s, &effective, &context))
+            .transpose()?;
+        let tolerated_pct = map
+            .tolerated_failure_percentage
+            .as_ref()
+            .map(|s| self.tolerated_percentage(s, &effective, &context))
+            .transpose()?;
+        // A distributed Map runs its items as child executions, in a Map Run: their
+        // events are not in this history.
+        let map_run = if map.distributed {
+            let label = map.label.clone().unwrap_or_else(|| sp.name.clone());
+            let arn = format!(
+                "arn:aws:states:local:000000000000:mapRun:{}/{}:{}",
+                self.opts.state_machine_name,
+                label,
+                uuid(&mut self.rng)
+            );
+            self.chain(
+                "MapRunStarted",
+                prev,
+                Some(details([("mapRunArn", Some(json!(arn)))])),
+            )?;
+            Some(std::mem::take(&mut self.history))
+        } else {
+            None
+        };
+        let result = self.run_map_items(
+            sp,
+            map,
+            &effective,
+            work,
+            prev,
+            entered_ms,
+            max_concurrency,
+            (tolerated_count, tolerated_pct),
+        );
+        if let Some(parent) = map_run {
+            self.history = parent;
+            match &result {
+                Ok(_) => {
+                    self.chain("MapRunSucceeded", prev, None)?;
+                }
+                Err(Stop::Failed(e)) => {
+                    self.chain("MapRunFailed", prev, Some(e.details()))?;
+                }
+                Err(_) => {}
+            }
+        }
+        let (outputs, last_event) = result?;
+        // MapStateSucceeded does not continue the chain: the state's exit follows
+        // the last iteration's event (inline) or the Map Run's (distributed).
+        *prev = last_event.unwrap_or(*prev);
+        self.event("MapStateSucceeded", *prev, None)?;
+        self.finish(sp, raw, Value::Array(outputs), &context)
+    }
+
+    /// Runs the items; returns their outputs and the event the state's exit chains from.
+    #[allow(clippy::too_many_arguments)]
+    fn run_map_items(
+        &mut self,
+        sp: &StatePlan,
+        map: &MapPlan,
+        effective: &Value,
+        work: Vec<Value>,
+        prev: &mut u64,
+        entered_ms: i64,
+        max_concurrency: usize,
+        (tolerated_count, tolerated_pct): (Option<f64>, Option<f64>),
+    ) -> Step<(Vec<Value>, Option<u64>)> {
         let start = self.now_ms;
         // When each of MaxConcurrency slots is next free.
         let slots = if max_concurrency == 0 {
@@ -897,7 +1014,7 @@ impl<'a> Runner<'a> {
         let mut outputs = Vec::with_capacity(work.len());
         let mut failures = 0usize;
         let mut first_error: Option<StatesError> = None;
-        let mut last_iteration_event = *prev;
+        let mut last_iteration_event = None;
         for (index, item) in work.into_iter().enumerate() {
             let slot = (0..free_at.len()).min_by_key(|&i| free_at[i]).unwrap_or(0);
             self.now_ms = free_at[slot];
@@ -911,7 +1028,7 @@ impl<'a> Runner<'a> {
                     );
                     t.eval(
                         &Bindings {
-                            input: &effective,
+                            input: effective,
                             context: &item_ctx,
                             variables: &self.variables,
                         },
@@ -921,23 +1038,36 @@ impl<'a> Runner<'a> {
                 }
                 None => item,
             };
-            let d = details([
-                ("index", Some(json!(index))),
-                ("name", Some(json!(sp.name))),
-            ]);
-            self.chain("MapIterationStarted", prev, Some(d))?;
-            let d = details([
-                ("index", Some(json!(index))),
-                ("name", Some(json!(sp.name))),
-            ]);
-            match self.run_scope(map.processor, item_input, prev, None) {
-                Ok(out) => {
-                    // The next iteration chains from this one's last state event, not from this.
-                    last_iteration_event = self.event("MapIterationSucceeded", *prev, Some(d))?;
-                    outputs.push(out);
-                }
+            let outcome = if map.distributed {
+                // Each item is a child execution with its own history.
+                let parent = std::mem::take(&mut self.history);
+                let mut child_prev = 0;
+                let outcome = self.run_scope(map.processor, item_input, &mut child_prev, None);
+                self.history = parent;
+                outcome
+            } else {
+                let d = details([
+                    ("index", Some(json!(index))),
+                    ("name", Some(json!(sp.name))),
+                ]);
+                self.chain("MapIterationStarted", prev, Some(d))?;
+                let outcome = self.run_scope(map.processor, item_input, prev, None);
+                let d = details([
+                    ("index", Some(json!(index))),
+                    ("name", Some(json!(sp.name))),
+                ]);
+                // The next iteration chains from this one's last state event, not from this.
+                let event_type = match &outcome {
+                    Ok(_) => "MapIterationSucceeded",
+                    Err(Stop::Failed(_)) => "MapIterationFailed",
+                    Err(_) => return outcome.map(|_| (outputs, None)),
+                };
+                last_iteration_event = Some(self.event(event_type, *prev, Some(d))?);
+                outcome
+            };
+            match outcome {
+                Ok(out) => outputs.push(out),
                 Err(Stop::Failed(e)) => {
-                    last_iteration_event = self.event("MapIterationFailed", *prev, Some(d))?;
                     failures += 1;
                     outputs.push(Value::Null);
                     first_error.get_or_insert(e);
@@ -946,13 +1076,17 @@ impl<'a> Runner<'a> {
                             failures as f64 * 100.0 <= p * outputs.len().max(1) as f64
                         });
                     if !tolerated {
-                        end = end.max(self.now_ms);
-                        self.now_ms = end;
-                        *prev = last_iteration_event;
-                        self.event("MapStateFailed", *prev, None)?;
-                        return Err(Stop::Failed(
-                            first_error.unwrap_or_else(|| StatesError::new(errors::RUNTIME, "")),
-                        ));
+                        self.now_ms = end.max(self.now_ms);
+                        let e =
+                            first_error.unwrap_or_else(|| StatesError::new(errors::RUNTIME, ""));
+                        return Err(Stop::Failed(if map.distributed {
+                            StatesError::new(
+                                errors::EXCEED_TOLERATED_FAILURE_THRESHOLD,
+                                "The specified tolerated failure threshold was exceeded",
+                            )
+                        } else {
+                            e
+                        }));
                     }
                 }
                 Err(other) => return Err(other),
@@ -961,10 +1095,25 @@ impl<'a> Runner<'a> {
             end = end.max(self.now_ms);
         }
         self.now_ms = end;
-        *prev = last_iteration_event;
-        self.event("MapStateSucceeded", *prev, None)?;
-        self.finish(sp, raw, Value::Array(outputs), &context)
+        Ok((outputs, last_iteration_event))
     }
+}
+
+/// A version 4 UUID drawn from the run's generator.
+fn uuid(rng: &mut crate::dataflow::eval::Rng) -> String {
+    let mut b = [0u8; 16];
+    rand::Rng::fill_bytes(rng, &mut b);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
 }
 
 fn select_field(field: &PathField, b: &Bindings<'_>) -> Step<Value> {
@@ -973,6 +1122,58 @@ fn select_field(field: &PathField, b: &Bindings<'_>) -> Step<Value> {
         PathField::Null => Ok(json!({})),
         PathField::Path(p, text) => Ok(apply_path_field(Some(p), Some(text), b)?.into_owned()),
     }
+}
+
+/// A value as AWS quotes it in a cause: a string's text, anything else as JSON.
+fn plain(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// `SecondsPath`: a non-negative integer.
+fn wait_seconds_path(p: &path::Path, text: &str, b: &Bindings<'_>) -> Result<f64, EvalError> {
+    let Some(v) = path::select(p, b) else {
+        return Err(EvalError::runtime(format!(
+            "The SecondsPath parameter does not reference an input value: {text}"
+        )));
+    };
+    match v.as_i64() {
+        Some(n) if n < 0 => Err(EvalError::runtime(format!(
+            "The SecondsPath parameter references a negative value: {text} == {n}"
+        ))),
+        Some(n) => Ok(n as f64),
+        None => match v.as_u64() {
+            Some(n) => Ok(n as f64),
+            None => Err(EvalError::runtime(format!(
+                "The SecondsPath parameter cannot be parsed as a long value: {text} == {}",
+                plain(&v)
+            ))),
+        },
+    }
+}
+
+/// `TimestampPath`: an ISO-8601 date-time with an offset; seconds until it.
+fn wait_timestamp_path(
+    p: &path::Path,
+    text: &str,
+    b: &Bindings<'_>,
+    now_ms: i64,
+) -> Result<f64, EvalError> {
+    let Some(v) = path::select(p, b) else {
+        return Err(EvalError::runtime(format!(
+            "The TimestampPath parameter does not reference an input value: {text}"
+        )));
+    };
+    v.as_str()
+        .and_then(|s| seconds_until(s, now_ms))
+        .ok_or_else(|| {
+            EvalError::runtime(format!(
+                "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {text} == {}",
+                plain(&v)
+            ))
+        })
 }
 
 fn type_name(v: &Value) -> &'static str {

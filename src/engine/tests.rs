@@ -1,0 +1,285 @@
+//! Engine behaviour as AWS's recorded histories show it: exact outputs,
+//! causes and event chains.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use serde_json::{Value, json};
+
+use super::*;
+use crate::load::{LoadOptions, load_text};
+
+fn opts() -> RunOptions {
+    RunOptions {
+        execution_name: "e".into(),
+        state_machine_name: "m".into(),
+        seed: 7,
+        clock: ClockKind::Virtual,
+        start_ms: 1_700_000_000_000,
+        abort: Arc::new(AtomicBool::new(false)),
+    }
+}
+
+/// Runs a definition with mocks in the AWS mock configuration format (`null`: none).
+pub(super) fn exec_with(definition: Value, input: Value, mocks: Value) -> Execution {
+    let loaded = load_text(
+        Path::new("t.asl.json"),
+        definition.to_string(),
+        &LoadOptions::default(),
+    );
+    let model = crate::model::build(&loaded.definitions[0].root);
+    let plan = Plan::compile(&model).unwrap_or_else(|u| panic!("{u:?}"));
+    let mocks = if mocks.is_null() {
+        Mocks::empty()
+    } else {
+        Mocks::parse(
+            Path::new("m.json"),
+            mocks.to_string(),
+            Some("t"),
+            &["m".to_string()],
+        )
+        .unwrap_or_else(|d| panic!("{d:?}"))
+    };
+    execute(&plan, input, &mocks, &opts()).unwrap_or_else(|e| panic!("{e:?}"))
+}
+
+pub(super) fn exec(definition: Value, input: Value) -> Execution {
+    exec_with(definition, input, Value::Null)
+}
+
+/// `(type, previousEventId)` of every event.
+fn chain(x: &Execution) -> Vec<(&'static str, u64)> {
+    x.history
+        .events
+        .iter()
+        .map(|e| (e.event_type, e.previous_event_id))
+        .collect()
+}
+
+fn failed(x: &Execution) -> (String, String) {
+    assert_eq!(x.status, Status::Failed, "{:?}", x.output);
+    (
+        x.error.clone().unwrap_or_default(),
+        x.cause.clone().unwrap_or_default(),
+    )
+}
+
+fn wait_seconds_path(input: Value) -> Execution {
+    exec(
+        json!({"StartAt": "W", "States": {"W": {"Type": "Wait", "SecondsPath": "$.s", "End": true}}}),
+        input,
+    )
+}
+
+#[test]
+fn seconds_path_must_reference_a_non_negative_integer() {
+    let prefix = "An error occurred while executing the state 'W' (entered at the event id #2). ";
+    assert_eq!(
+        failed(&wait_seconds_path(json!({"s": -1}))),
+        (
+            "States.Runtime".into(),
+            format!("{prefix}The SecondsPath parameter references a negative value: $.s == -1")
+        )
+    );
+    assert_eq!(
+        failed(&wait_seconds_path(json!({"s": 1.5}))).1,
+        format!("{prefix}The SecondsPath parameter cannot be parsed as a long value: $.s == 1.5")
+    );
+    assert_eq!(
+        failed(&wait_seconds_path(json!({}))).1,
+        format!("{prefix}The SecondsPath parameter does not reference an input value: $.s")
+    );
+    let x = wait_seconds_path(json!({"s": 3}));
+    assert_eq!(x.status, Status::Succeeded);
+    assert_eq!(x.stop_ms - x.start_ms, 3000);
+    // The failure follows the state's entry directly.
+    assert_eq!(
+        chain(&wait_seconds_path(json!({"s": -1}))),
+        vec![
+            ("ExecutionStarted", 0),
+            ("WaitStateEntered", 0),
+            ("ExecutionFailed", 2)
+        ]
+    );
+}
+
+#[test]
+fn timestamp_path_needs_an_offset_date_time_and_a_delay_within_i32_seconds() {
+    let def = json!({"StartAt": "W", "States": {"W": {"Type": "Wait", "TimestampPath": "$.t", "End": true}}});
+    let prefix = "An error occurred while executing the state 'W' (entered at the event id #2). ";
+    assert_eq!(
+        failed(&exec(def.clone(), json!({"t": "2016-12-05T21:29:29"}))).1,
+        format!(
+            "{prefix}The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: $.t == 2016-12-05T21:29:29"
+        )
+    );
+    // 2^31 seconds and more after the start: too long.
+    assert_eq!(
+        failed(&exec(def.clone(), json!({"t": "2091-12-31T00:00:00Z"}))).1,
+        format!("{prefix}Wait state delay is too long.")
+    );
+    let x = exec(def, json!({"t": "2023-11-14T22:13:30Z"}));
+    assert_eq!(x.status, Status::Succeeded);
+    assert_eq!(x.stop_ms - x.start_ms, 10_000);
+}
+
+#[test]
+fn fail_state_without_cause_leaves_cause_out_of_the_event() {
+    let x = exec(
+        json!({"StartAt": "F", "States": {"F": {"Type": "Fail"}}}),
+        json!({}),
+    );
+    assert_eq!(x.error, None);
+    assert_eq!(x.cause, None);
+    let last = x.history.events.last().unwrap();
+    assert_eq!(last.event_type, "ExecutionFailed");
+    assert_eq!(last.details, Some(serde_json::Map::new()));
+    let x = exec(
+        json!({"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "E"}}}),
+        json!({}),
+    );
+    assert_eq!(
+        x.history.events.last().unwrap().to_json()["executionFailedEventDetails"],
+        json!({"error": "E"})
+    );
+}
+
+#[test]
+fn retry_count_is_in_the_context_of_task_states_only() {
+    let x = exec(
+        json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "Parameters": {"s.$": "$$.State"}, "End": true}}}),
+        json!({}),
+    );
+    assert_eq!(
+        x.output,
+        Some(json!({"s": {"EnteredTime": "2023-11-14T22:13:20.000Z", "Name": "P"}}))
+    );
+}
+
+fn distributed(extra: Value) -> Value {
+    let mut map = json!({"Type": "Map", "ItemsPath": "$.Items", "MaxConcurrency": 1,
+        "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+            "StartAt": "H", "States": {"H": {"Type": "Pass", "End": true}}}, "End": true});
+    for (k, v) in extra.as_object().unwrap() {
+        map[k] = v.clone();
+    }
+    json!({"StartAt": "M", "States": {"M": map}})
+}
+
+#[test]
+fn distributed_map_records_a_map_run_not_its_iterations() {
+    let x = exec(distributed(json!({"Label": "L"})), json!({"Items": [1, 2]}));
+    assert_eq!(x.output, Some(json!([1, 2])));
+    assert_eq!(
+        chain(&x),
+        vec![
+            ("ExecutionStarted", 0),
+            ("MapStateEntered", 0),
+            ("MapStateStarted", 2),
+            ("MapRunStarted", 3),
+            ("MapRunSucceeded", 4),
+            ("MapStateSucceeded", 5),
+            ("MapStateExited", 5),
+            ("ExecutionSucceeded", 7),
+        ]
+    );
+    let arn = x.history.events[3].details.as_ref().unwrap()["mapRunArn"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        arn.starts_with("arn:aws:states:local:000000000000:mapRun:m/L:"),
+        "{arn}"
+    );
+}
+
+#[test]
+fn tolerated_failure_paths_are_checked_after_the_map_starts() {
+    let prefix = "An error occurred while executing the state 'M' (entered at the event id #2). ";
+    let pct = distributed(json!({"ToleratedFailurePercentagePath": "$.P"}));
+    for p in [json!(-1), json!(100.1)] {
+        let x = exec(pct.clone(), json!({"Items": [0], "P": p}));
+        assert_eq!(
+            failed(&x).1,
+            format!("{prefix}ToleratedFailurePercentage must be between 0 and 100.")
+        );
+        assert_eq!(
+            chain(&x)[2..],
+            [("MapStateStarted", 2), ("ExecutionFailed", 3)]
+        );
+    }
+    assert_eq!(
+        failed(&exec(pct, json!({"Items": [0], "P": "NoNumber"}))).1,
+        format!(
+            "{prefix}The ToleratedFailurePercentagePath field refers to value \"NoNumber\" which is not a valid float: $.P"
+        )
+    );
+    let count = distributed(json!({"ToleratedFailureCountPath": "$.C"}));
+    assert_eq!(
+        failed(&exec(count, json!({"Items": [0], "C": {}}))).1,
+        format!(
+            "{prefix}The ToleratedFailureCountPath field refers to value \"{{}}\" which is not a valid integer: $.C"
+        )
+    );
+}
+
+fn failing_map(extra: Value) -> Value {
+    let mut map = json!({"Type": "Map", "MaxConcurrency": 1,
+        "ItemProcessor": {"ProcessorConfig": {"Mode": "INLINE"},
+            "StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "E", "Cause": "C"}}},
+        "Next": "Done"});
+    for (k, v) in extra.as_object().unwrap() {
+        map[k] = v.clone();
+    }
+    json!({"StartAt": "M", "States": {"M": map, "Done": {"Type": "Pass", "End": true},
+        "Caught": {"Type": "Pass", "End": true}}})
+}
+
+#[test]
+fn a_failed_map_is_retried_whole_and_fails_once_retries_are_spent() {
+    let x = exec(
+        failing_map(
+            json!({"Retry": [{"ErrorEquals": ["E"], "MaxAttempts": 1, "IntervalSeconds": 1}]}),
+        ),
+        json!([1]),
+    );
+    assert_eq!(failed(&x), ("E".into(), "C".into()));
+    assert_eq!(
+        chain(&x),
+        vec![
+            ("ExecutionStarted", 0),
+            ("MapStateEntered", 0),
+            ("MapStateStarted", 2),
+            ("MapIterationStarted", 3),
+            ("FailStateEntered", 4),
+            ("MapIterationFailed", 5),
+            ("MapStateStarted", 5),
+            ("MapIterationStarted", 7),
+            ("FailStateEntered", 8),
+            ("MapIterationFailed", 9),
+            ("MapStateFailed", 9),
+            ("ExecutionFailed", 11),
+        ]
+    );
+}
+
+#[test]
+fn a_caught_map_exits_after_map_state_failed() {
+    let x = exec(
+        failing_map(json!({"Catch": [{"ErrorEquals": ["E"], "Next": "Caught"}]})),
+        json!([1]),
+    );
+    assert_eq!(x.output, Some(json!({"Error": "E", "Cause": "C"})));
+    assert_eq!(
+        chain(&x)[5..],
+        [
+            ("MapIterationFailed", 5),
+            ("MapStateFailed", 5),
+            ("MapStateExited", 7),
+            ("PassStateEntered", 8),
+            ("PassStateExited", 9),
+            ("ExecutionSucceeded", 10),
+        ]
+    );
+}
