@@ -44,6 +44,8 @@ pub struct StatePlan {
     pub parameters: Option<Template>,
     pub result_selector: Option<Template>,
     pub result_path: ResultPathSpec,
+    /// `Assign`: workflow variables set once the state is done.
+    pub assign: Option<Template>,
     pub next: Option<StateId>,
     pub retry: Vec<RetrierPlan>,
     pub catch: Vec<CatcherPlan>,
@@ -63,6 +65,8 @@ pub struct CatcherPlan {
     pub error_equals: Vec<String>,
     pub next: StateId,
     pub result_path: ResultPathSpec,
+    /// `Assign`, over the error output.
+    pub assign: Option<Template>,
 }
 
 /// A number given literally or by a reference path.
@@ -78,7 +82,8 @@ pub enum Body {
     },
     Task(Box<TaskPlan>),
     Choice {
-        rules: Vec<(Rule, StateId)>,
+        /// Each rule, its target, and its own `Assign`.
+        rules: Vec<(Rule, StateId, Option<Template>)>,
         default: Option<StateId>,
     },
     Wait(WaitPlan),
@@ -244,12 +249,24 @@ fn compile_state(model: &StateMachine<'_>, id: StateId) -> Result<StatePlan, Uns
         },
         StateType::Choice => {
             let mut rules = Vec::new();
-            for rule in &state.choices {
+            let rule_nodes = node
+                .get("Choices")
+                .and_then(Node::as_array)
+                .unwrap_or_default();
+            for (i, rule) in state.choices.iter().enumerate() {
                 let next = rule.next.as_ref().map(|n| target(&n.value)).transpose()?;
                 if let Some(next) = next {
                     let compiled = Rule::compile(&rule.condition)
                         .map_err(|e| unsupported(format!("Choices: {e}")))?;
-                    rules.push((compiled, next));
+                    let assign = rule_nodes
+                        .get(i)
+                        .and_then(|n| n.get("Assign"))
+                        .map(|n| {
+                            Template::compile(&n.to_value())
+                                .map_err(|e| unsupported(format!("Assign: {e}")))
+                        })
+                        .transpose()?;
+                    rules.push((compiled, next, assign));
                 }
             }
             let default = state
@@ -363,6 +380,13 @@ fn compile_state(model: &StateMachine<'_>, id: StateId) -> Result<StatePlan, Uns
             error_equals: strings(c.get("ErrorEquals")),
             next: target(next)?,
             result_path: result_path(c.get("ResultPath"))?,
+            assign: c
+                .get("Assign")
+                .map(|n| {
+                    Template::compile(&n.to_value())
+                        .map_err(|e| unsupported(format!("Catch Assign: {e}")))
+                })
+                .transpose()?,
         });
     }
     let parameters = if matches!(state_type, StateType::Map) {
@@ -379,6 +403,7 @@ fn compile_state(model: &StateMachine<'_>, id: StateId) -> Result<StatePlan, Uns
         parameters,
         result_selector: template_of("ResultSelector")?,
         result_path: result_path(node.get("ResultPath"))?,
+        assign: template_of("Assign")?,
         next: state.next.as_ref().map(|n| target(&n.value)).transpose()?,
         retry,
         catch,

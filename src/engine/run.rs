@@ -58,6 +58,9 @@ pub(super) struct Runner<'a> {
 struct Exit {
     output: Value,
     next: Option<StateId>,
+    /// The variables `Assign` sets once the state is done (evaluated with the values
+    /// the state started with).
+    assigned: Option<Map<String, Value>>,
 }
 
 fn fail(error: &str, cause: impl Into<String>) -> Stop {
@@ -309,10 +312,21 @@ impl<'a> Runner<'a> {
                     return Err(Stop::Failed(e));
                 };
                 let error_output = json!({"Error": e.error, "Cause": e.cause});
+                let context = self.context(sp, entered_ms, 0, None);
+                let assigned = self.assign(catcher.assign.as_ref(), &error_output, &context);
+                let assigned = match assigned {
+                    Ok(a) => a,
+                    Err(Stop::Eval(e)) => {
+                        let e = e.in_state(&sp.name, entered_id);
+                        return Err(Stop::Failed(StatesError::new(e.error, e.cause)));
+                    }
+                    Err(other) => return Err(other),
+                };
                 let output = apply_result_path(&raw, error_output, &catcher.result_path)?;
                 Exit {
                     output,
                     next: Some(catcher.next),
+                    assigned,
                 }
             }
             Err(stop) => return Err(stop),
@@ -321,6 +335,16 @@ impl<'a> Runner<'a> {
             unreachable!("a Fail state never exits");
         }
         let out_text = exit.output.to_string();
+        let mut exited = details([("name", Some(json!(sp.name)))]);
+        if let Some(assigned) = &exit.assigned {
+            let shown: Map<String, Value> =
+                assigned.iter().map(|(k, v)| (k.clone(), text(v))).collect();
+            exited.insert("assignedVariables".into(), Value::Object(shown));
+            exited.insert("assignedVariablesDetails".into(), not_truncated());
+            for (k, v) in assigned {
+                self.variables.insert(k.clone(), v.clone());
+            }
+        }
         if out_text.len() > MAX_PAYLOAD_BYTES {
             return Err(fail(
                 errors::DATA_LIMIT_EXCEEDED,
@@ -330,11 +354,8 @@ impl<'a> Runner<'a> {
                 ),
             ));
         }
-        let exited = details([
-            ("name", Some(json!(sp.name))),
-            ("output", Some(Value::String(out_text))),
-            ("outputDetails", Some(not_truncated())),
-        ]);
+        exited.insert("output".into(), Value::String(out_text));
+        exited.insert("outputDetails".into(), not_truncated());
         self.chain(exited_type(&sp.state_type), prev, Some(exited))?;
         Ok(exit)
     }
@@ -383,17 +404,23 @@ impl<'a> Runner<'a> {
                     )?,
                     (None, None) => effective,
                 };
+                let assigned = self.assign(sp.assign.as_ref(), &result, &context)?;
                 let output = apply_result_path(raw, result, &sp.result_path)?;
                 let output = self.output_path(&sp.output_path, output, &context)?;
                 Ok(Exit {
                     output,
                     next: sp.next,
+                    assigned,
                 })
             }
             Body::Succeed => {
                 let effective = self.input_path(&sp.input_path, raw, &context)?;
                 let output = self.output_path(&sp.output_path, effective, &context)?;
-                Ok(Exit { output, next: None })
+                Ok(Exit {
+                    output,
+                    next: None,
+                    assigned: None,
+                })
             }
             Body::Fail { error, cause } => {
                 let error = self.text_spec(error.as_ref(), raw, &context)?;
@@ -404,19 +431,22 @@ impl<'a> Runner<'a> {
                 let effective = self.input_path(&sp.input_path, raw, &context)?;
                 let b = self.bindings(&effective, &context);
                 let mut next = None;
-                for (rule, target) in rules {
+                for (rule, target, assign) in rules {
                     if rule.evaluate(&b)? {
-                        next = Some(*target);
+                        next = Some((*target, assign.as_ref()));
                         break;
                     }
                 }
-                let Some(next) = next.or(*default) else {
+                // A matched rule sets its own Assign; the Default, the state's.
+                let Some((next, assign)) = next.or(default.map(|d| (d, sp.assign.as_ref()))) else {
                     return Err(fail(errors::NO_CHOICE_MATCHED, "No Matches!"));
                 };
+                let assigned = self.assign(assign, &effective, &context)?;
                 let output = self.output_path(&sp.output_path, effective, &context)?;
                 Ok(Exit {
                     output,
                     next: Some(next),
+                    assigned,
                 })
             }
             Body::Wait(wait) => {
@@ -439,10 +469,12 @@ impl<'a> Runner<'a> {
                     return Err(EvalError::runtime("Wait state delay is too long.").into());
                 }
                 self.advance(seconds)?;
+                let assigned = self.assign(sp.assign.as_ref(), &effective, &context)?;
                 let output = self.output_path(&sp.output_path, effective, &context)?;
                 Ok(Exit {
                     output,
                     next: sp.next,
+                    assigned,
                 })
             }
             Body::Task(task) => {
@@ -500,7 +532,11 @@ impl<'a> Runner<'a> {
             NumberSpec::Literal(n) => Ok(*n),
             NumberSpec::Path(p, text) => {
                 let v = apply_path_field(Some(p), Some(text), &self.bindings(input, context))?;
-                v.as_f64().ok_or_else(|| {
+                // AWS also takes a number written as a string ("1").
+                let n = v
+                    .as_f64()
+                    .or_else(|| v.as_str().and_then(|s| s.trim().parse::<f64>().ok()));
+                n.ok_or_else(|| {
                     EvalError::runtime(format!(
                         "The {field} field refers to value \"{}\" which is not a valid integer: {text}",
                         plain(&v)
@@ -791,11 +827,39 @@ impl<'a> Runner<'a> {
             )?,
             None => result,
         };
+        let assigned = self.assign(sp.assign.as_ref(), &result, context)?;
         let output = apply_result_path(raw, result, &sp.result_path)?;
         let output = self.output_path(&sp.output_path, output, context)?;
         Ok(Exit {
             output,
             next: sp.next,
+            assigned,
+        })
+    }
+
+    /// `Assign` over `input` (the state's result; a Choice's or Wait's input; a
+    /// Catch's error output), with the variables as they were when the state began.
+    fn assign(
+        &mut self,
+        assign: Option<&crate::dataflow::template::Template>,
+        input: &Value,
+        context: &Value,
+    ) -> Step<Option<Map<String, Value>>> {
+        let Some(t) = assign else {
+            return Ok(None);
+        };
+        let v = t.eval(
+            &Bindings {
+                input,
+                context,
+                variables: &self.variables,
+            },
+            &mut self.rng,
+            "Assign",
+        )?;
+        Ok(match v {
+            Value::Object(m) => Some(m),
+            _ => None,
         })
     }
 
@@ -860,7 +924,11 @@ impl<'a> Runner<'a> {
             // Branches run side by side: each starts when the state started.
             self.now_ms = start;
             let mut branch_prev = *prev;
-            match self.run_scope(branch, effective.clone(), &mut branch_prev, None) {
+            // A branch sees the variables of the scope around it; what it assigns stays inside.
+            let outer = self.variables.clone();
+            let outcome = self.run_scope(branch, effective.clone(), &mut branch_prev, None);
+            self.variables = outer;
+            match outcome {
                 Ok(out) => outputs.push(out),
                 Err(Stop::Failed(e)) => {
                     end = end.max(self.now_ms);
@@ -1038,12 +1106,15 @@ impl<'a> Runner<'a> {
                 }
                 None => item,
             };
+            // An iteration sees the variables of the scope around it; what it assigns stays inside.
+            let outer = self.variables.clone();
             let outcome = if map.distributed {
                 // Each item is a child execution with its own history.
                 let parent = std::mem::take(&mut self.history);
                 let mut child_prev = 0;
                 let outcome = self.run_scope(map.processor, item_input, &mut child_prev, None);
                 self.history = parent;
+                self.variables = outer;
                 outcome
             } else {
                 let d = details([
@@ -1052,6 +1123,7 @@ impl<'a> Runner<'a> {
                 ]);
                 self.chain("MapIterationStarted", prev, Some(d))?;
                 let outcome = self.run_scope(map.processor, item_input, prev, None);
+                self.variables = outer;
                 let d = details([
                     ("index", Some(json!(index))),
                     ("name", Some(json!(sp.name))),

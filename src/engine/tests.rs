@@ -283,3 +283,64 @@ fn a_caught_map_exits_after_map_state_failed() {
         ]
     );
 }
+
+#[test]
+fn assign_sees_the_result_and_the_old_variables_and_is_recorded_as_json_text() {
+    let x = exec(
+        json!({"StartAt": "S0", "States": {
+            "S0": {"Type": "Pass", "Result": {"q": "why?"}, "Assign": {"question.$": "$.q", "answer": 42}, "Next": "S1"},
+            "S1": {"Type": "Pass", "InputPath": "$answer", "ResultPath": "$.theAnswer", "OutputPath": "$answer",
+                   "Assign": {"answer": "later"}, "Next": "S2"},
+            "S2": {"Type": "Pass", "Parameters": {"a.$": "$answer", "q.$": "$question"}, "End": true}}}),
+        json!({}),
+    );
+    // OutputPath still saw the old value of $answer; the next state sees the new one.
+    assert_eq!(x.output, Some(json!({"a": "later", "q": "why?"})));
+    let exited = x.history.events[2].to_json();
+    assert_eq!(
+        exited["stateExitedEventDetails"],
+        json!({"name": "S0", "output": "{\"q\":\"why?\"}", "outputDetails": {"truncated": false},
+               "assignedVariables": {"question": "\"why?\"", "answer": "42"},
+               "assignedVariablesDetails": {"truncated": false}})
+    );
+    assert_eq!(
+        x.history.events[4].to_json()["stateExitedEventDetails"]["output"],
+        json!("42")
+    );
+}
+
+#[test]
+fn choice_assigns_from_the_matched_rule_or_the_state_for_the_default() {
+    let def = json!({"StartAt": "C", "States": {
+        "C": {"Type": "Choice", "Choices": [
+                {"Variable": "$.v", "NumericEquals": 42, "Assign": {"status": "CORRECT"}, "Next": "F"}],
+              "Assign": {"status": "INCORRECT", "guess.$": "$.v"}, "Default": "F"},
+        "F": {"Type": "Pass", "Parameters": {"r.$": "$status"}, "End": true}}});
+    assert_eq!(
+        exec(def.clone(), json!({"v": 42})).output,
+        Some(json!({"r": "CORRECT"}))
+    );
+    let x = exec(def, json!({"v": "0"}));
+    assert_eq!(x.output, Some(json!({"r": "INCORRECT"})));
+    assert_eq!(
+        x.history.events[2].to_json()["stateExitedEventDetails"]["assignedVariables"],
+        json!({"status": "\"INCORRECT\"", "guess": "\"0\""})
+    );
+}
+
+#[test]
+fn variables_assigned_in_a_map_iteration_stay_inside_it() {
+    let x = exec(
+        json!({"StartAt": "A", "States": {
+            "A": {"Type": "Pass", "Assign": {"n": "1", "x": "outer"}, "Result": [1, 2], "Next": "M"},
+            "M": {"Type": "Map", "MaxConcurrencyPath": "$n", "ItemProcessor": {"StartAt": "I", "States": {
+                "I": {"Type": "Pass", "Parameters": {"x.$": "$x"}, "Assign": {"x": "inner"}, "End": true}}},
+                "Next": "B"},
+            "B": {"Type": "Pass", "Parameters": {"x.$": "$x", "m.$": "$"}, "End": true}}}),
+        json!({}),
+    );
+    assert_eq!(
+        x.output,
+        Some(json!({"x": "outer", "m": [{"x": "outer"}, {"x": "outer"}]}))
+    );
+}
