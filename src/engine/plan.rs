@@ -114,7 +114,8 @@ pub struct TaskPlan {
     pub resource: String,
     pub timeout_seconds: Option<NumberSpec>,
     pub heartbeat_seconds: Option<NumberSpec>,
-    pub credentials: Option<Value>,
+    /// `Credentials`: a payload template (`RoleArn` or `RoleArn.$`).
+    pub credentials: Option<Template>,
 }
 
 pub struct MapPlan {
@@ -298,7 +299,7 @@ fn compile_state(model: &StateMachine<'_>, id: StateId) -> Result<StatePlan, Uns
                 .unwrap_or_default(),
             timeout_seconds: number_of("TimeoutSeconds")?,
             heartbeat_seconds: number_of("HeartbeatSeconds")?,
-            credentials: node.get("Credentials").map(Node::to_value),
+            credentials: template_of("Credentials")?,
         })),
         StateType::Parallel => Body::Parallel {
             branches: state.branches.clone(),

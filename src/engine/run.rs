@@ -659,7 +659,7 @@ impl<'a> Runner<'a> {
                 &mut self.rng,
                 "Parameters",
             )?,
-            None => effective,
+            None => effective.clone(),
         };
         let timeout = task
             .timeout_seconds
@@ -675,6 +675,33 @@ impl<'a> Runner<'a> {
             d.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
         };
         let _ = timeouts;
+        if let Kind::Service {
+            resource_type,
+            resource,
+        } = &res.kind
+            && let Some(problem) = invalid_parameters(resource_type, resource, &params)
+        {
+            return Err(EvalError::runtime(format!(
+                "The Parameters '{params}' could not be used to start the Task: [{problem}]"
+            ))
+            .into());
+        }
+        // The role the task assumes, as the scheduled event shows it: {"roleArn": ...}.
+        let credentials = match &task.credentials {
+            Some(t) => {
+                let c = t.eval(
+                    &Bindings {
+                        input: &effective,
+                        context: &context,
+                        variables: &self.variables,
+                    },
+                    &mut self.rng,
+                    "Credentials",
+                )?;
+                Some(json!({"roleArn": c.get("RoleArn").cloned().unwrap_or(Value::Null)}))
+            }
+            None => None,
+        };
         // Scheduled and started.
         match &res.kind {
             Kind::Service {
@@ -693,7 +720,7 @@ impl<'a> Runner<'a> {
                 if let Some(h) = heartbeat {
                     d.insert("heartbeatInSeconds".into(), json!(h as i64));
                 }
-                if let Some(c) = &task.credentials {
+                if let Some(c) = &credentials {
                     d.insert("taskCredentials".into(), c.clone());
                 }
                 self.chain("TaskScheduled", prev, Some(d))?;
@@ -711,6 +738,9 @@ impl<'a> Runner<'a> {
                 ]);
                 if let Some(t) = timeout {
                     d.insert("timeoutInSeconds".into(), json!(t as i64));
+                }
+                if let Some(c) = &credentials {
+                    d.insert("taskCredentials".into(), c.clone());
                 }
                 self.chain("LambdaFunctionScheduled", prev, Some(d))?;
                 self.chain("LambdaFunctionStarted", prev, None)?;
@@ -776,6 +806,22 @@ impl<'a> Runner<'a> {
                 return Err(fail(&error, cause));
             }
         };
+        // `.sync`: the job is first submitted (the start call's response), then awaited.
+        if res.pattern == Pattern::Sync
+            && let Kind::Service {
+                resource_type,
+                resource,
+            } = &res.kind
+        {
+            let submitted = self.submitted_response(resource_type, resource, &result);
+            let d = details([
+                ("resourceType", Some(json!(resource_type))),
+                ("resource", Some(json!(resource))),
+                ("output", Some(text(&submitted))),
+                ("outputDetails", Some(not_truncated())),
+            ]);
+            self.chain("TaskSubmitted", prev, Some(d))?;
+        }
         match &res.kind {
             Kind::Service {
                 resource_type,
@@ -805,6 +851,43 @@ impl<'a> Runner<'a> {
             }
         }
         self.finish(sp, raw, result, &context)
+    }
+
+    /// What the start call of a `.sync` job answered, as `TaskSubmitted` shows it: for
+    /// `states:startExecution`, `ExecutionArn` and `StartDate` (taken from the execution
+    /// the mock returns) with the SDK's HTTP metadata; for other services, the mocked
+    /// response itself (the mocks hold one response per call).
+    fn submitted_response(&mut self, resource_type: &str, resource: &str, result: &Value) -> Value {
+        if resource_type != "states" || !resource.starts_with("startExecution") {
+            return result.clone();
+        }
+        let arn = result.get("ExecutionArn").cloned().unwrap_or(Value::Null);
+        let start = result.get("StartDate").cloned().unwrap_or(Value::Null);
+        let body = json!({"executionArn": arn, "startDate": start}).to_string();
+        let request_id = uuid(&mut self.rng);
+        let date = http_date(self.now_ms);
+        json!({
+            "ExecutionArn": arn,
+            "SdkHttpMetadata": {
+                "AllHttpHeaders": {
+                    "x-amzn-RequestId": [request_id],
+                    "connection": ["keep-alive"],
+                    "Content-Length": [body.len().to_string()],
+                    "Date": [date],
+                    "Content-Type": ["application/x-amz-json-1.0"],
+                },
+                "HttpHeaders": {
+                    "connection": "keep-alive",
+                    "Content-Length": body.len().to_string(),
+                    "Content-Type": "application/x-amz-json-1.0",
+                    "Date": date,
+                    "x-amzn-RequestId": request_id,
+                },
+                "HttpStatusCode": 200,
+            },
+            "SdkResponseMetadata": {"RequestId": request_id},
+            "StartDate": start,
+        })
     }
 
     /// ResultSelector → ResultPath → OutputPath.
@@ -1196,6 +1279,31 @@ fn select_field(field: &PathField, b: &Bindings<'_>) -> Step<Value> {
     }
 }
 
+/// What AWS refuses in an optimized integration's parameters before calling the
+/// service (the Task then fails with `States.Runtime`, before `TaskScheduled`).
+fn invalid_parameters(resource_type: &str, resource: &str, params: &Value) -> Option<String> {
+    if resource_type == "apigateway" && resource.starts_with("invoke") {
+        // Headers and QueryParameters map names to lists of strings.
+        for field in ["Headers", "QueryParameters"] {
+            let Some(v) = params.get(field) else {
+                continue;
+            };
+            let ok = v.as_object().is_some_and(|m| {
+                m.values().all(|v| {
+                    v.as_array()
+                        .is_some_and(|items| items.iter().all(Value::is_string))
+                })
+            });
+            if !ok {
+                return Some(format!(
+                    "The value of the field '{field}' has an invalid format"
+                ));
+            }
+        }
+    }
+    None
+}
+
 /// A value as AWS quotes it in a cause: a string's text, anything else as JSON.
 fn plain(v: &Value) -> String {
     match v {
@@ -1292,6 +1400,16 @@ fn seconds_until(ts: &str, now_ms: i64) -> Option<f64> {
     let t = time::OffsetDateTime::parse(ts, &time::format_description::well_known::Rfc3339).ok()?;
     let ms = (t.unix_timestamp_nanos() / 1_000_000) as i64;
     Some(((ms - now_ms) as f64 / 1000.0).max(0.0))
+}
+
+/// An HTTP `Date` header (RFC 1123): `Sat, 21 Nov 2026 20:00:00 GMT`.
+fn http_date(ms: i64) -> String {
+    let t = time::OffsetDateTime::from_unix_timestamp_nanos(ms as i128 * 1_000_000)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    let f = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    t.format(&f).unwrap_or_default()
 }
 
 /// An ISO 8601 timestamp with milliseconds, as the context object shows times.

@@ -344,3 +344,78 @@ fn variables_assigned_in_a_map_iteration_stay_inside_it() {
         Some(json!({"x": "outer", "m": [{"x": "outer"}, {"x": "outer"}]}))
     );
 }
+
+fn mock(state: &str, response: Value) -> Value {
+    json!({"StateMachines": {"m": {"TestCases": {"t": {state: "R"}}}},
+           "MockedResponses": {"R": {"0": response}}})
+}
+
+#[test]
+fn sync_tasks_record_the_submission_before_the_result() {
+    let x = exec_with(
+        json!({"StartAt": "S", "States": {"S": {"Type": "Task",
+            "Resource": "arn:aws:states:::states:startExecution.sync:2",
+            "Parameters": {"StateMachineArn": "arn:sm"},
+            "Credentials": {"RoleArn.$": "States.Format('{}', $.role)"}, "End": true}}}),
+        json!({"role": "arn:aws:iam::1:role/r"}),
+        mock(
+            "S",
+            json!({"Return": {"ExecutionArn": "arn:x", "StartDate": 1.5, "Status": "SUCCEEDED"}}),
+        ),
+    );
+    assert_eq!(
+        x.output,
+        Some(json!({"ExecutionArn": "arn:x", "StartDate": 1.5, "Status": "SUCCEEDED"}))
+    );
+    let types: Vec<_> = chain(&x).into_iter().map(|(t, _)| t).collect();
+    assert_eq!(
+        types,
+        [
+            "ExecutionStarted",
+            "TaskStateEntered",
+            "TaskScheduled",
+            "TaskStarted",
+            "TaskSubmitted",
+            "TaskSucceeded",
+            "TaskStateExited",
+            "ExecutionSucceeded"
+        ]
+    );
+    let scheduled = x.history.events[2].details.clone().unwrap();
+    assert_eq!(
+        scheduled["taskCredentials"],
+        json!({"roleArn": "arn:aws:iam::1:role/r"})
+    );
+    let submitted = x.history.events[4].details.clone().unwrap();
+    assert_eq!(submitted["resource"], json!("startExecution.sync:2"));
+    let out: Value = serde_json::from_str(submitted["output"].as_str().unwrap()).unwrap();
+    assert_eq!(out["ExecutionArn"], json!("arn:x"));
+    assert_eq!(out["StartDate"], json!(1.5));
+    assert_eq!(out["SdkHttpMetadata"]["HttpStatusCode"], json!(200));
+    // The length of {"executionArn":"arn:x","startDate":1.5}.
+    assert_eq!(
+        out["SdkHttpMetadata"]["HttpHeaders"]["Content-Length"],
+        json!("40")
+    );
+}
+
+#[test]
+fn api_gateway_headers_must_map_names_to_lists_of_strings() {
+    let def = json!({"StartAt": "A", "States": {"A": {"Type": "Task",
+        "Resource": "arn:aws:states:::apigateway:invoke",
+        "Parameters": {"ApiEndpoint": "e", "Method": "GET", "Headers.$": "$.h"}, "End": true}}});
+    let x = exec(def.clone(), json!({"h": {"custom": "single"}}));
+    assert_eq!(
+        failed(&x),
+        (
+            "States.Runtime".into(),
+            "An error occurred while executing the state 'A' (entered at the event id #2). The Parameters '{\"Headers\":{\"custom\":\"single\"},\"ApiEndpoint\":\"e\",\"Method\":\"GET\"}' could not be used to start the Task: [The value of the field 'Headers' has an invalid format]".into()
+        )
+    );
+    let x = exec_with(
+        def,
+        json!({"h": {"custom": ["a"]}}),
+        mock("A", json!({"Return": {"StatusCode": 200}})),
+    );
+    assert_eq!(x.status, Status::Succeeded);
+}
