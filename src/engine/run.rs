@@ -483,9 +483,15 @@ impl<'a> Runner<'a> {
                 })
             }
             Body::Parallel { branches } => {
-                self.with_retries(sp, raw, prev, entered_ms, |r, _, prev| {
+                let result = self.with_retries(sp, raw, prev, entered_ms, |r, _, prev| {
                     r.run_parallel(sp, branches, raw, prev, entered_ms)
-                })
+                });
+                // As for Map: ParallelStateFailed once the retriers have given up,
+                // chained from the failed branch's last event.
+                if let Err(Stop::Failed(_)) = &result {
+                    self.chain("ParallelStateFailed", prev, None)?;
+                }
+                result
             }
             Body::Map(map) => {
                 let result = self.with_retries(sp, raw, prev, entered_ms, |r, _, prev| {
@@ -1017,7 +1023,6 @@ impl<'a> Runner<'a> {
                     end = end.max(self.now_ms);
                     self.now_ms = end;
                     *prev = branch_prev;
-                    self.chain("ParallelStateFailed", prev, None)?;
                     return Err(Stop::Failed(e));
                 }
                 Err(other) => return Err(other),
@@ -1046,8 +1051,7 @@ impl<'a> Runner<'a> {
         };
         let Value::Array(items) = items else {
             return Err(EvalError::runtime(format!(
-                "Map state input must be an array, got {}",
-                type_name(&items)
+                "Map state input must be an array but was: {items}"
             ))
             .into());
         };
@@ -1354,17 +1358,6 @@ fn wait_timestamp_path(
                 plain(&v)
             ))
         })
-}
-
-fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
 }
 
 fn entered_type(t: &StateType) -> &'static str {

@@ -419,3 +419,43 @@ fn api_gateway_headers_must_map_names_to_lists_of_strings() {
     );
     assert_eq!(x.status, Status::Succeeded);
 }
+
+#[test]
+fn a_failed_parallel_is_retried_whole_and_fails_once_retries_are_spent() {
+    let x = exec(
+        json!({"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true,
+            "Retry": [{"ErrorEquals": ["E"], "MaxAttempts": 1}],
+            "Branches": [{"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "E", "Cause": "C"}}}]}}}),
+        json!({}),
+    );
+    assert_eq!(failed(&x), ("E".into(), "C".into()));
+    assert_eq!(
+        chain(&x),
+        vec![
+            ("ExecutionStarted", 0),
+            ("ParallelStateEntered", 0),
+            ("ParallelStateStarted", 2),
+            ("FailStateEntered", 3),
+            ("ParallelStateStarted", 4),
+            ("FailStateEntered", 5),
+            ("ParallelStateFailed", 6),
+            ("ExecutionFailed", 7),
+        ]
+    );
+}
+
+#[test]
+fn map_input_must_be_an_array() {
+    let x = exec(
+        json!({"StartAt": "M", "States": {"M": {"Type": "Map", "ItemsPath": "$.i", "End": true,
+            "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}}}}),
+        json!({"i": {"foo": "bar"}}),
+    );
+    assert_eq!(
+        failed(&x),
+        (
+            "States.Runtime".into(),
+            "An error occurred while executing the state 'M' (entered at the event id #2). Map state input must be an array but was: {\"foo\":\"bar\"}".into()
+        )
+    );
+}
