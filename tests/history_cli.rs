@@ -645,3 +645,30 @@ fn history_and_diff_exclude_each_other() {
     );
     assert!(err.contains("cannot be used with"), "{err}");
 }
+
+#[test]
+fn a_damaged_execution_is_reported_not_shown() {
+    let (dir, store) = store();
+    std::fs::write(
+        store.path_of("order-1").join("history.json"),
+        "{\"events\": [",
+    )
+    .unwrap();
+    let err = stderr(sfn(dir.path()).args(["history", "order-1"]), 2);
+    assert!(
+        err.starts_with("error: ")
+            && err.contains("history.json: the stored execution is damaged: EOF"),
+        "{err}"
+    );
+    // describe reads only the execution's own file.
+    assert_eq!(
+        json_out(sfn(dir.path()).args(["describe", "order-1"]))["status"],
+        "SUCCEEDED"
+    );
+    std::fs::write(store.path_of("order-1").join("execution.json"), "not json").unwrap();
+    let err = stderr(sfn(dir.path()).args(["describe", "order-1"]), 2);
+    assert!(
+        err.contains("execution.json: the stored execution is damaged: expected ident"),
+        "{err}"
+    );
+}

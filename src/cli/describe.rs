@@ -1,24 +1,39 @@
 //! `sfn describe`: an execution's `DescribeExecution` response.
 
-use super::history::{emit, open, pretty};
+use serde_json::Value;
+
+use super::history::{emit_json, find};
 use super::{DescribeArgs, exit};
-use crate::store::Store;
+use crate::store::{DESCRIBE, Store};
 
 /// What the store keeps beside `DescribeExecution`'s fields, left out here.
 const OWN_FIELDS: [&str; 2] = ["definitionPath", "mocksPath"];
 
 pub fn run(args: &DescribeArgs) -> i32 {
     let store = Store::locate(args.store.store.as_deref());
-    let (_, record) = match open(&store, args.execution.as_deref()) {
-        Ok(found) => found,
+    let name = match find(&store, args.execution.as_deref()) {
+        Ok(name) => name,
         Err(code) => return code,
     };
-    let mut describe = record.describe;
+    // Only the execution's own file: its history may be megabytes.
+    let path = store.path_of(&name).join(DESCRIBE);
+    let read = std::fs::read_to_string(&path).map_err(|e| e.to_string());
+    let mut describe: Value =
+        match read.and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string())) {
+            Ok(v) => v,
+            Err(e) => {
+                eprintln!(
+                    "error: {}: the stored execution is damaged: {e}",
+                    path.display()
+                );
+                return exit::COULD_NOT_RUN;
+            }
+        };
     if let Some(obj) = describe.as_object_mut() {
         for key in OWN_FIELDS {
             obj.remove(key);
         }
     }
-    emit(&pretty(&describe));
+    emit_json(&describe);
     exit::OK
 }

@@ -28,10 +28,23 @@ pub fn run(args: &HistoryArgs) -> i32 {
     };
     let events = events_of(record.history, args.reverse, args.include_data);
     match args.format {
-        HistoryFormat::Json => emit(&pretty(&json!({ "events": events }))),
-        HistoryFormat::Table => emit(&history_table(&events, &opts)),
+        HistoryFormat::Json => {
+            let response = json!({ "events": events });
+            emit_json(&response);
+            keep(response);
+        }
+        HistoryFormat::Table => {
+            emit(&history_table(&events, &opts));
+            keep(events);
+        }
     }
     exit::OK
+}
+
+/// Leaves a large value for the process's exit to reclaim: freeing a parsed
+/// 25,000-event history one string at a time costs as much as parsing it.
+fn keep<T>(value: T) {
+    std::mem::forget(value);
 }
 
 fn run_diff(store: &Store, a: &str, b: &str, args: &HistoryArgs, opts: &TableOptions) -> i32 {
@@ -56,9 +69,10 @@ fn run_diff(store: &Store, a: &str, b: &str, args: &HistoryArgs, opts: &TableOpt
         events: &events_b,
     };
     match args.format {
-        HistoryFormat::Json => emit(&pretty(&diff::diff_json(side_a, side_b))),
+        HistoryFormat::Json => emit_json(&diff::diff_json(side_a, side_b)),
         HistoryFormat::Table => emit(&diff::side_by_side(side_a, side_b, opts)),
     }
+    keep((events_a, events_b));
     exit::OK
 }
 
@@ -100,16 +114,18 @@ pub fn strip_execution_data(event: &mut Value) {
     }
 }
 
-/// Finds and loads an execution (the most recent when `wanted` is `None`).
-/// On failure, says why on stderr and returns the exit status.
+/// Finds an execution (the most recent when `wanted` is `None`). On failure,
+/// says why on stderr and returns the exit status.
+pub(super) fn find(store: &Store, wanted: Option<&str>) -> Result<String, i32> {
+    store.resolve(wanted).map_err(|e| {
+        eprint!("{}", resolve_message(store, &e));
+        exit::COULD_NOT_RUN
+    })
+}
+
+/// Finds and loads an execution, as [`find`].
 pub(super) fn open(store: &Store, wanted: Option<&str>) -> Result<(String, Record), i32> {
-    let name = match store.resolve(wanted) {
-        Ok(name) => name,
-        Err(e) => {
-            eprint!("{}", resolve_message(store, &e));
-            return Err(exit::COULD_NOT_RUN);
-        }
-    };
+    let name = find(store, wanted)?;
     match store.load(&name) {
         Ok(record) => Ok((name, record)),
         Err(e) => {
@@ -187,10 +203,13 @@ pub(super) fn table_width() -> u16 {
     }
 }
 
-pub(super) fn pretty(v: &Value) -> String {
-    let mut s = serde_json::to_string_pretty(v).expect("JSON values serialize");
-    s.push('\n');
-    s
+/// Writes pretty JSON and a newline to stdout, as it is produced.
+pub(super) fn emit_json(v: &Value) {
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let _ = serde_json::to_writer_pretty(&mut out, v)
+        .map_err(std::io::Error::from)
+        .and_then(|()| out.write_all(b"\n"))
+        .and_then(|()| out.flush());
 }
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error.

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::history::{emit, pretty, store_dir, table_width};
+use super::history::{emit, emit_json, store_dir, table_width};
 use super::{ListArgs, ListFormat, RedriveFilter, exit, use_color};
 use crate::render::table::{TableOptions, executions_table};
 use crate::store::Store;
@@ -34,7 +34,7 @@ pub fn run(args: &ListArgs) -> i32 {
         .map(list_item)
         .collect();
     match args.format {
-        ListFormat::Json => emit(&pretty(&json!({ "executions": executions }))),
+        ListFormat::Json => emit_json(&json!({ "executions": executions })),
         ListFormat::Table => {
             if all.is_empty() {
                 eprintln!(
