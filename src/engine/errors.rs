@@ -9,6 +9,9 @@ pub struct StatesError {
     /// failure event (not an empty string).
     pub error_absent: bool,
     pub cause_absent: bool,
+    /// Another name Retry and Catch match it by: a heartbeat timeout is recorded as
+    /// `States.Timeout` and also answers to `States.HeartbeatTimeout`.
+    pub alias: Option<&'static str>,
 }
 
 impl StatesError {
@@ -18,7 +21,28 @@ impl StatesError {
             cause: cause.into(),
             error_absent: false,
             cause_absent: false,
+            alias: None,
         }
+    }
+
+    /// A task timeout as AWS records it: `States.Timeout` with no cause (a missed
+    /// heartbeat too, which Retry/Catch also match as `States.HeartbeatTimeout`).
+    pub fn timeout(heartbeat: bool) -> Self {
+        StatesError {
+            error: TIMEOUT.into(),
+            cause: String::new(),
+            error_absent: false,
+            cause_absent: true,
+            alias: heartbeat.then_some(HEARTBEAT_TIMEOUT),
+        }
+    }
+
+    /// Whether an `ErrorEquals` list catches or retries this error.
+    pub fn matched_by(&self, error_equals: &[String]) -> bool {
+        matches(error_equals, &self.error)
+            || self
+                .alias
+                .is_some_and(|a| error_equals.iter().any(|e| e == a))
     }
 
     /// A Fail state's error, either field possibly absent.
@@ -28,6 +52,7 @@ impl StatesError {
             cause_absent: cause.is_none(),
             error: error.unwrap_or_default(),
             cause: cause.unwrap_or_default(),
+            alias: None,
         }
     }
 

@@ -133,13 +133,11 @@ impl<'a> Runner<'a> {
                 )
             }
             Err(Stop::TimedOut) => {
-                let error = errors::TIMEOUT.to_string();
-                let cause = "The execution timed out (the state machine's TimeoutSeconds passed)."
-                    .to_string();
-                let d = details([("error", Some(json!(error))), ("cause", Some(json!(cause)))]);
+                // AWS's DescribeExecution of a timed-out execution has no error or cause.
+                let d = details([("error", Some(json!(errors::TIMEOUT)))]);
                 self.history
                     .push("ExecutionTimedOut", prev, self.now_ms, Some(d));
-                (Status::TimedOut, None, Some(error), Some(cause))
+                (Status::TimedOut, None, None, None)
             }
             Err(Stop::Aborted) => {
                 self.history
@@ -304,11 +302,7 @@ impl<'a> Runner<'a> {
         let exit = match result {
             Ok(exit) => exit,
             Err(Stop::Failed(e)) if !sp.catch.is_empty() && !errors::is_fatal(&e.error) => {
-                let Some(catcher) = sp
-                    .catch
-                    .iter()
-                    .find(|c| errors::matches(&c.error_equals, &e.error))
-                else {
+                let Some(catcher) = sp.catch.iter().find(|c| e.matched_by(&c.error_equals)) else {
                     return Err(Stop::Failed(e));
                 };
                 let error_output = json!({"Error": e.error, "Cause": e.cause});
@@ -609,10 +603,7 @@ impl<'a> Runner<'a> {
         loop {
             match attempt(self, retry_count, prev) {
                 Err(Stop::Failed(e)) if !errors::is_fatal(&e.error) => {
-                    let Some(i) = sp
-                        .retry
-                        .iter()
-                        .position(|r| errors::matches(&r.error_equals, &e.error))
+                    let Some(i) = sp.retry.iter().position(|r| e.matched_by(&r.error_equals))
                     else {
                         return Err(Stop::Failed(e));
                     };
@@ -709,6 +700,7 @@ impl<'a> Runner<'a> {
             None => None,
         };
         // Scheduled and started.
+        let mut submit = None;
         match &res.kind {
             Kind::Service {
                 resource_type,
@@ -735,6 +727,11 @@ impl<'a> Runner<'a> {
                     ("resource", Some(json!(resource))),
                 ]);
                 self.chain("TaskStarted", prev, Some(d))?;
+                // `.sync` and callback tasks: the call that starts the job or sends the
+                // token answers first.
+                if res.pattern != Pattern::RequestResponse {
+                    submit = Some((resource_type.clone(), resource.clone()));
+                }
             }
             Kind::LambdaFunction => {
                 let mut d = details([
@@ -771,7 +768,25 @@ impl<'a> Runner<'a> {
                 )?;
             }
         }
-        let response = match self.mocks.respond(&sp.name, &mut self.cursor, &params) {
+        let response = self.mocks.respond(&sp.name, &mut self.cursor, &params);
+        if let Some((resource_type, resource)) = &submit {
+            let final_result = match &response {
+                Ok(r) => match &r.outcome {
+                    Outcome::Return(v) => Some(v),
+                    Outcome::Throw { .. } => None,
+                },
+                Err(_) => None,
+            };
+            let submitted = self.submitted_response(resource_type, resource, &params, final_result);
+            let d = details([
+                ("resourceType", Some(json!(resource_type))),
+                ("resource", Some(json!(resource))),
+                ("output", Some(text(&submitted))),
+                ("outputDetails", Some(not_truncated())),
+            ]);
+            self.chain("TaskSubmitted", prev, Some(d))?;
+        }
+        let response = match response {
             Ok(r) => r,
             Err(miss) => {
                 return Err(Stop::Setup(Box::new(RunError::MissingMock {
@@ -795,13 +810,8 @@ impl<'a> Runner<'a> {
             && response.delay > limit
         {
             self.advance(limit)?;
-            let error = if is_heartbeat {
-                errors::HEARTBEAT_TIMEOUT
-            } else {
-                errors::TIMEOUT
-            };
-            self.task_event_failed(&res.kind, "TimedOut", error, "", prev)?;
-            return Err(fail(error, ""));
+            self.task_event_failed(&res.kind, "TimedOut", errors::TIMEOUT, "", prev)?;
+            return Err(Stop::Failed(StatesError::timeout(is_heartbeat)));
         }
         self.advance(response.delay)?;
         let result = match response.outcome {
@@ -812,22 +822,6 @@ impl<'a> Runner<'a> {
                 return Err(fail(&error, cause));
             }
         };
-        // `.sync`: the job is first submitted (the start call's response), then awaited.
-        if res.pattern == Pattern::Sync
-            && let Kind::Service {
-                resource_type,
-                resource,
-            } = &res.kind
-        {
-            let submitted = self.submitted_response(resource_type, resource, &result);
-            let d = details([
-                ("resourceType", Some(json!(resource_type))),
-                ("resource", Some(json!(resource))),
-                ("output", Some(text(&submitted))),
-                ("outputDetails", Some(not_truncated())),
-            ]);
-            self.chain("TaskSubmitted", prev, Some(d))?;
-        }
         match &res.kind {
             Kind::Service {
                 resource_type,
@@ -859,41 +853,86 @@ impl<'a> Runner<'a> {
         self.finish(sp, raw, result, &context)
     }
 
-    /// What the start call of a `.sync` job answered, as `TaskSubmitted` shows it: for
-    /// `states:startExecution`, `ExecutionArn` and `StartDate` (taken from the execution
-    /// the mock returns) with the SDK's HTTP metadata; for other services, the mocked
-    /// response itself (the mocks hold one response per call).
-    fn submitted_response(&mut self, resource_type: &str, resource: &str, result: &Value) -> Value {
-        if resource_type != "states" || !resource.starts_with("startExecution") {
-            return result.clone();
-        }
-        let arn = result.get("ExecutionArn").cloned().unwrap_or(Value::Null);
-        let start = result.get("StartDate").cloned().unwrap_or(Value::Null);
-        let body = json!({"executionArn": arn, "startDate": start}).to_string();
+    /// What the call that starts a `.sync` job or sends a callback's token answered, as
+    /// `TaskSubmitted` shows it: the service's response with the SDK's HTTP metadata.
+    /// `states:startExecution` answers `ExecutionArn` and `StartDate` (taken from the
+    /// execution the mock returns); `sqs:sendMessage`, `MD5OfMessageBody` and `MessageId`;
+    /// `sns:publish`, `MessageId`. Other `.sync` jobs show the mocked response (the mocks
+    /// hold one response per call); other callbacks, the metadata alone.
+    fn submitted_response(
+        &mut self,
+        resource_type: &str,
+        resource: &str,
+        params: &Value,
+        final_result: Option<&Value>,
+    ) -> Value {
+        let api = resource.split('.').next().unwrap_or_default();
+        let (mut response, body) = match (resource_type, api) {
+            ("states", "startExecution") => {
+                let get = |k: &str| {
+                    final_result
+                        .and_then(|r| r.get(k))
+                        .cloned()
+                        .unwrap_or(Value::Null)
+                };
+                let (arn, start) = (get("ExecutionArn"), get("StartDate"));
+                let body = json!({"executionArn": arn, "startDate": start});
+                (json!({"ExecutionArn": arn, "StartDate": start}), body)
+            }
+            ("sqs", "sendMessage") => {
+                use md5::Digest as _;
+                let message = match params.get("MessageBody") {
+                    Some(Value::String(s)) => s.clone(),
+                    Some(v) => v.to_string(),
+                    None => String::new(),
+                };
+                let digest: String = md5::Md5::digest(message.as_bytes())
+                    .iter()
+                    .map(|b| format!("{b:02x}"))
+                    .collect();
+                let r = json!({"MD5OfMessageBody": digest, "MessageId": uuid(&mut self.rng)});
+                (r.clone(), r)
+            }
+            ("sns", "publish") => {
+                let r = json!({"MessageId": uuid(&mut self.rng)});
+                (r.clone(), r)
+            }
+            _ if resource.contains(".sync") => {
+                let r = final_result.cloned().unwrap_or_else(|| json!({}));
+                (r.clone(), r)
+            }
+            _ => (json!({}), json!({})),
+        };
+        let length = body.to_string().len().to_string();
         let request_id = uuid(&mut self.rng);
         let date = http_date(self.now_ms);
-        json!({
-            "ExecutionArn": arn,
-            "SdkHttpMetadata": {
-                "AllHttpHeaders": {
-                    "x-amzn-RequestId": [request_id],
-                    "connection": ["keep-alive"],
-                    "Content-Length": [body.len().to_string()],
-                    "Date": [date],
-                    "Content-Type": ["application/x-amz-json-1.0"],
-                },
-                "HttpHeaders": {
-                    "connection": "keep-alive",
-                    "Content-Length": body.len().to_string(),
-                    "Content-Type": "application/x-amz-json-1.0",
-                    "Date": date,
-                    "x-amzn-RequestId": request_id,
-                },
-                "HttpStatusCode": 200,
-            },
-            "SdkResponseMetadata": {"RequestId": request_id},
-            "StartDate": start,
-        })
+        if let Value::Object(m) = &mut response {
+            m.insert(
+                "SdkHttpMetadata".into(),
+                json!({
+                    "AllHttpHeaders": {
+                        "x-amzn-RequestId": [request_id],
+                        "connection": ["keep-alive"],
+                        "Content-Length": [length],
+                        "Date": [date],
+                        "Content-Type": ["application/x-amz-json-1.0"],
+                    },
+                    "HttpHeaders": {
+                        "connection": "keep-alive",
+                        "Content-Length": length,
+                        "Content-Type": "application/x-amz-json-1.0",
+                        "Date": date,
+                        "x-amzn-RequestId": request_id,
+                    },
+                    "HttpStatusCode": 200,
+                }),
+            );
+            m.insert(
+                "SdkResponseMetadata".into(),
+                json!({"RequestId": request_id}),
+            );
+        }
+        response
     }
 
     /// ResultSelector → ResultPath → OutputPath.
@@ -970,7 +1009,10 @@ impl<'a> Runner<'a> {
             d.insert("resource".into(), json!(resource));
         }
         d.insert("error".into(), json!(error));
-        d.insert("cause".into(), json!(cause));
+        // A timeout has no cause.
+        if what == "Failed" {
+            d.insert("cause".into(), json!(cause));
+        }
         let event_type = match (kind, what) {
             (Kind::Service { .. }, "Failed") => "TaskFailed",
             (Kind::Service { .. }, _) => "TaskTimedOut",

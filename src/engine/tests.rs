@@ -459,3 +459,93 @@ fn map_input_must_be_an_array() {
         )
     );
 }
+
+fn callback_task(extra: Value) -> Value {
+    let mut task = json!({"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+        "Parameters": {"QueueUrl": "q", "MessageBody": {"Token.$": "$$.Task.Token"}}, "End": true});
+    for (k, v) in extra.as_object().unwrap() {
+        task[k] = v.clone();
+    }
+    json!({"StartAt": "T", "States": {"T": task, "Caught": {"Type": "Pass", "End": true}}})
+}
+
+#[test]
+fn a_missed_heartbeat_is_recorded_as_states_timeout_without_cause() {
+    // The AWS mock format has no delay: the native form gives a slow callback.
+    let mocks = Mocks::parse(
+        Path::new("m.yaml"),
+        "T:\n  delay: 60\n  return: {ok: true}\n".into(),
+        None,
+        &[],
+    )
+    .unwrap();
+    let run = |def: Value| {
+        let loaded = load_text(
+            Path::new("t.asl.json"),
+            def.to_string(),
+            &LoadOptions::default(),
+        );
+        let model = crate::model::build(&loaded.definitions[0].root);
+        let plan = Plan::compile(&model).unwrap();
+        execute(&plan, json!({}), &mocks, &opts()).unwrap()
+    };
+    let x = run(callback_task(json!({"HeartbeatSeconds": 5})));
+    assert_eq!(failed(&x), ("States.Timeout".into(), String::new()));
+    assert_eq!(x.cause, None);
+    let types: Vec<_> = chain(&x).into_iter().map(|(t, _)| t).collect();
+    assert_eq!(
+        types,
+        [
+            "ExecutionStarted",
+            "TaskStateEntered",
+            "TaskScheduled",
+            "TaskStarted",
+            "TaskSubmitted",
+            "TaskTimedOut",
+            "ExecutionFailed"
+        ]
+    );
+    assert_eq!(
+        x.history.events[5].to_json()["taskTimedOutEventDetails"],
+        json!({"resourceType": "sqs", "resource": "sendMessage.waitForTaskToken", "error": "States.Timeout"})
+    );
+    assert_eq!(
+        x.history.events[6].to_json()["executionFailedEventDetails"],
+        json!({"error": "States.Timeout"})
+    );
+    // The send call's answer: the MD5 of the message body and a message id.
+    let submitted: Value = serde_json::from_str(
+        x.history.events[4].details.as_ref().unwrap()["output"]
+            .as_str()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(submitted["MD5OfMessageBody"].as_str().unwrap().len(), 32);
+    assert_eq!(
+        submitted["SdkHttpMetadata"]["HttpHeaders"]["Content-Length"],
+        json!("106")
+    );
+    // Retry and Catch still know it as a heartbeat timeout.
+    let x = run(callback_task(
+        json!({"HeartbeatSeconds": 5, "Catch": [{"ErrorEquals": ["States.HeartbeatTimeout"], "Next": "Caught"}]}),
+    ));
+    assert_eq!(x.status, Status::Succeeded);
+    assert_eq!(
+        x.output,
+        Some(json!({"Error": "States.Timeout", "Cause": ""}))
+    );
+}
+
+#[test]
+fn a_machine_timeout_has_no_error_or_cause_in_the_description() {
+    let x = exec(
+        json!({"StartAt": "W", "TimeoutSeconds": 5, "States": {"W": {"Type": "Wait", "Seconds": 60, "End": true}}}),
+        json!({}),
+    );
+    assert_eq!(x.status, Status::TimedOut);
+    assert_eq!((x.error, x.cause), (None, None));
+    assert_eq!(
+        x.history.events.last().unwrap().to_json()["executionTimedOutEventDetails"],
+        json!({"error": "States.Timeout"})
+    );
+}
