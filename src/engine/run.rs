@@ -810,16 +810,18 @@ impl<'a> Runner<'a> {
             && response.delay > limit
         {
             self.advance(limit)?;
-            self.task_event_failed(&res.kind, "TimedOut", errors::TIMEOUT, "", prev)?;
+            self.task_event_failed(&res.kind, "TimedOut", errors::TIMEOUT, None, prev)?;
             return Err(Stop::Failed(StatesError::timeout(is_heartbeat)));
         }
         self.advance(response.delay)?;
         let result = match response.outcome {
             Outcome::Return(v) => v,
             Outcome::Throw { error, cause } => {
-                let cause = cause.unwrap_or_default();
-                self.task_event_failed(&res.kind, "Failed", &error, &cause, prev)?;
-                return Err(fail(&error, cause));
+                // A mocked error without a cause has none in the events either.
+                self.task_event_failed(&res.kind, "Failed", &error, cause.as_deref(), prev)?;
+                let mut e = StatesError::new(error, cause.clone().unwrap_or_default());
+                e.cause_absent = cause.is_none();
+                return Err(Stop::Failed(e));
             }
         };
         match &res.kind {
@@ -996,7 +998,7 @@ impl<'a> Runner<'a> {
         kind: &Kind,
         what: &str,
         error: &str,
-        cause: &str,
+        cause: Option<&str>,
         prev: &mut u64,
     ) -> Step<()> {
         let mut d = Map::new();
@@ -1010,7 +1012,7 @@ impl<'a> Runner<'a> {
         }
         d.insert("error".into(), json!(error));
         // A timeout has no cause.
-        if what == "Failed" {
+        if let Some(cause) = cause {
             d.insert("cause".into(), json!(cause));
         }
         let event_type = match (kind, what) {

@@ -549,3 +549,36 @@ fn a_machine_timeout_has_no_error_or_cause_in_the_description() {
         json!({"error": "States.Timeout"})
     );
 }
+
+#[test]
+fn a_mocked_error_without_cause_has_no_cause_in_the_events() {
+    let def = json!({"StartAt": "T", "States": {"T": {"Type": "Task",
+        "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f"}, "End": true}}});
+    let x = exec_with(
+        def.clone(),
+        json!({}),
+        mock("T", json!({"Throw": {"Error": "Boom"}})),
+    );
+    assert_eq!(
+        (x.error.as_deref(), x.cause.as_deref()),
+        (Some("Boom"), None)
+    );
+    let events: Vec<Value> = x.history.events.iter().map(|e| e.to_json()).collect();
+    assert_eq!(
+        events[4]["taskFailedEventDetails"],
+        json!({"resourceType": "lambda", "resource": "invoke", "error": "Boom"})
+    );
+    assert_eq!(
+        events[5]["executionFailedEventDetails"],
+        json!({"error": "Boom"})
+    );
+    let x = exec_with(
+        def,
+        json!({}),
+        mock("T", json!({"Throw": {"Error": "Boom", "Cause": "why"}})),
+    );
+    assert_eq!(
+        x.history.events[4].to_json()["taskFailedEventDetails"]["cause"],
+        json!("why")
+    );
+}
