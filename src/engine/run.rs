@@ -133,8 +133,9 @@ impl<'a> Runner<'a> {
                 )
             }
             Err(Stop::TimedOut) => {
-                // AWS's DescribeExecution of a timed-out execution has no error or cause.
-                let d = details([("error", Some(json!(errors::TIMEOUT)))]);
+                // AWS's DescribeExecution of a timed-out execution has no error or cause;
+                // the event's details are empty (as LocalStack, built to match AWS, records them).
+                let d = Map::new();
                 self.history
                     .push("ExecutionTimedOut", prev, self.now_ms, Some(d));
                 (Status::TimedOut, None, None, None)

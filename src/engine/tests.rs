@@ -546,7 +546,7 @@ fn a_machine_timeout_has_no_error_or_cause_in_the_description() {
     assert_eq!((x.error, x.cause), (None, None));
     assert_eq!(
         x.history.events.last().unwrap().to_json()["executionTimedOutEventDetails"],
-        json!({"error": "States.Timeout"})
+        json!({})
     );
 }
 
