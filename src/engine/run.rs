@@ -799,12 +799,12 @@ impl<'a> Runner<'a> {
             }
         };
         // A call longer than the task's timeout (or, for callbacks, its heartbeat) times out.
+        // Callbacks and activities are the tasks that send heartbeats.
+        let beats = res.pattern == Pattern::WaitForTaskToken || res.kind == Kind::Activity;
         let limit = match (timeout, heartbeat) {
-            (Some(t), Some(h)) if res.pattern == Pattern::WaitForTaskToken => {
-                Some((t.min(h), h < t))
-            }
+            (Some(t), Some(h)) if beats => Some((t.min(h), h < t)),
             (Some(t), _) => Some((t, false)),
-            (None, Some(h)) if res.pattern == Pattern::WaitForTaskToken => Some((h, true)),
+            (None, Some(h)) if beats => Some((h, true)),
             _ => None,
         };
         if let Some((limit, is_heartbeat)) = limit

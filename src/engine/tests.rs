@@ -582,3 +582,32 @@ fn a_mocked_error_without_cause_has_no_cause_in_the_events() {
         json!("why")
     );
 }
+
+#[test]
+fn an_activity_without_heartbeat_times_out_without_cause() {
+    let mocks = Mocks::parse(
+        Path::new("m.yaml"),
+        "A:\n  delay: 30\n  return: {ok: true}\n".into(),
+        None,
+        &[],
+    )
+    .unwrap();
+    let def = json!({"StartAt": "A", "States": {"A": {"Type": "Task",
+        "Resource": "arn:aws:states:us-east-1:111111111111:activity:act", "HeartbeatSeconds": 10, "End": true}}});
+    let loaded = load_text(
+        Path::new("t.asl.json"),
+        def.to_string(),
+        &LoadOptions::default(),
+    );
+    let model = crate::model::build(&loaded.definitions[0].root);
+    let plan = Plan::compile(&model).unwrap();
+    let x = execute(&plan, json!({}), &mocks, &opts()).unwrap();
+    assert_eq!(failed(&x).0, "States.Timeout");
+    assert_eq!(x.stop_ms - x.start_ms, 10_000);
+    let timed_out = x.history.events[4].to_json();
+    assert_eq!(timed_out["type"], "ActivityTimedOut");
+    assert_eq!(
+        timed_out["activityTimedOutEventDetails"],
+        json!({"error": "States.Timeout"})
+    );
+}
