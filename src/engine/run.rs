@@ -1050,14 +1050,15 @@ impl<'a> Runner<'a> {
             )?,
             None => effective,
         };
-        self.chain("ParallelStateStarted", prev, None)?;
+        let started = self.chain("ParallelStateStarted", prev, None)?;
         let start = self.now_ms;
         let mut end = start;
         let mut outputs = Vec::with_capacity(branches.len());
         for &branch in branches {
             // Branches run side by side: each starts when the state started.
+            // Branches start together: each one's first event follows ParallelStateStarted.
             self.now_ms = start;
-            let mut branch_prev = *prev;
+            let mut branch_prev = started;
             // A branch sees the variables of the scope around it; what it assigns stays inside.
             let outer = self.variables.clone();
             let outcome = self.run_scope(branch, effective.clone(), &mut branch_prev, None);
@@ -1076,7 +1077,9 @@ impl<'a> Runner<'a> {
             *prev = branch_prev;
         }
         self.now_ms = end;
-        self.chain("ParallelStateSucceeded", prev, None)?;
+        // As MapStateSucceeded: not in the chain; the state's exit follows the last
+        // branch's last event (AWS's recorded test_parallel_state).
+        self.event("ParallelStateSucceeded", *prev, None)?;
         self.finish(sp, raw, Value::Array(outputs), &context)
     }
 

@@ -611,3 +611,29 @@ fn an_activity_without_heartbeat_times_out_without_cause() {
         json!({"error": "States.Timeout"})
     );
 }
+
+#[test]
+fn parallel_exit_follows_the_last_branch_event_not_parallel_state_succeeded() {
+    let x = exec(
+        json!({"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true, "Branches": [
+            {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}},
+            {"StartAt": "B", "States": {"B": {"Type": "Pass", "End": true}}}]}}}),
+        json!(1),
+    );
+    assert_eq!(x.output, Some(json!([1, 1])));
+    assert_eq!(
+        chain(&x),
+        vec![
+            ("ExecutionStarted", 0),
+            ("ParallelStateEntered", 0),
+            ("ParallelStateStarted", 2),
+            ("PassStateEntered", 3),
+            ("PassStateExited", 4),
+            ("PassStateEntered", 3),
+            ("PassStateExited", 6),
+            ("ParallelStateSucceeded", 7),
+            ("ParallelStateExited", 7),
+            ("ExecutionSucceeded", 9),
+        ]
+    );
+}
