@@ -878,7 +878,27 @@ impl<'a> Runner<'a> {
                         .cloned()
                         .unwrap_or(Value::Null)
                 };
-                let (arn, start) = (get("ExecutionArn"), get("StartDate"));
+                // Without a mocked execution (a Throw), the one StartExecution would have
+                // made: named by `Name` (else a UUID), started now.
+                let mut arn = get("ExecutionArn");
+                if arn.is_null() {
+                    let machine = params
+                        .get("StateMachineArn")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default();
+                    let name = match params.get("Name").and_then(Value::as_str) {
+                        Some(n) => n.to_string(),
+                        None => uuid(&mut self.rng),
+                    };
+                    arn = json!(format!(
+                        "{}:{name}",
+                        machine.replacen(":stateMachine:", ":execution:", 1)
+                    ));
+                }
+                let mut start = get("StartDate");
+                if start.is_null() {
+                    start = json!(self.now_ms as f64 / 1000.0);
+                }
                 let body = json!({"executionArn": arn, "startDate": start});
                 (json!({"ExecutionArn": arn, "StartDate": start}), body)
             }

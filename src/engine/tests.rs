@@ -637,3 +637,38 @@ fn parallel_exit_follows_the_last_branch_event_not_parallel_state_succeeded() {
         ]
     );
 }
+
+#[test]
+fn a_failed_sync_execution_was_still_submitted_under_its_name() {
+    let x = exec_with(
+        json!({"StartAt": "S", "States": {"S": {"Type": "Task",
+            "Resource": "arn:aws:states:::states:startExecution.sync",
+            "Parameters": {"StateMachineArn": "arn:aws:states:us-east-1:1:stateMachine:child", "Name": "run1"},
+            "End": true}}}),
+        json!({}),
+        mock(
+            "S",
+            json!({"Throw": {"Error": "States.TaskFailed", "Cause": "child failed"}}),
+        ),
+    );
+    assert_eq!(
+        failed(&x),
+        ("States.TaskFailed".into(), "child failed".into())
+    );
+    let types: Vec<_> = chain(&x).into_iter().map(|(t, _)| t).collect();
+    assert_eq!(
+        types[4..],
+        ["TaskSubmitted", "TaskFailed", "ExecutionFailed"]
+    );
+    let submitted: Value = serde_json::from_str(
+        x.history.events[4].details.as_ref().unwrap()["output"]
+            .as_str()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        submitted["ExecutionArn"],
+        json!("arn:aws:states:us-east-1:1:execution:child:run1")
+    );
+    assert_eq!(submitted["StartDate"], json!(1_700_000_000.0));
+}
