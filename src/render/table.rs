@@ -57,18 +57,67 @@ pub fn status_outcome(status: &str) -> Outcome {
     }
 }
 
+/// The parts of a `GetExecutionHistory` event the renderers read, found in
+/// one pass over its fields (looking each up by name costs more than the
+/// rest of the table over a 25,000-event history).
+#[derive(Debug, Clone, Copy)]
+pub struct EventView<'a> {
+    pub id: u64,
+    pub previous_event_id: u64,
+    pub timestamp: Option<f64>,
+    pub event_type: &'a str,
+    /// The `...EventDetails` object.
+    pub details: Option<&'a Map<String, Value>>,
+}
+
+impl<'a> EventView<'a> {
+    pub fn of(event: &'a Value) -> EventView<'a> {
+        let mut v = EventView {
+            id: 0,
+            previous_event_id: 0,
+            timestamp: None,
+            event_type: "",
+            details: None,
+        };
+        let Some(obj) = event.as_object() else {
+            return v;
+        };
+        for (k, value) in obj {
+            match k.as_str() {
+                "id" => v.id = value.as_u64().unwrap_or(0),
+                "previousEventId" => v.previous_event_id = value.as_u64().unwrap_or(0),
+                "type" => v.event_type = value.as_str().unwrap_or(""),
+                "timestamp" => v.timestamp = seconds(value),
+                k if k.ends_with("EventDetails") => v.details = value.as_object(),
+                _ => {}
+            }
+        }
+        v
+    }
+
+    /// A field of the details.
+    pub fn field(&self, key: &str) -> Option<&'a Value> {
+        field(self.details?, key)
+    }
+}
+
+/// A field of a small object, by a scan (cheaper than hashing the key).
+fn field<'a>(obj: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
+    obj.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
+}
+
 /// An event's `...EventDetails` object.
 pub fn event_details(event: &Value) -> Option<&Map<String, Value>> {
-    event
-        .as_object()?
-        .iter()
-        .find(|(k, _)| k.ends_with("EventDetails"))
-        .and_then(|(_, v)| v.as_object())
+    EventView::of(event).details
 }
 
 /// Epoch seconds of an event, whether stored as a number or an RFC 3339 string.
 pub fn timestamp(event: &Value) -> Option<f64> {
-    match &event["timestamp"] {
+    seconds(&event["timestamp"])
+}
+
+fn seconds(v: &Value) -> Option<f64> {
+    match v {
         Value::Number(n) => n.as_f64(),
         Value::String(s) => {
             let t = time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
@@ -84,14 +133,14 @@ pub fn timestamp(event: &Value) -> Option<f64> {
 /// (`<Kind>State<Something>` without a name) belongs to the nearest earlier
 /// state of its kind along that chain. Execution-level events belong to none.
 pub fn state_names(events: &[Value]) -> Vec<Option<&str>> {
-    let ids: Vec<u64> = events
-        .iter()
-        .map(|e| e["id"].as_u64().unwrap_or(0))
-        .collect();
-    let prevs: Vec<u64> = events
-        .iter()
-        .map(|e| e["previousEventId"].as_u64().unwrap_or(0))
-        .collect();
+    let views: Vec<EventView> = events.iter().map(EventView::of).collect();
+    states_of(&views)
+}
+
+/// [`state_names`] over events already viewed.
+pub fn states_of<'a>(events: &[EventView<'a>]) -> Vec<Option<&'a str>> {
+    let ids: Vec<u64> = events.iter().map(|e| e.id).collect();
+    let prevs: Vec<u64> = events.iter().map(|e| e.previous_event_id).collect();
     // Index by id: a table when ids are dense (they are 1..=n), else a map.
     let max_id = ids.iter().copied().max().unwrap_or(0);
     let index: Box<dyn Fn(u64) -> Option<usize>> = if max_id as usize <= 2 * events.len() + 16 {
@@ -112,18 +161,16 @@ pub fn state_names(events: &[Value]) -> Vec<Option<&str>> {
     if !ids.is_sorted() {
         order.sort_by_key(|&i| ids[i]);
     }
-    let mut state: Vec<Option<&str>> = vec![None; events.len()];
+    let mut state: Vec<Option<&'a str>> = vec![None; events.len()];
     // The kind of state ("Map", "Task", ...) each event belongs to.
     let mut kind: Vec<Option<&str>> = vec![None; events.len()];
     for i in order {
         let e = &events[i];
-        let t = e["type"].as_str().unwrap_or("");
+        let t = e.event_type;
         if t.starts_with("Execution") {
             continue;
         }
-        let own = event_details(e)
-            .and_then(|d| d.get("name"))
-            .and_then(Value::as_str);
+        let own = e.field("name").and_then(Value::as_str);
         let own_kind = t
             .find("State")
             .filter(|&at| at > 0)
@@ -164,14 +211,24 @@ pub fn state_names(events: &[Value]) -> Vec<Option<&str>> {
 
 /// A JSON payload as one line: a string holding JSON is shown as that JSON.
 pub fn payload(v: &Value) -> String {
-    let s = match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    };
-    one_line(&s)
+    payload_cut(v, usize::MAX)
 }
 
-fn one_line(s: &str) -> String {
+/// [`payload`], of which only the first `max` characters (and one more, to
+/// tell that it goes on) are kept: payloads may be 256 KiB.
+fn payload_cut(v: &Value, max: usize) -> String {
+    let owned;
+    let s = match v {
+        Value::String(s) => s.as_str(),
+        other => {
+            owned = other.to_string();
+            owned.as_str()
+        }
+    };
+    let s = match s.char_indices().nth(max.saturating_add(1)) {
+        Some((at, _)) => &s[..at],
+        None => s,
+    };
     if s.contains(['\n', '\r', '\t']) {
         s.split_whitespace().collect::<Vec<_>>().join(" ")
     } else {
@@ -179,58 +236,45 @@ fn one_line(s: &str) -> String {
     }
 }
 
-fn text(d: &Map<String, Value>, key: &str) -> Option<String> {
-    d.get(key).map(payload)
-}
-
-fn error_and_cause(d: &Map<String, Value>) -> Option<String> {
-    match (text(d, "error"), text(d, "cause")) {
-        (Some(e), Some(c)) => Some(format!("{e}: {c}")),
-        (Some(e), None) => Some(e),
-        (None, Some(c)) => Some(c),
-        (None, None) => None,
-    }
-}
-
-fn resource(d: &Map<String, Value>) -> Option<String> {
-    match (text(d, "resourceType"), text(d, "resource")) {
-        (Some(t), Some(r)) => Some(format!("{t}:{r}")),
-        (None, Some(r)) => Some(r),
-        (Some(t), None) => Some(t),
-        (None, None) => None,
-    }
-}
-
 /// A short description of an event: what a person looks for first.
 pub fn event_detail(event: &Value) -> String {
-    let t = event["type"].as_str().unwrap_or("");
-    let Some(d) = event_details(event) else {
+    detail_of(&EventView::of(event), usize::MAX)
+}
+
+/// [`event_detail`], cut short after `max` characters.
+pub fn detail_of(event: &EventView, max: usize) -> String {
+    let t = event.event_type;
+    let Some(d) = event.details else {
         return String::new();
     };
-    let found = if t.ends_with("StateEntered") {
-        text(d, "input")
+    let text = |key: &str| field(d, key).map(|v| payload_cut(v, max));
+    let pair = |a: &str, b: &str, sep: &str| match (text(a), text(b)) {
+        (Some(x), Some(y)) => Some(format!("{x}{sep}{y}")),
+        (x, y) => x.or(y),
+    };
+    let error_and_cause = || pair("error", "cause", ": ");
+    let found = if t.ends_with("StateEntered") || t == "ExecutionStarted" {
+        text("input")
     } else if t.ends_with("StateExited") {
-        text(d, "output")
+        text("output")
     } else if t.starts_with("MapIteration") {
-        d.get("index").map(|i| format!("index {i}"))
+        field(d, "index").map(|i| format!("index {i}"))
     } else if t == "MapStateStarted" {
-        d.get("length").map(|n| format!("{n} items"))
-    } else if t == "ExecutionStarted" {
-        text(d, "input")
+        field(d, "length").map(|n| format!("{n} items"))
     } else if t == "ExecutionRedriven" {
-        d.get("redriveCount").map(|n| format!("redrive {n}"))
-    } else if t.ends_with("Scheduled") || t.ends_with("Started") && d.contains_key("resource") {
-        resource(d)
+        field(d, "redriveCount").map(|n| format!("redrive {n}"))
+    } else if t.ends_with("Scheduled") || t.ends_with("Started") && field(d, "resource").is_some() {
+        pair("resourceType", "resource", ":")
     } else if t.ends_with("Failed") || t.ends_with("TimedOut") || t.ends_with("Aborted") {
-        error_and_cause(d)
+        error_and_cause()
     } else {
         None
     };
     found
-        .or_else(|| error_and_cause(d))
-        .or_else(|| text(d, "output"))
-        .or_else(|| text(d, "input"))
-        .or_else(|| text(d, "mapRunArn"))
+        .or_else(error_and_cause)
+        .or_else(|| text("output"))
+        .or_else(|| text("input"))
+        .or_else(|| text("mapRunArn"))
         .unwrap_or_default()
 }
 
@@ -425,10 +469,11 @@ fn column(header: &'static str, align: Align, colored: bool) -> Column {
 /// `sfn history --format table`: id, elapsed time, type, state and a short
 /// detail, one line per event.
 pub fn history_table(events: &[Value], opts: &TableOptions) -> String {
-    let states = state_names(events);
-    let start = events
+    let views: Vec<EventView> = events.iter().map(EventView::of).collect();
+    let states = states_of(&views);
+    let start = views
         .iter()
-        .filter_map(timestamp)
+        .filter_map(|v| v.timestamp)
         .min_by(f64::total_cmp)
         .unwrap_or(0.0);
     // No cell is wider than the table: cutting long payloads first saves
@@ -452,22 +497,19 @@ pub fn history_table(events: &[Value], opts: &TableOptions) -> String {
         },
     ]);
     grid.rows.reserve(events.len());
-    for (event, state) in events.iter().zip(states) {
-        let t = event["type"].as_str().unwrap_or("?");
-        let elapsed = timestamp(event)
+    for (event, state) in views.iter().zip(states) {
+        let t = event.event_type;
+        let elapsed = event
+            .timestamp
             .map(|ts| format_elapsed(ts - start))
-            .unwrap_or_default();
-        let id = event["id"]
-            .as_u64()
-            .map(|i| i.to_string())
             .unwrap_or_default();
         grid.push(
             vec![
-                id,
+                event.id.to_string(),
                 elapsed,
                 t.to_string(),
                 truncate(state.unwrap_or_default(), cell_max),
-                truncate(&event_detail(event), cell_max),
+                truncate(&detail_of(event, cell_max), cell_max),
             ],
             event_outcome(t),
         );
@@ -681,5 +723,10 @@ mod tests {
         for (event, want) in cases {
             assert_eq!(event_detail(&event), want, "{event}");
         }
+        // A 256 KiB payload is cut before anything is copied of it.
+        let big = json!({"type": "PassStateEntered", "stateEnteredEventDetails": {"input": format!("[{}]", "1,".repeat(131_072))}});
+        let cut = detail_of(&EventView::of(&big), 10);
+        assert_eq!(cut, "[1,1,1,1,1,");
+        assert_eq!(truncate(&cut, 10), "[1,1,1,1,…");
     }
 }
