@@ -24,6 +24,10 @@ pub struct Plan {
     pub states: Vec<StatePlan>,
     /// The machine's `TimeoutSeconds`.
     pub timeout_seconds: Option<f64>,
+    /// Whether any expression may read `$$.Execution.Input`: if none can, the
+    /// context object leaves the input out, so a state's context costs nothing
+    /// however large the input is.
+    pub context_needs_input: bool,
 }
 
 /// `InputPath` / `OutputPath`: absent means `$`, JSON `null` means `{}`.
@@ -152,7 +156,9 @@ impl Plan {
             })
             .collect();
         let timeout_seconds = model.root.get("TimeoutSeconds").and_then(Node::as_f64);
+        let context_needs_input = any_string(model.root, &may_read_execution_input);
         Ok(Plan {
+            context_needs_input,
             starts,
             states,
             timeout_seconds,
@@ -418,4 +424,80 @@ fn strings(node: Option<&Node>) -> Vec<String> {
         .iter()
         .filter_map(|n| n.as_str().map(str::to_string))
         .collect()
+}
+
+/// Whether `text` may read `$$.Execution.Input`: conservatively, any `$$` not
+/// followed by a context field known to be something else.
+fn may_read_execution_input(text: &str) -> bool {
+    const OTHER: &[&str] = &[
+        ".State.",
+        ".State'",
+        ".State)",
+        ".StateMachine",
+        ".Map.",
+        ".Task.",
+        ".Execution.Id",
+        ".Execution.Name",
+        ".Execution.RoleArn",
+        ".Execution.StartTime",
+        ".Execution.RedriveCount",
+    ];
+    let mut rest = text;
+    while let Some(i) = rest.find("$$") {
+        let after = &rest[i + 2..];
+        let field_end = after
+            .find(|c: char| !(c.is_alphanumeric() || c == '.' || c == '_'))
+            .unwrap_or(after.len());
+        let field = &after[..field_end];
+        let known = OTHER.iter().any(|o| {
+            let o = o.trim_end_matches(['\'', ')']);
+            field == o.trim_end_matches('.') || field.starts_with(o)
+        });
+        if !known {
+            return true;
+        }
+        rest = after;
+    }
+    false
+}
+
+/// Whether any string (key or value) in the tree satisfies `test`.
+fn any_string(node: &Node, test: &dyn Fn(&str) -> bool) -> bool {
+    use crate::load::NodeKind;
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        match &n.kind {
+            NodeKind::String(s) if test(s) => return true,
+            NodeKind::Array(items) => stack.extend(items.iter()),
+            NodeKind::Object(entries) => {
+                for e in entries {
+                    if test(&e.key) {
+                        return true;
+                    }
+                    stack.push(&e.value);
+                }
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod context_tests {
+    use super::may_read_execution_input as reads;
+
+    #[test]
+    fn only_paths_that_may_reach_the_execution_input_need_it() {
+        assert!(reads("$$.Execution.Input.order"));
+        assert!(reads("$$.Execution"));
+        assert!(reads("$$"));
+        assert!(reads("States.JsonToString($$)"));
+        assert!(reads("$$['Execution']"));
+        assert!(!reads("$$.Map.Item.Value.id"));
+        assert!(!reads("$$.State.EnteredTime"));
+        assert!(!reads("$$.Execution.Id"));
+        assert!(!reads("States.Format('{} {}', $$.Execution.Name, $$.StateMachine.Name)"));
+        assert!(!reads("$.plain"));
+    }
 }

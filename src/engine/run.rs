@@ -96,7 +96,7 @@ impl<'a> Runner<'a> {
     pub(super) fn execute(mut self, input: Value) -> Result<Execution, RunError> {
         self.execution_context = json!({
             "Id": self.opts.execution_arn(),
-            "Input": input,
+            "Input": if self.plan.context_needs_input { input.clone() } else { Value::Null },
             "Name": self.opts.execution_name,
             "RoleArn": self.opts.role_arn(),
             "StartTime": iso(self.opts.start_ms),
