@@ -68,7 +68,8 @@ fn bench(c: &mut Criterion) {
         })
     });
     group.finish();
-    // Each rule alone, to see where the time goes.
+    // Each rule alone, to see where the time goes. The context keeps what it works
+    // out once (analysis, graphs): those are timed on their own below.
     let machine = sfn::model::build(&def.root);
     let ctx = sfn::validate::Context::new(def, &machine);
     let mut rules = c.benchmark_group("rule");
@@ -82,6 +83,20 @@ fn bench(c: &mut Criterion) {
             })
         });
     }
+    rules.bench_function("analysis (template fields, intrinsic calls)", |b| {
+        b.iter(|| {
+            sfn::validate::analysis::Analysis::new(black_box(&machine))
+                .fields
+                .len()
+        })
+    });
+    rules.bench_function("graphs", |b| {
+        b.iter(|| {
+            sfn::validate::Context::new(def, black_box(&machine))
+                .graphs()
+                .len()
+        })
+    });
     rules.bench_function("model::build", |b| {
         b.iter(|| sfn::model::build(black_box(&def.root)).states.len())
     });

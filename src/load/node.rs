@@ -184,7 +184,7 @@ impl Node {
 
 /// Escapes one reference token of a JSON pointer.
 pub fn pointer_token(token: &str) -> String {
-    if token.contains(['~', '/']) {
+    if token.bytes().any(|b| b == b'~' || b == b'/') {
         token.replace('~', "~0").replace('/', "~1")
     } else {
         token.to_string()

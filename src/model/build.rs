@@ -1,5 +1,39 @@
 use super::*;
-use crate::load::{Node, pointer_token};
+use crate::load::Node;
+
+/// `{pointer}{step}{key}`, the key escaped as a pointer token: one allocation.
+fn join_key(pointer: &str, step: &str, key: &str) -> String {
+    let mut out = String::with_capacity(pointer.len() + step.len() + key.len() + 2);
+    out.push_str(pointer);
+    out.push_str(step);
+    if key.contains(['~', '/']) {
+        out.push_str(&key.replace('~', "~0").replace('/', "~1"));
+    } else {
+        out.push_str(key);
+    }
+    out
+}
+
+/// `{pointer}{step}{i}`: one allocation, no formatting machinery.
+fn join_index(pointer: &str, step: &str, i: usize) -> String {
+    let mut digits = [0u8; 20];
+    let mut n = i;
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    let digits = std::str::from_utf8(&digits[at..]).unwrap_or("0");
+    let mut out = String::with_capacity(pointer.len() + step.len() + digits.len());
+    out.push_str(pointer);
+    out.push_str(step);
+    out.push_str(digits);
+    out
+}
 
 /// Builds the model of a definition's root object. Never fails; see the module doc.
 pub fn build(root: &Node) -> StateMachine<'_> {
@@ -72,7 +106,7 @@ impl<'a> Builder<'a> {
             if entry.key == "QueryLanguage" && entry.value.as_str().is_some() {
                 continue;
             }
-            let state_pointer = format!("{pointer}/States/{}", pointer_token(&entry.key));
+            let state_pointer = join_key(&pointer, "/States/", &entry.key);
             let sid = self.state(entry, state_pointer, id, inherited);
             self.scopes[id].states.push(sid);
         }
@@ -107,7 +141,7 @@ impl<'a> Builder<'a> {
                     .iter()
                     .enumerate()
                     .map(|(i, r)| Retrier {
-                        pointer: format!("{pointer}/Retry/{i}"),
+                        pointer: join_index(&pointer, "/Retry/", i),
                         span: r.span,
                         error_equals: error_equals(r),
                     })
@@ -122,7 +156,7 @@ impl<'a> Builder<'a> {
                     .iter()
                     .enumerate()
                     .map(|(i, c)| Catcher {
-                        pointer: format!("{pointer}/Catch/{i}"),
+                        pointer: join_index(&pointer, "/Catch/", i),
                         span: c.span,
                         error_equals: error_equals(c),
                         next: spanned_str(c.get("Next")),
@@ -141,7 +175,7 @@ impl<'a> Builder<'a> {
                         .iter()
                         .enumerate()
                         .map(|(i, r)| {
-                            let p = format!("{pointer}/Choices/{i}");
+                            let p = join_index(&pointer, "/Choices/", i);
                             ChoiceRule {
                                 pointer: p.clone(),
                                 span: r.span,
@@ -187,7 +221,7 @@ impl<'a> Builder<'a> {
                         .map(|(i, b)| {
                             self.scope(
                                 b,
-                                format!("{pointer}/Branches/{i}"),
+                                join_index(&pointer, "/Branches/", i),
                                 ScopeKind::Branch {
                                     parallel: id,
                                     index: i,
@@ -284,11 +318,12 @@ fn condition(node: &Node, pointer: String) -> Condition {
     }
     let list = |key: &str| -> Option<Vec<Condition>> {
         let items = node.get(key)?.as_array()?;
+        let step = format!("/{key}/");
         Some(
             items
                 .iter()
                 .enumerate()
-                .map(|(i, c)| condition(c, format!("{pointer}/{key}/{i}")))
+                .map(|(i, c)| condition(c, join_index(&pointer, &step, i)))
                 .collect(),
         )
     };
@@ -299,7 +334,7 @@ fn condition(node: &Node, pointer: String) -> Condition {
         return list("Or").map(Condition::Or).unwrap_or_else(invalid);
     }
     if let Some(inner) = node.get("Not") {
-        return Condition::Not(Box::new(condition(inner, format!("{pointer}/Not"))));
+        return Condition::Not(Box::new(condition(inner, join_key(&pointer, "/", "Not"))));
     }
     let Some(entries) = node.as_object() else {
         return invalid();

@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::validate::Context;
-use std::collections::HashMap;
+use crate::validate::rules::graph::NameMap;
 
 declare_rule! {
     /// ## What it checks
@@ -30,7 +30,8 @@ declare_rule! {
 }
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let mut first: HashMap<&str, usize> = HashMap::new();
+    let mut first: NameMap<'_, usize> =
+        NameMap::with_capacity_and_hasher(ctx.machine.states.len(), Default::default());
     for state in &ctx.machine.states {
         match first.get(state.name.as_str()) {
             None => {

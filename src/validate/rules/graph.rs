@@ -6,13 +6,41 @@
 
 use crate::model::{Scope, StateId, StateMachine};
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// FxHash (as rustc uses it): much faster than SipHash for short keys such as
+/// state names. A definition crafted to collide only slows down its own check.
+#[derive(Default, Clone, Copy)]
+pub struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut h = self.0;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let word = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            h = (h.rotate_left(5) ^ word).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+        self.0 = h;
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A map keyed by names, hashed with [`FxHasher`].
+pub type NameMap<'a, V> = HashMap<&'a str, V, BuildHasherDefault<FxHasher>>;
 
 /// States of one scope, numbered `0..len` in document order, and their edges.
 pub struct ScopeGraph<'a> {
     /// Local index to state id.
     pub ids: Vec<StateId>,
     /// Name to local index; with duplicate keys in one `States` object, the first one.
-    pub index: HashMap<&'a str, usize>,
+    pub index: NameMap<'a, usize>,
     /// Successors by local index (targets that exist in the scope), without duplicates.
     pub succ: Vec<Vec<usize>>,
     /// Whether a state names a target that does not exist in the scope.
@@ -25,7 +53,8 @@ impl<'a> ScopeGraph<'a> {
     pub fn new(m: &'a StateMachine<'a>, scope: &Scope) -> ScopeGraph<'a> {
         let ids = scope.states.clone();
         // With duplicate keys in one `States` object the first one answers to the name.
-        let mut index: HashMap<&'a str, usize> = HashMap::with_capacity(ids.len());
+        let mut index: NameMap<'a, usize> =
+            NameMap::with_capacity_and_hasher(ids.len(), Default::default());
         for (i, &sid) in ids.iter().enumerate() {
             index.entry(m.states[sid].name.as_str()).or_insert(i);
         }

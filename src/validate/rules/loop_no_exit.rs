@@ -50,6 +50,10 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for g in ctx.graphs() {
         let exits = (0..g.len()).filter(|&i| is_exit(&m.states[g.ids[i]], g.dangling[i]));
         let leaves = g.reaching(exits);
+        // A loop is reported only when none of its states can leave.
+        if leaves.iter().all(|&l| l) {
+            continue;
+        }
         for component in g.sccs() {
             if !g.is_cycle(&component) || component.iter().any(|&i| leaves[i]) {
                 continue;

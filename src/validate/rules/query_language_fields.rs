@@ -130,6 +130,10 @@ fn top_language(ctx: &Context<'_>) -> QueryLanguage {
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let top = top_language(ctx);
+    // What `effective_language` asks of each scope, once per scope.
+    let scopes: Vec<Option<QueryLanguage>> = (0..ctx.machine.scopes.len())
+        .map(|scope| scope_language(ctx, scope))
+        .collect();
     for state in &ctx.machine.states {
         let node = &state.node;
         if node.as_object().is_none() {
@@ -151,7 +155,9 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 ),
             );
         }
-        let language = effective_language(ctx, state);
+        let language = own_language(state.node)
+            .or(scopes[state.scope])
+            .unwrap_or(top);
         let mut fields = Fields {
             language,
             out: &mut *out,
@@ -161,11 +167,12 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .as_ref()
             .map(|t| state_definition(&t.value))
             .unwrap_or("");
-        fields.object(node, &state.pointer, definition);
+        let p = &state.pointer;
+        fields.object(node, &|| p.clone(), definition);
         for key in ["Catch"] {
             if let Some(items) = node.get(key).and_then(Node::as_array) {
                 for (i, item) in items.iter().enumerate() {
-                    fields.object(item, &format!("{}/{key}/{i}", state.pointer), "catcher");
+                    fields.object(item, &|| format!("{p}/{key}/{i}"), "catcher");
                 }
             }
         }
@@ -176,13 +183,13 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 ("ResultWriter", "resultWriter"),
             ] {
                 if let Some(o) = node.get(key) {
-                    fields.object(o, &format!("{}/{key}", state.pointer), definition);
+                    fields.object(o, &|| format!("{p}/{key}"), definition);
                 }
             }
             if let Some(config) = node.get("ItemReader").and_then(|r| r.get("ReaderConfig")) {
                 fields.object(
                     config,
-                    &format!("{}/ItemReader/ReaderConfig", state.pointer),
+                    &|| format!("{p}/ItemReader/ReaderConfig"),
                     "readerConfig",
                 );
             }
@@ -191,7 +198,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             && let Some(rules) = node.get("Choices").and_then(Node::as_array)
         {
             for (i, rule) in rules.iter().enumerate() {
-                fields.choice_rule(rule, &format!("{}/Choices/{i}", state.pointer));
+                fields.choice_rule(rule, &|| format!("{p}/Choices/{i}"));
             }
         }
     }
@@ -206,7 +213,7 @@ impl Fields<'_> {
     /// The members of one object of the state (the state itself, a Catcher, ...).
     /// `definition` names the object's kind in the schema: a field the
     /// schema rule reports as not supported there is not reported again.
-    fn object(&mut self, node: &Node, pointer: &str, definition: &str) {
+    fn object(&mut self, node: &Node, pointer: &dyn Fn() -> String, definition: &str) {
         let Some(entries) = node.as_object() else {
             return;
         };
@@ -234,7 +241,7 @@ impl Fields<'_> {
         }
     }
 
-    fn choice_rule(&mut self, rule: &Node, pointer: &str) {
+    fn choice_rule(&mut self, rule: &Node, pointer: &dyn Fn() -> String) {
         let Some(entries) = rule.as_object() else {
             return;
         };
@@ -262,7 +269,13 @@ impl Fields<'_> {
         }
     }
 
-    fn only_in(&mut self, only: QueryLanguage, entry: &Entry, pointer: &str, instead: &str) {
+    fn only_in(
+        &mut self,
+        only: QueryLanguage,
+        entry: &Entry,
+        pointer: &dyn Fn() -> String,
+        instead: &str,
+    ) {
         let key = &entry.key;
         let state_language = self.language.as_str();
         let mut help = format!("in a {state_language} state, {instead}");
@@ -271,7 +284,7 @@ impl Fields<'_> {
         }
         self.out.push(
             RULE.diag(
-                format!("{pointer}/{}", pointer_token(key)),
+                format!("{}/{}", pointer(), pointer_token(key)),
                 entry.key_span,
                 format!(
                     "The QueryLanguage is set to '{state_language}', but field '{key}' is only supported for the '{}' QueryLanguage",
@@ -283,7 +296,7 @@ impl Fields<'_> {
         );
     }
 
-    fn expression_in_jsonpath(&mut self, entry: &Entry, pointer: &str) {
+    fn expression_in_jsonpath(&mut self, entry: &Entry, pointer: &dyn Fn() -> String) {
         let key = &entry.key;
         let expected = if key == "ToleratedFailurePercentage" {
             "Number"
@@ -292,7 +305,7 @@ impl Fields<'_> {
         };
         self.out.push(
             RULE.diag(
-                format!("{pointer}/{}", pointer_token(key)),
+                format!("{}/{}", pointer(), pointer_token(key)),
                 entry.value.span,
                 format!("Expected value of type {expected}"),
             )
