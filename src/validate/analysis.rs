@@ -4,13 +4,15 @@
 //! [`super::Context::analysis`]; rules then only iterate and check.
 //!
 //! JSON pointers are built only when a diagnostic needs one: each site keeps
-//! a link to its parent and the step from it ([`Analysis::pointer`]).
+//! a link to its parent and the step from it ([`Analysis::pointer`]). Each
+//! distinct `.$` text is parsed and checked once, however often it is written.
 
 use crate::dataflow::intrinsic::{self, Problem};
 use crate::dataflow::path;
 use crate::dataflow::sites::{self, Dynamic, DynamicError};
 use crate::load::{Entry, Node, NodeKind, pointer_token};
 use crate::model::{QueryLanguage, StateId, StateMachine};
+use crate::validate::rules::graph::NameMap;
 
 /// A place in the definition whose pointer can be built: see [`Analysis::pointer`].
 pub type At = u32;
@@ -37,8 +39,8 @@ struct Link<'a> {
 pub struct TemplateField<'a> {
     pub state: StateId,
     pub entry: &'a Entry,
-    /// For a `.$` member holding a string: the path or call it parses to, or why not.
-    pub dynamic: Option<Result<Dynamic, DynamicError>>,
+    /// For a `.$` member holding a string: its entry in [`Analysis::parsed`].
+    pub parsed: Option<u32>,
     pub at: At,
 }
 
@@ -49,14 +51,21 @@ impl TemplateField<'_> {
     }
 }
 
+/// What a `.$` text parses to, and for a call every problem [`intrinsic::check`] finds in it.
+pub struct Parsed {
+    pub dynamic: Result<Dynamic, DynamicError>,
+    pub problems: Vec<Problem>,
+}
+
 /// An intrinsic call of a JSONPath state (in a `.$` template field, `ErrorPath`
-/// or `CausePath`), with every problem [`intrinsic::check`] finds in it.
+/// or `CausePath`): see [`Analysis::problems`].
 pub struct CallSite<'a> {
     pub state: StateId,
     /// The string holding the call.
     pub node: &'a Node,
-    pub problems: Vec<Problem>,
     pub at: At,
+    /// Its entry in [`Analysis::parsed`].
+    parsed: u32,
 }
 
 pub struct Analysis<'a> {
@@ -67,6 +76,9 @@ pub struct Analysis<'a> {
     pub fields: Vec<TemplateField<'a>>,
     /// In state order; in a state, as [`sites::intrinsic_calls`] lists them.
     pub calls: Vec<CallSite<'a>>,
+    /// Each distinct `.$` text (and intrinsic call in `ErrorPath`/`CausePath`), parsed.
+    pub parsed: Vec<Parsed>,
+    known: NameMap<'a, u32>,
 }
 
 impl<'a> Analysis<'a> {
@@ -76,6 +88,8 @@ impl<'a> Analysis<'a> {
             links: Vec::new(),
             fields: Vec::new(),
             calls: Vec::new(),
+            parsed: Vec::new(),
+            known: NameMap::default(),
         };
         for state in &machine.states {
             if state.query_language != QueryLanguage::JsonPath {
@@ -118,15 +132,18 @@ impl<'a> Analysis<'a> {
                 if let Some(node) = n.get(key)
                     && let Some(s) = node.as_str()
                     && !path::looks_like_path(s.trim_start())
-                    && let Ok(call) = intrinsic::parse(s)
                 {
-                    let at = a.link(base, Step::Name(key));
-                    a.calls.push(CallSite {
-                        state: sid,
-                        node,
-                        problems: intrinsic::check(&call),
-                        at,
-                    });
+                    // Not a path: the text parses as a `.$` value would, as a call.
+                    let parsed = a.parse(s);
+                    if matches!(a.parsed[parsed as usize].dynamic, Ok(Dynamic::Call(_))) {
+                        let at = a.link(base, Step::Name(key));
+                        a.calls.push(CallSite {
+                            state: sid,
+                            node,
+                            at,
+                            parsed,
+                        });
+                    }
                 }
             }
         }
@@ -161,7 +178,7 @@ impl<'a> Analysis<'a> {
                         self.fields.push(TemplateField {
                             state,
                             entry,
-                            dynamic: None,
+                            parsed: None,
                             at: child,
                         });
                     }
@@ -177,24 +194,53 @@ impl<'a> Analysis<'a> {
         }
         // The stack visits children before later siblings; restore document order.
         self.fields[first..].sort_by_key(|f| f.entry.key_span.start);
-        for field in &mut self.fields[first..] {
+        for i in first..self.fields.len() {
+            let field = &self.fields[i];
             if !field.is_dynamic() {
                 continue;
             }
-            let Some(s) = field.entry.value.as_str() else {
+            let entry = field.entry;
+            let at = field.at;
+            let Some(s) = entry.value.as_str() else {
                 continue;
             };
-            let parsed = sites::parse_dynamic(s);
-            if let Ok(Dynamic::Call(call)) = &parsed {
+            let parsed = self.parse(s);
+            if matches!(self.parsed[parsed as usize].dynamic, Ok(Dynamic::Call(_))) {
                 self.calls.push(CallSite {
                     state,
-                    node: &field.entry.value,
-                    problems: intrinsic::check(call),
-                    at: field.at,
+                    node: &entry.value,
+                    at,
+                    parsed,
                 });
             }
-            field.dynamic = Some(parsed);
+            self.fields[i].parsed = Some(parsed);
         }
+    }
+
+    /// Parses (and checks) a `.$` text, once per distinct text.
+    fn parse(&mut self, text: &'a str) -> u32 {
+        if let Some(&i) = self.known.get(text) {
+            return i;
+        }
+        let dynamic = sites::parse_dynamic(text);
+        let problems = match &dynamic {
+            Ok(Dynamic::Call(call)) => intrinsic::check(call),
+            _ => Vec::new(),
+        };
+        self.parsed.push(Parsed { dynamic, problems });
+        let i = (self.parsed.len() - 1) as u32;
+        self.known.insert(text, i);
+        i
+    }
+
+    /// What a template field's `.$` text parses to (`None` unless it is a `.$` string).
+    pub fn dynamic(&self, field: &TemplateField<'_>) -> Option<&Result<Dynamic, DynamicError>> {
+        field.parsed.map(|i| &self.parsed[i as usize].dynamic)
+    }
+
+    /// The problems of an intrinsic call.
+    pub fn problems(&self, site: &CallSite<'_>) -> &[Problem] {
+        &self.parsed[site.parsed as usize].problems
     }
 
     /// The JSON pointer of a site.
@@ -272,7 +318,7 @@ mod tests {
         let calls: Vec<_> = a
             .calls
             .iter()
-            .map(|c| (a.pointer(c.at), c.problems.len()))
+            .map(|c| (a.pointer(c.at), a.problems(c).len()))
             .collect();
         assert_eq!(calls, expected_calls);
         assert_eq!(calls.len(), 3);

@@ -39,7 +39,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let source = &ctx.definition.source.text;
     let analysis = ctx.analysis();
     for site in &analysis.calls {
-        for problem in &site.problems {
+        for problem in analysis.problems(site) {
             if problem.severity != Kind::Invalid {
                 continue;
             }

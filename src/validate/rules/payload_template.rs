@@ -48,7 +48,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 "The value for the field '{key}' must be a valid JSONPath or a valid intrinsic function call"
             )
         };
-        match &field.dynamic {
+        match analysis.dynamic(field) {
             None if sites::is_cfn_intrinsic(value) => {}
             None => out.push(
                 RULE.diag(
