@@ -1,10 +1,14 @@
-use crate::dataflow::path::{self, Path, Root};
+use crate::dataflow::path::{self, Path, PathError, Root};
 use crate::dataflow::{intrinsic, sites};
 use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::{Node, NodeKind};
 use crate::model::{Condition, QueryLanguage, State};
 use crate::validate::Context;
+use crate::validate::rules::graph::NameMap;
+
+/// Each distinct path text parsed once per definition.
+type Parsed<'a> = NameMap<'a, Result<Path, PathError>>;
 
 declare_rule! {
     /// ## What it checks
@@ -79,7 +83,8 @@ const NESTED_FIELDS: &[(&str, &str, &str)] = &[
     ("ItemBatcher", "", "MaxInputBytesPerBatchPath"),
 ];
 
-fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+fn check<'a>(ctx: &Context<'a>, out: &mut Vec<Diagnostic>) {
+    let memo = &mut Parsed::default();
     for state in &ctx.machine.states {
         if state.query_language != QueryLanguage::JsonPath {
             continue;
@@ -88,7 +93,15 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let p = &state.pointer;
         for &(field, kind) in STATE_FIELDS {
             if let Some(node) = n.get(field) {
-                check_field(ctx, field, kind, node, &|| format!("{p}/{field}"), out);
+                check_field(
+                    ctx,
+                    memo,
+                    field,
+                    kind,
+                    node,
+                    &|| format!("{p}/{field}"),
+                    out,
+                );
             }
         }
         for &(outer, middle, field) in NESTED_FIELDS {
@@ -104,18 +117,18 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         format!("{p}/{outer}/{middle}/{field}")
                     }
                 };
-                check_field(ctx, field, Kind::Reference, node, &pointer, out);
+                check_field(ctx, memo, field, Kind::Reference, node, &pointer, out);
             }
         }
         if let Some(catchers) = n.get("Catch").and_then(Node::as_array) {
             for (i, c) in catchers.iter().enumerate() {
                 if let Some(node) = c.get("ResultPath") {
                     let pointer = || format!("{p}/Catch/{i}/ResultPath");
-                    check_field(ctx, "ResultPath", Kind::Writable, node, &pointer, out);
+                    check_field(ctx, memo, "ResultPath", Kind::Writable, node, &pointer, out);
                 }
             }
         }
-        check_choices(ctx, state, out);
+        check_choices(ctx, memo, state, out);
     }
 }
 
@@ -134,7 +147,12 @@ fn item(node: Option<&Node>, i: usize) -> Option<&Node> {
     }
 }
 
-fn check_choices(ctx: &Context<'_>, state: &State, out: &mut Vec<Diagnostic>) {
+fn check_choices<'a>(
+    ctx: &Context<'a>,
+    memo: &mut Parsed<'a>,
+    state: &'a State<'a>,
+    out: &mut Vec<Diagnostic>,
+) {
     // Each condition with the node its pointer names in the definition: its
     // `Variable` is read from there.
     let mut stack: Vec<(&Condition, Option<&Node>)> = state
@@ -162,11 +180,11 @@ fn check_choices(ctx: &Context<'_>, state: &State, out: &mut Vec<Diagnostic>) {
             } => {
                 if let Some(variable) = member(node, "Variable") {
                     let at = || format!("{pointer}/Variable");
-                    check_field(ctx, "Variable", Kind::Path, variable, &at, out);
+                    check_field(ctx, memo, "Variable", Kind::Path, variable, &at, out);
                 }
                 if operator.value.ends_with("Path") {
                     let at = || format!("{pointer}/{}", operator.value);
-                    check_field(ctx, &operator.value, Kind::Path, operand, &at, out);
+                    check_field(ctx, memo, &operator.value, Kind::Path, operand, &at, out);
                 }
             }
             Condition::Jsonata { .. } | Condition::Invalid { .. } => {}
@@ -174,11 +192,13 @@ fn check_choices(ctx: &Context<'_>, state: &State, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn check_field(
+#[allow(clippy::too_many_arguments)]
+fn check_field<'a>(
     ctx: &Context<'_>,
+    memo: &mut Parsed<'a>,
     field: &str,
     kind: Kind,
-    node: &Node,
+    node: &'a Node,
     pointer: &dyn Fn() -> String,
     out: &mut Vec<Diagnostic>,
 ) {
@@ -214,12 +234,12 @@ fn check_field(
         }
         return;
     }
-    let path: Path = match path::parse(text) {
+    let path: &Path = match memo.entry(text).or_insert_with(|| path::parse(text)) {
         Ok(p) => p,
         Err(e) => {
             report(
                 sites::char_span(source, node, e.offset),
-                e.message,
+                e.message.clone(),
                 path_help(field, kind),
             );
             return;
