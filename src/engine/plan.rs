@@ -42,6 +42,9 @@ pub enum PathField {
 pub struct StatePlan {
     pub id: StateId,
     pub name: String,
+    /// Whether any of the state's expressions mention `$$`: if none does, the
+    /// context object is never built for it.
+    pub uses_context: bool,
     pub state_type: StateType,
     pub input_path: PathField,
     pub output_path: PathField,
@@ -404,6 +407,7 @@ fn compile_state(model: &StateMachine<'_>, id: StateId) -> Result<StatePlan, Uns
     Ok(StatePlan {
         id,
         name: state.name.clone(),
+        uses_context: any_string(state.node, &|s: &str| s.contains("$$")),
         state_type,
         input_path: path_of("InputPath")?,
         output_path: path_of("OutputPath")?,

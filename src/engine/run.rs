@@ -255,6 +255,9 @@ impl<'a> Runner<'a> {
         retry_count: u32,
         extra: Option<(&str, Value)>,
     ) -> Value {
+        if !sp.uses_context {
+            return Value::Null;
+        }
         let mut ctx = Map::new();
         ctx.insert("Execution".into(), self.execution_context.clone());
         ctx.insert(
