@@ -672,3 +672,66 @@ fn a_damaged_execution_is_reported_not_shown() {
         "{err}"
     );
 }
+
+/// The whole path: `sfn run` saves, these commands read back.
+#[test]
+fn executions_saved_by_sfn_run_read_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let def = dir.path().join("check.asl.json");
+    std::fs::write(
+        &def,
+        r#"{"StartAt": "Check", "States": {
+            "Check": {"Type": "Choice", "Choices": [{"Variable": "$.amount", "NumericGreaterThan": 100, "Next": "TooBig"}], "Default": "Accept"},
+            "TooBig": {"Type": "Fail", "Error": "Order.TooBig", "Cause": "amount over 100"},
+            "Accept": {"Type": "Pass", "Result": {"accepted": true}, "ResultPath": "$.result", "End": true}}}"#,
+    )
+    .unwrap();
+    let store = dir.path().join("store");
+    let run = |name: &str, amount: u32, code: i32| {
+        let mut c = sfn(&store);
+        c.arg("run")
+            .arg(&def)
+            .args(["--name", name, "--format", "json", "--input"]);
+        c.arg(format!(r#"{{"amount": {amount}}}"#));
+        serde_json::from_str::<Value>(&stdout(&mut c, code)).unwrap()
+    };
+    run("small", 5, 0);
+    let big = run("big", 500, 1);
+    assert_eq!(json_out(sfn(&store).args(["describe", "big"])), big);
+    let history = json_out(sfn(&store).args(["history", "--format", "json"]));
+    let seen: Vec<(u64, &str)> = history["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["id"].as_u64().unwrap(), e["type"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (1, "ExecutionStarted"),
+            (2, "ChoiceStateEntered"),
+            (3, "ChoiceStateExited"),
+            (4, "FailStateEntered"),
+            (5, "ExecutionFailed")
+        ]
+    );
+    let table = stdout(sfn(&store).arg("history"), 0);
+    let last = table.lines().last().unwrap();
+    assert!(
+        last.starts_with("  5 ")
+            && last.ends_with("ExecutionFailed             Order.TooBig: amount over 100"),
+        "{table}"
+    );
+    let names: Vec<Value> = json_out(sfn(&store).args(["list", "--format", "json"]))["executions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].clone())
+        .collect();
+    assert_eq!(names, [json!("big"), json!("small")]);
+    let diff = stdout(sfn(&store).args(["history", "--diff", "small", "big"]), 0);
+    assert!(
+        diff.ends_with("5 changed, 1 only in small, 0 only in big\n"),
+        "{diff}"
+    );
+}

@@ -164,7 +164,7 @@ pub fn states_of<'a>(events: &[EventView<'a>]) -> Vec<Option<&'a str>> {
     let mut state: Vec<Option<&'a str>> = vec![None; events.len()];
     // The kind of state ("Map", "Task", ...) each event belongs to.
     let mut kind: Vec<Option<&str>> = vec![None; events.len()];
-    for i in order {
+    for (pos, &i) in order.iter().enumerate() {
         let e = &events[i];
         let t = e.event_type;
         if t.starts_with("Execution") {
@@ -182,7 +182,21 @@ pub fn states_of<'a>(events: &[EventView<'a>]) -> Vec<Option<&'a str>> {
             kind[i] = own_kind.or_else(|| prev.and_then(|p| kind[p]));
             continue;
         }
-        let Some(p) = prev else { continue };
+        let Some(p) = prev else {
+            // Not chained (`previousEventId` 0): the nearest earlier state of its kind.
+            if let Some(k) = own_kind {
+                let found = order[..pos]
+                    .iter()
+                    .rev()
+                    .take(512)
+                    .find(|&&j| kind[j] == Some(k) && state[j].is_some());
+                if let Some(&j) = found {
+                    state[i] = state[j];
+                    kind[i] = Some(k);
+                }
+            }
+            continue;
+        };
         if let Some(k) = own_kind {
             // Walk back to the nearest state of this kind (bounded: chains are short).
             let mut at = Some(p);
@@ -619,6 +633,19 @@ mod tests {
         let names = state_names(&events);
         let names: Vec<&str> = names.iter().map(|n| n.unwrap_or("-")).collect();
         assert_eq!(names, ["-", "M", "M", "M", "T", "T", "T", "M", "M", "-"]);
+        // Listed newest first, the same.
+        let mut reversed = events.clone();
+        reversed.reverse();
+        let mut back: Vec<&str> = state_names(&reversed)
+            .iter()
+            .map(|n| n.unwrap_or("-"))
+            .collect();
+        back.reverse();
+        assert_eq!(back, names);
+        // An event not chained to its state's (previousEventId 0) still finds it.
+        let mut unchained = events.clone();
+        unchained[7]["previousEventId"] = json!(0);
+        assert_eq!(state_names(&unchained)[7], Some("M"));
     }
 
     #[test]
