@@ -155,8 +155,15 @@ pub fn parse(arn: &str) -> Result<ResourceArn<'_>, String> {
     let Some(rest) = arn.strip_prefix("arn:") else {
         return Err("it is not an ARN (arn:partition:service:region:account:resource)".to_string());
     };
-    let parts: Vec<&str> = rest.splitn(5, ':').collect();
-    let [partition, service, region, account, resource] = parts[..] else {
+    let mut parts = rest.splitn(5, ':');
+    let [
+        Some(partition),
+        Some(service),
+        Some(region),
+        Some(account),
+        Some(resource),
+    ] = [(); 5].map(|_| parts.next())
+    else {
         return Err(
             "it is not a complete ARN (arn:partition:service:region:account:resource)".to_string(),
         );
@@ -174,13 +181,13 @@ pub fn parse(arn: &str) -> Result<ResourceArn<'_>, String> {
     }
     match service {
         "lambda" => {
-            let tokens: Vec<&str> = resource.split(':').collect();
-            match tokens[..] {
-                ["function", name] | ["function", name, _]
+            let mut split = resource.split(':');
+            // The first four tokens: enough to tell two or three from more.
+            let tokens = [(); 4].map(|_| split.next());
+            match tokens {
+                [Some("function"), Some(name), None | Some(_), None]
                     if valid_lambda_part(name)
-                        && tokens
-                            .get(2)
-                            .is_none_or(|q| *q == "$LATEST" || valid_lambda_part(q)) =>
+                        && tokens[2].is_none_or(|q| q == "$LATEST" || valid_lambda_part(q)) =>
                 {
                     Ok(ResourceArn::Lambda { function: name })
                 }
@@ -213,13 +220,14 @@ pub fn parse(arn: &str) -> Result<ResourceArn<'_>, String> {
                     ));
                 }
             };
-            let tokens: Vec<&str> = body.split(':').collect();
-            let (sdk, service, api) = match tokens[..] {
-                ["aws-sdk", service, api] => (true, service, api),
-                ["aws-sdk", ..] => {
+            let mut split = body.split(':');
+            let tokens = [(); 4].map(|_| split.next());
+            let (sdk, service, api) = match tokens {
+                [Some("aws-sdk"), Some(service), Some(api), None] => (true, service, api),
+                [Some("aws-sdk"), ..] => {
                     return Err("an AWS SDK integration must be aws-sdk:SERVICE:ACTION".to_string());
                 }
-                [service, api] => (false, service, api),
+                [Some(service), Some(api), None, _] => (false, service, api),
                 _ => {
                     return Err(
                         "a Step Functions resource must be activity:NAME, SERVICE:API or aws-sdk:SERVICE:ACTION"
