@@ -19,9 +19,14 @@ pub const MOCKS: &str = "mocks";
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("{path}: {error}")]
-    Io { path: PathBuf, error: std::io::Error },
+    Io {
+        path: PathBuf,
+        error: std::io::Error,
+    },
     /// As AWS refuses `StartExecution` with `ExecutionAlreadyExists`.
-    #[error("ExecutionAlreadyExists: an execution named '{0}' is already in the store; pick another --name")]
+    #[error(
+        "ExecutionAlreadyExists: an execution named '{0}' is already in the store; pick another --name"
+    )]
     AlreadyExists(String),
     #[error("{path}: the stored execution is damaged: {reason}")]
     Damaged { path: PathBuf, reason: String },
@@ -47,7 +52,10 @@ pub struct Store {
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
-    move |error| StoreError::Io { path: path.to_path_buf(), error }
+    move |error| StoreError::Io {
+        path: path.to_path_buf(),
+        error,
+    }
 }
 
 impl Store {
@@ -55,7 +63,11 @@ impl Store {
     pub fn locate(dir: Option<&Path>) -> Store {
         let root = dir
             .map(Path::to_path_buf)
-            .or_else(|| std::env::var_os("SFN_STORE").filter(|v| !v.is_empty()).map(PathBuf::from))
+            .or_else(|| {
+                std::env::var_os("SFN_STORE")
+                    .filter(|v| !v.is_empty())
+                    .map(PathBuf::from)
+            })
             .unwrap_or_else(|| PathBuf::from(".sfn"));
         Store { root }
     }
@@ -130,19 +142,29 @@ impl Store {
         let definition = read_json(&dir.join(DEFINITION))?;
         let input = read_json(&dir.join(INPUT))?;
         let mocks = std::fs::read_to_string(dir.join(MOCKS)).ok();
-        Ok(Record { describe, history, definition, input, mocks })
+        Ok(Record {
+            describe,
+            history,
+            definition,
+            input,
+            mocks,
+        })
     }
 
     /// Every stored execution's `DescribeExecution`, newest first.
     pub fn list(&self) -> Vec<Value> {
-        let Ok(entries) = std::fs::read_dir(self.executions()) else { return Vec::new() };
+        let Ok(entries) = std::fs::read_dir(self.executions()) else {
+            return Vec::new();
+        };
         let mut out: Vec<Value> = entries
             .filter_map(Result::ok)
             .filter_map(|e| read_json(&e.path().join(DESCRIBE)).ok())
             .collect();
         out.sort_by(|a, b| {
             let key = |v: &Value| v["startDate"].as_f64().unwrap_or(0.0);
-            key(b).total_cmp(&key(a)).then_with(|| b["name"].as_str().cmp(&a["name"].as_str()))
+            key(b)
+                .total_cmp(&key(a))
+                .then_with(|| b["name"].as_str().cmp(&a["name"].as_str()))
         });
         out
     }
@@ -150,7 +172,10 @@ impl Store {
     /// Finds an execution by name or ARN; `None` means the most recent.
     pub fn resolve(&self, wanted: Option<&str>) -> Result<String, ResolveError> {
         let all = self.list();
-        let names: Vec<String> = all.iter().filter_map(|d| d["name"].as_str().map(String::from)).collect();
+        let names: Vec<String> = all
+            .iter()
+            .filter_map(|d| d["name"].as_str().map(String::from))
+            .collect();
         match wanted {
             None => names.first().cloned().ok_or(ResolveError::Empty),
             Some(w) => {
@@ -158,7 +183,10 @@ impl Store {
                 if self.exists(name) {
                     Ok(name.to_string())
                 } else {
-                    Err(ResolveError::Unknown { wanted: w.to_string(), recent: names.into_iter().take(10).collect() })
+                    Err(ResolveError::Unknown {
+                        wanted: w.to_string(),
+                        recent: names.into_iter().take(10).collect(),
+                    })
                 }
             }
         }
@@ -194,7 +222,10 @@ fn sync_dir(dir: &Path) {
 
 fn read_json(path: &Path) -> Result<Value, StoreError> {
     let text = std::fs::read_to_string(path).map_err(io(path))?;
-    serde_json::from_str(&text).map_err(|e| StoreError::Damaged { path: path.to_path_buf(), reason: e.to_string() })
+    serde_json::from_str(&text).map_err(|e| StoreError::Damaged {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })
 }
 
 #[cfg(test)]
@@ -222,15 +253,33 @@ mod tests {
         b.describe["name"] = json!("b");
         store.save("a", &a).unwrap();
         store.save("b", &b).unwrap();
-        let names: Vec<_> = store.list().iter().map(|d| d["name"].as_str().unwrap().to_string()).collect();
+        let names: Vec<_> = store
+            .list()
+            .iter()
+            .map(|d| d["name"].as_str().unwrap().to_string())
+            .collect();
         assert_eq!(names, ["b", "a"]);
-        assert!(matches!(store.save("a", &a), Err(StoreError::AlreadyExists(_))));
+        assert!(matches!(
+            store.save("a", &a),
+            Err(StoreError::AlreadyExists(_))
+        ));
         assert_eq!(store.resolve(None).unwrap(), "b");
-        assert_eq!(store.resolve(Some("arn:aws:states:local:000000000000:execution:m:a")).unwrap(), "a");
-        assert!(matches!(store.resolve(Some("zzz")), Err(ResolveError::Unknown { .. })));
+        assert_eq!(
+            store
+                .resolve(Some("arn:aws:states:local:000000000000:execution:m:a"))
+                .unwrap(),
+            "a"
+        );
+        assert!(matches!(
+            store.resolve(Some("zzz")),
+            Err(ResolveError::Unknown { .. })
+        ));
         assert_eq!(store.load("a").unwrap().describe["startDate"], 1.0);
         // Nothing is left behind in the temporary folder.
-        assert_eq!(std::fs::read_dir(dir.path().join("tmp")).unwrap().count(), 0);
+        assert_eq!(
+            std::fs::read_dir(dir.path().join("tmp")).unwrap().count(),
+            0
+        );
     }
 
     #[test]
