@@ -154,7 +154,7 @@ fn run_inner(args: &RunArgs) -> Result<i32, String> {
         out["definitionPath"] = json!(args.definition.display().to_string());
         let record = Record {
             describe: out.clone(),
-            history: execution.history.to_json(),
+            history: Value::Null,
             definition: definition.root.to_value(),
             input: input.clone(),
             mocks: args
@@ -163,7 +163,7 @@ fn run_inner(args: &RunArgs) -> Result<i32, String> {
                 .and_then(|p| std::fs::read_to_string(p).ok()),
         };
         store
-            .save(&run_opts.execution_name, &record)
+            .save_run(&run_opts.execution_name, &record, &execution.history)
             .map_err(|e| e.to_string())?;
         if let Some(o) = out.as_object_mut() {
             o.remove("definitionPath");

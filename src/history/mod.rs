@@ -98,6 +98,32 @@ impl History {
     }
 }
 
+impl serde::Serialize for Event {
+    /// As [`Event::to_json`], without building a JSON tree first.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(4 + usize::from(self.details.is_some())))?;
+        map.serialize_entry("timestamp", &(self.timestamp_ms as f64 / 1000.0))?;
+        map.serialize_entry("type", self.event_type)?;
+        map.serialize_entry("id", &self.id)?;
+        map.serialize_entry("previousEventId", &self.previous_event_id)?;
+        if let Some(d) = &self.details {
+            map.serialize_entry(&details_key(self.event_type), d)?;
+        }
+        map.end()
+    }
+}
+
+impl serde::Serialize for History {
+    /// `GetExecutionHistory`'s response, as [`History::to_json`] gives it.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(1))?;
+        map.serialize_entry("events", &self.events)?;
+        map.end()
+    }
+}
+
 /// Builds a details object from `(key, value)` pairs, leaving out nulls.
 pub fn details<const N: usize>(fields: [(&str, Option<Value>); N]) -> Map<String, Value> {
     fields
@@ -114,6 +140,27 @@ pub fn not_truncated() -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn serializing_directly_gives_the_same_json_as_to_json() {
+        let mut h = History::default();
+        h.push(
+            "ExecutionStarted",
+            0,
+            1_000,
+            Some(details([("input", Some(json!("{}")))])),
+        );
+        h.push(
+            "PassStateEntered",
+            0,
+            1_250,
+            Some(details([("name", Some(json!("A")))])),
+        );
+        h.push("MapStateSucceeded", 2, 1_500, None);
+        let direct: serde_json::Value =
+            serde_json::from_str(&serde_json::to_string(&h).unwrap()).unwrap();
+        assert_eq!(direct, h.to_json());
+    }
 
     #[test]
     fn details_keys_follow_aws_naming() {

@@ -94,7 +94,28 @@ impl Store {
         self.write(name, record, true)
     }
 
+    /// As [`Store::save`], the history written straight from the engine's events
+    /// (`record.history` is ignored): no intermediate JSON tree for 25,000 events.
+    pub fn save_run(
+        &self,
+        name: &str,
+        record: &Record,
+        history: &crate::history::History,
+    ) -> Result<PathBuf, StoreError> {
+        self.write_with(name, record, false, Some(history))
+    }
+
     fn write(&self, name: &str, record: &Record, replace: bool) -> Result<PathBuf, StoreError> {
+        self.write_with(name, record, replace, None)
+    }
+
+    fn write_with(
+        &self,
+        name: &str,
+        record: &Record,
+        replace: bool,
+        history: Option<&crate::history::History>,
+    ) -> Result<PathBuf, StoreError> {
         let final_dir = self.path_of(name);
         if !replace && final_dir.exists() {
             return Err(StoreError::AlreadyExists(name.to_string()));
@@ -106,7 +127,10 @@ impl Store {
         std::fs::create_dir(&tmp).map_err(io(&tmp))?;
         let result = (|| {
             write_json(&tmp.join(DESCRIBE), &record.describe)?;
-            write_json(&tmp.join(HISTORY), &record.history)?;
+            match history {
+                Some(h) => write_json(&tmp.join(HISTORY), h)?,
+                None => write_json(&tmp.join(HISTORY), &record.history)?,
+            }
             write_json(&tmp.join(DEFINITION), &record.definition)?;
             write_json(&tmp.join(INPUT), &record.input)?;
             if let Some(m) = &record.mocks {
@@ -206,7 +230,7 @@ fn unique() -> u128 {
         .unwrap_or(0)
 }
 
-fn write_json(path: &Path, value: &Value) -> Result<(), StoreError> {
+fn write_json(path: &Path, value: &impl serde::Serialize) -> Result<(), StoreError> {
     let mut text = serde_json::to_string(value).expect("JSON values serialize");
     text.push('\n');
     let mut f = std::fs::File::create(path).map_err(io(path))?;
