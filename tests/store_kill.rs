@@ -1,0 +1,165 @@
+//! The store survives a killed `sfn run`: a SIGKILL leaves no half-written
+//! execution, and Ctrl-C (SIGINT) stores the execution as ABORTED with its
+//! history so far.
+
+#![cfg(unix)]
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn sfn() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_sfn"));
+    c.env("NO_COLOR", "1");
+    c
+}
+
+/// A definition that waits an hour on the real clock.
+fn slow_definition(dir: &std::path::Path) -> std::path::PathBuf {
+    let p = dir.join("slow.asl.json");
+    std::fs::write(
+        &p,
+        r#"{"StartAt":"First","States":{"First":{"Type":"Pass","Next":"Nap"},"Nap":{"Type":"Wait","Seconds":3600,"End":true}}}"#,
+    )
+    .unwrap();
+    p
+}
+
+/// Waits (a hang guard, not a timing assertion) until the run has started its Wait.
+fn let_it_start() {
+    std::thread::sleep(Duration::from_millis(500));
+}
+
+fn wait_exit(child: &mut std::process::Child) -> Option<std::process::ExitStatus> {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        if let Some(s) = child.try_wait().unwrap() {
+            return Some(s);
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    None
+}
+
+#[test]
+fn sigkill_leaves_no_half_written_execution_and_the_store_still_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let def = slow_definition(dir.path());
+    let mut child = sfn()
+        .args([
+            "run",
+            def.to_str().unwrap(),
+            "--clock",
+            "real",
+            "--name",
+            "killed",
+            "--store",
+        ])
+        .arg(&store)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let_it_start();
+    child.kill().unwrap();
+    let _ = child.wait();
+    // Nothing of the killed run is in the store.
+    let executions = store.join("executions");
+    let stored = std::fs::read_dir(&executions)
+        .map(|d| d.count())
+        .unwrap_or(0);
+    assert_eq!(stored, 0);
+    // The store works as before: a new run is saved and listed.
+    let def_fast = dir.path().join("fast.asl.json");
+    std::fs::write(
+        &def_fast,
+        r#"{"StartAt":"A","States":{"A":{"Type":"Succeed"}}}"#,
+    )
+    .unwrap();
+    let ok = sfn()
+        .args([
+            "run",
+            def_fast.to_str().unwrap(),
+            "--name",
+            "after",
+            "--store",
+        ])
+        .arg(&store)
+        .output()
+        .unwrap();
+    assert_eq!(ok.status.code(), Some(0));
+    let list = sfn()
+        .args(["list", "--format", "json", "--store"])
+        .arg(&store)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    let names: Vec<&str> = v["executions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["after"]);
+}
+
+#[test]
+fn ctrl_c_stores_the_execution_as_aborted_with_its_history_so_far() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let def = slow_definition(dir.path());
+    let mut child = sfn()
+        .args([
+            "run",
+            def.to_str().unwrap(),
+            "--clock",
+            "real",
+            "--name",
+            "interrupted",
+            "--format",
+            "json",
+            "--store",
+        ])
+        .arg(&store)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let_it_start();
+    // SIGINT, as Ctrl-C sends it.
+    let _ = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
+    let status = wait_exit(&mut child).expect("the run stops after Ctrl-C");
+    assert_eq!(status.code(), Some(1));
+    let out = sfn()
+        .args(["describe", "interrupted", "--store"])
+        .arg(&store)
+        .output()
+        .unwrap();
+    let d: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(d["status"], "ABORTED");
+    let out = sfn()
+        .args(["history", "interrupted", "--format", "json", "--store"])
+        .arg(&store)
+        .output()
+        .unwrap();
+    let h: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let types: Vec<&str> = h["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        types,
+        [
+            "ExecutionStarted",
+            "PassStateEntered",
+            "PassStateExited",
+            "WaitStateEntered",
+            "ExecutionAborted"
+        ]
+    );
+}
