@@ -501,7 +501,9 @@ mod context_tests {
         assert!(!reads("$$.Map.Item.Value.id"));
         assert!(!reads("$$.State.EnteredTime"));
         assert!(!reads("$$.Execution.Id"));
-        assert!(!reads("States.Format('{} {}', $$.Execution.Name, $$.StateMachine.Name)"));
+        assert!(!reads(
+            "States.Format('{} {}', $$.Execution.Name, $$.StateMachine.Name)"
+        ));
         assert!(!reads("$.plain"));
     }
 }
