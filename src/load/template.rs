@@ -80,6 +80,10 @@ pub fn extract(
 /// A stand-alone definition with `--sub` values filled in, the pointers of the
 /// `${...}` placeholders still unfilled, and a warning for each.
 pub fn standalone(mut root: Node, opts: &LoadOptions) -> (Node, Vec<String>, Vec<Diagnostic>) {
+    // Most definitions have no placeholder: skip the walk that builds pointers.
+    if !has_placeholder(&root) {
+        return (root, Vec::new(), Vec::new());
+    }
     let resolve = |name: &str| match opts.substitutions.get(name) {
         Some(v) => Fill::Value(v.clone()),
         None => Fill::Undeclared,
@@ -680,6 +684,27 @@ fn io_reason(e: &std::io::Error) -> String {
         std::io::ErrorKind::NotFound => "no such file".into(),
         _ => e.to_string(),
     }
+}
+
+/// Whether any key or string value holds `${`.
+fn has_placeholder(root: &Node) -> bool {
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        match &n.kind {
+            NodeKind::String(s) if s.contains("${") => return true,
+            NodeKind::Array(items) => stack.extend(items.iter()),
+            NodeKind::Object(entries) => {
+                for e in entries {
+                    if e.key.contains("${") {
+                        return true;
+                    }
+                    stack.push(&e.value);
+                }
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 /// A file named like `relative`'s last part, at most three folders below the
