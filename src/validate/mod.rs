@@ -189,6 +189,23 @@ pub mod testing {
     use super::*;
     use crate::load::{LoadOptions, load_text};
 
+    /// What one rule alone reports for a JSON definition (no other rule runs).
+    pub fn rule_diags(rule: &Rule, json: &str) -> Vec<Diagnostic> {
+        let root = crate::load::parse_json(json).expect("test JSON parses");
+        let definition = Definition {
+            source: std::sync::Arc::new(crate::load::SourceFile::new("t.json", json.to_string())),
+            machine: None,
+            root,
+            diagnostics: vec![],
+            placeholders: vec![],
+        };
+        let machine = model::build(&definition.root);
+        let ctx = Context::new(&definition, &machine);
+        let mut out = Vec::new();
+        (rule.check)(&ctx, &mut out);
+        out
+    }
+
     /// Every diagnostic for a JSON (or YAML, by `path`) definition.
     pub fn diags_at(path: &str, text: &str) -> Vec<Diagnostic> {
         let loaded = load_text(

@@ -154,22 +154,7 @@ mod tests {
     use super::*;
 
     fn warnings(json: &str) -> Vec<Diagnostic> {
-        let root = crate::load::parse_json(json).expect("test JSON parses");
-        let definition = crate::load::Definition {
-            source: std::sync::Arc::new(crate::load::SourceFile::new(
-                std::path::Path::new("t.json"),
-                json.to_string(),
-            )),
-            machine: None,
-            root,
-            diagnostics: vec![],
-            placeholders: vec![],
-        };
-        let model = crate::model::build(&definition.root);
-        let ctx = Context::new(&definition, &model);
-        let mut out = Vec::new();
-        check(&ctx, &mut out);
-        out
+        crate::validate::testing::rule_diags(&RULE, json)
     }
 
     fn task(fields: &str) -> String {

@@ -638,22 +638,7 @@ mod tests {
 
     /// This rule's diagnostics only.
     fn schema_diags(json: &str) -> Vec<Diagnostic> {
-        let machine = crate::load::parse_json(json).expect("test JSON parses");
-        let definition = crate::load::Definition {
-            source: std::sync::Arc::new(crate::load::SourceFile::new(
-                std::path::Path::new("t.json"),
-                json.to_string(),
-            )),
-            machine: None,
-            root: machine,
-            diagnostics: vec![],
-            placeholders: vec![],
-        };
-        let model = crate::model::build(&definition.root);
-        let ctx = Context::new(&definition, &model);
-        let mut out = Vec::new();
-        check(&ctx, &mut out);
-        out
+        crate::validate::testing::rule_diags(&RULE, json)
     }
 
     /// The one diagnostic of this rule, with its location and message.
