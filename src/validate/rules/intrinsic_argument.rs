@@ -1,5 +1,4 @@
 use crate::dataflow::intrinsic::Severity as Kind;
-use crate::dataflow::sites;
 use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::validate::Context;
@@ -40,24 +39,7 @@ declare_rule! {
 }
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let source = &ctx.definition.source.text;
-    let analysis = ctx.analysis();
-    for site in &analysis.calls {
-        for problem in analysis.problems(site) {
-            if problem.severity != Kind::FailsAtRunTime {
-                continue;
-            }
-            out.push(
-                RULE.diag(
-                    analysis.pointer(site.at),
-                    sites::inner_span(source, site.node, problem.span.start, problem.span.end),
-                    problem.message.clone(),
-                )
-                .with_label("fails at run time")
-                .with_help(problem.help.clone()),
-            );
-        }
-    }
+    super::intrinsic_call::report(ctx, out, &RULE, Kind::FailsAtRunTime, "fails at run time");
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@ use crate::dataflow::intrinsic::Severity as Kind;
 use crate::dataflow::sites;
 use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::validate::Context;
+use crate::validate::{Context, Rule};
 
 declare_rule! {
     /// ## What it checks
@@ -36,20 +36,32 @@ declare_rule! {
 }
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    report(ctx, out, &RULE, Kind::Invalid, "not a valid intrinsic call");
+}
+
+/// Reports, as `rule`, the intrinsic-call problems of one kind: shared with
+/// `intrinsic-argument`, which reports those that only fail at run time.
+pub(super) fn report(
+    ctx: &Context<'_>,
+    out: &mut Vec<Diagnostic>,
+    rule: &Rule,
+    kind: Kind,
+    label: &str,
+) {
     let source = &ctx.definition.source.text;
     let analysis = ctx.analysis();
     for site in &analysis.calls {
         for problem in analysis.problems(site) {
-            if problem.severity != Kind::Invalid {
+            if problem.severity != kind {
                 continue;
             }
             out.push(
-                RULE.diag(
+                rule.diag(
                     analysis.pointer(site.at),
                     sites::inner_span(source, site.node, problem.span.start, problem.span.end),
                     problem.message.clone(),
                 )
-                .with_label("not a valid intrinsic call")
+                .with_label(label)
                 .with_help(problem.help.clone()),
             );
         }
