@@ -14,6 +14,7 @@ use super::{
 use crate::dataflow::eval::{Bindings, EvalError, Rng, apply_path_field};
 use crate::dataflow::path;
 use crate::dataflow::result_path::apply_result_path;
+use crate::dataflow::template::Template;
 use crate::history::{History, details, not_truncated};
 use crate::mocks::{Miss, MockCursor, Mocks, Outcome};
 use crate::model::{ScopeId, StateId, StateType};
@@ -111,7 +112,7 @@ impl<'a> Runner<'a> {
         self.history
             .push("ExecutionStarted", 0, self.now_ms, Some(started));
         let mut prev = 0;
-        let result = self.run_scope(0, input, &mut prev, None);
+        let result = self.run_scope(0, input, &mut prev);
         let (status, output, error, cause) = match result {
             Ok(output) => {
                 let d = details([
@@ -224,24 +225,21 @@ impl<'a> Runner<'a> {
         }
     }
 
-    fn run_scope(
-        &mut self,
-        scope: ScopeId,
-        input: Value,
-        prev: &mut u64,
-        item: Option<&Value>,
-    ) -> Step<Value> {
+    fn run_scope(&mut self, scope: ScopeId, input: Value, prev: &mut u64) -> Step<Value> {
         let Some(mut state) = self.plan.start_of(scope) else {
             return Err(fail(errors::RUNTIME, "the scope has no StartAt state"));
         };
         let mut input = input;
+        // A state's output text (from its Exited event) is the next state's input text.
+        let mut input_text = None;
         loop {
             self.check_time()?;
-            let exit = self.run_state(state, input, prev, item)?;
+            let (exit, output_text) = self.run_state(state, input, input_text, prev)?;
             match exit.next {
                 Some(next) => {
                     state = next;
                     input = exit.output;
+                    input_text = Some(output_text);
                 }
                 None => return Ok(exit.output),
             }
@@ -279,22 +277,24 @@ impl<'a> Runner<'a> {
         Value::Object(ctx)
     }
 
+    /// Runs one state; returns how it exits and its output as JSON text.
+    /// `raw_text` is `raw` as JSON text, when the caller already has it.
     fn run_state(
         &mut self,
         id: StateId,
         raw: Value,
+        raw_text: Option<String>,
         prev: &mut u64,
-        item: Option<&Value>,
-    ) -> Step<Exit> {
+    ) -> Step<(Exit, String)> {
         let plan = self.plan;
         let sp = &plan.states[id];
         let entered_ms = self.now_ms;
+        let raw_text = raw_text.unwrap_or_else(|| raw.to_string());
         let entered = details([
             ("name", Some(json!(sp.name))),
-            ("input", Some(text(&raw))),
+            ("input", Some(Value::String(raw_text))),
             ("inputDetails", Some(not_truncated())),
         ]);
-        let _ = item;
         let entered_id = self.chain(entered_type(&sp.state_type), prev, Some(entered))?;
         let result = match self.run_body(sp, &raw, prev, entered_ms) {
             Err(Stop::Eval(e)) => {
@@ -352,10 +352,26 @@ impl<'a> Runner<'a> {
                 ),
             ));
         }
-        exited.insert("output".into(), Value::String(out_text));
+        exited.insert("output".into(), Value::String(out_text.clone()));
         exited.insert("outputDetails".into(), not_truncated());
         self.chain(exited_type(&sp.state_type), prev, Some(exited))?;
-        Ok(exit)
+        Ok((exit, out_text))
+    }
+
+    /// A payload template (`field` names it in AWS's cause texts) over `input`.
+    fn eval_template(
+        &mut self,
+        t: &Template,
+        input: &Value,
+        context: &Value,
+        field: &str,
+    ) -> Step<Value> {
+        let b = Bindings {
+            input,
+            context,
+            variables: &self.variables,
+        };
+        Ok(t.eval(&b, &mut self.rng, field)?)
     }
 
     fn bindings<'b>(&'b self, input: &'b Value, context: &'b Value) -> Bindings<'b> {
@@ -391,15 +407,7 @@ impl<'a> Runner<'a> {
                 let effective = self.input_path(&sp.input_path, raw, &context)?;
                 let result = match (result, &sp.parameters) {
                     (Some(r), _) => r.clone(),
-                    (None, Some(t)) => t.eval(
-                        &Bindings {
-                            input: &effective,
-                            context: &context,
-                            variables: &self.variables,
-                        },
-                        &mut self.rng,
-                        "Parameters",
-                    )?,
+                    (None, Some(t)) => self.eval_template(t, &effective, &context, "Parameters")?,
                     (None, None) => effective,
                 };
                 let assigned = self.assign(sp.assign.as_ref(), &result, &context)?;
@@ -651,15 +659,7 @@ impl<'a> Runner<'a> {
         let context = self.context(sp, entered_ms, retry_count, token_ctx);
         let effective = self.input_path(&sp.input_path, raw, &context)?;
         let params = match &sp.parameters {
-            Some(t) => t.eval(
-                &Bindings {
-                    input: &effective,
-                    context: &context,
-                    variables: &self.variables,
-                },
-                &mut self.rng,
-                "Parameters",
-            )?,
+            Some(t) => self.eval_template(t, &effective, &context, "Parameters")?,
             None => effective.clone(),
         };
         let timeout = task
@@ -690,15 +690,7 @@ impl<'a> Runner<'a> {
         // The role the task assumes, as the scheduled event shows it: {"roleArn": ...}.
         let credentials = match &task.credentials {
             Some(t) => {
-                let c = t.eval(
-                    &Bindings {
-                        input: &effective,
-                        context: &context,
-                        variables: &self.variables,
-                    },
-                    &mut self.rng,
-                    "Credentials",
-                )?;
+                let c = self.eval_template(t, &effective, &context, "Credentials")?;
                 Some(json!({"roleArn": c.get("RoleArn").cloned().unwrap_or(Value::Null)}))
             }
             None => None,
@@ -970,15 +962,7 @@ impl<'a> Runner<'a> {
         context: &Value,
     ) -> Step<Exit> {
         let result = match &sp.result_selector {
-            Some(t) => t.eval(
-                &Bindings {
-                    input: &result,
-                    context,
-                    variables: &self.variables,
-                },
-                &mut self.rng,
-                "ResultSelector",
-            )?,
+            Some(t) => self.eval_template(t, &result, context, "ResultSelector")?,
             None => result,
         };
         let assigned = self.assign(sp.assign.as_ref(), &result, context)?;
@@ -1002,15 +986,7 @@ impl<'a> Runner<'a> {
         let Some(t) = assign else {
             return Ok(None);
         };
-        let v = t.eval(
-            &Bindings {
-                input,
-                context,
-                variables: &self.variables,
-            },
-            &mut self.rng,
-            "Assign",
-        )?;
+        let v = self.eval_template(t, input, context, "Assign")?;
         Ok(match v {
             Value::Object(m) => Some(m),
             _ => None,
@@ -1062,15 +1038,7 @@ impl<'a> Runner<'a> {
         let context = self.context(sp, entered_ms, 0, None);
         let effective = self.input_path(&sp.input_path, raw, &context)?;
         let effective = match &sp.parameters {
-            Some(t) => t.eval(
-                &Bindings {
-                    input: &effective,
-                    context: &context,
-                    variables: &self.variables,
-                },
-                &mut self.rng,
-                "Parameters",
-            )?,
+            Some(t) => self.eval_template(t, &effective, &context, "Parameters")?,
             None => effective,
         };
         let started = self.chain("ParallelStateStarted", prev, None)?;
@@ -1084,7 +1052,7 @@ impl<'a> Runner<'a> {
             let mut branch_prev = started;
             // A branch sees the variables of the scope around it; what it assigns stays inside.
             let outer = self.variables.clone();
-            let outcome = self.run_scope(branch, effective.clone(), &mut branch_prev, None);
+            let outcome = self.run_scope(branch, effective.clone(), &mut branch_prev);
             self.variables = outer;
             match outcome {
                 Ok(out) => outputs.push(out),
@@ -1252,15 +1220,7 @@ impl<'a> Runner<'a> {
                         0,
                         Some(("Map", json!({"Item": {"Index": index, "Value": item}}))),
                     );
-                    t.eval(
-                        &Bindings {
-                            input: effective,
-                            context: &item_ctx,
-                            variables: &self.variables,
-                        },
-                        &mut self.rng,
-                        "ItemSelector",
-                    )?
+                    self.eval_template(t, effective, &item_ctx, "ItemSelector")?
                 }
                 None => item,
             };
@@ -1270,7 +1230,7 @@ impl<'a> Runner<'a> {
                 // Each item is a child execution with its own history.
                 let parent = std::mem::take(&mut self.history);
                 let mut child_prev = 0;
-                let outcome = self.run_scope(map.processor, item_input, &mut child_prev, None);
+                let outcome = self.run_scope(map.processor, item_input, &mut child_prev);
                 self.history = parent;
                 self.variables = outer;
                 outcome
@@ -1280,7 +1240,7 @@ impl<'a> Runner<'a> {
                     ("name", Some(json!(sp.name))),
                 ]);
                 self.chain("MapIterationStarted", prev, Some(d))?;
-                let outcome = self.run_scope(map.processor, item_input, prev, None);
+                let outcome = self.run_scope(map.processor, item_input, prev);
                 self.variables = outer;
                 let d = details([
                     ("index", Some(json!(index))),
