@@ -3,6 +3,7 @@
 //! Choice, timeouts, quotas).
 
 use assert_cmd::Command;
+use predicates::prelude::*;
 use serde_json::{Value, json};
 
 fn sfn() -> Command {
@@ -225,4 +226,75 @@ fn the_shipped_order_example_runs_with_its_mocks() {
     ]);
     assert_eq!(code, 0, "{v}");
     assert_eq!(v["status"], "SUCCEEDED");
+}
+
+#[test]
+fn a_missing_mocks_file_is_one_plain_message() {
+    sfn()
+        .args([
+            "run",
+            "testdata/run/retry-catch.asl.json",
+            "--no-store",
+            "--input",
+            r#"{"amount": 1}"#,
+        ])
+        .args(["--mocks", "testdata/run/no-such-mocks.yaml"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "error: testdata/run/no-such-mocks.yaml: cannot read the mocks file",
+        ))
+        .stderr(predicates::str::contains("state machine").not());
+}
+
+#[test]
+fn a_broken_mocks_file_points_into_it_without_a_state_machine_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let mocks = dir.path().join("m.yaml");
+    std::fs::write(&mocks, "Charge:\n  retrun: {}\n").unwrap();
+    sfn()
+        .args([
+            "run",
+            "testdata/run/retry-catch.asl.json",
+            "--no-store",
+            "--input",
+            r#"{"amount": 1}"#,
+            "--mocks",
+        ])
+        .arg(&mocks)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("INVALID_MOCKS"))
+        .stderr(predicates::str::contains(
+            "unknown field 'retrun' in a response",
+        ))
+        .stderr(predicates::str::contains("m.yaml:2:3"))
+        .stderr(predicates::str::contains("checked").not());
+}
+
+#[test]
+fn an_input_over_start_executions_limit_is_refused_before_running() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("big.json");
+    std::fs::write(
+        &input,
+        format!(
+            r#"{{"kind": "book", "price": 1, "blob": "{}"}}"#,
+            "x".repeat(300_000)
+        ),
+    )
+    .unwrap();
+    sfn()
+        .args([
+            "run",
+            "testdata/run/choice.asl.json",
+            "--no-store",
+            "--input",
+        ])
+        .arg(&input)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "AWS's StartExecution accepts at most 262144",
+        ));
 }

@@ -9,7 +9,9 @@ use serde_json::{Value, json};
 
 use super::{ClockArg, ColorChoice, RunArgs, RunFormat, exit, use_color};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::engine::{self, ClockKind, Execution, Plan, RunError, RunOptions, Status};
+use crate::engine::{
+    self, ClockKind, Execution, MAX_EXECUTION_INPUT, Plan, RunError, RunOptions, Status,
+};
 use crate::load::{Definition, LoadOptions, load_path};
 use crate::mocks::{Mocks, UNKNOWN_MOCK_STATE};
 use crate::model;
@@ -65,18 +67,25 @@ fn run_inner(args: &RunArgs) -> Result<i32, String> {
     }
     let machine_name = machine_name(definition, &args.definition);
     let input = read_input(args.input.as_deref())?;
+    // StartExecution refuses a larger input; no execution is created.
+    let input_len = input.to_string().len();
+    if input_len > MAX_EXECUTION_INPUT {
+        return Err(format!(
+            "the input is {input_len} characters of JSON; AWS's StartExecution accepts at most {MAX_EXECUTION_INPUT} \
+             (256 KiB): pass a smaller input, e.g. a reference to where the data is"
+        ));
+    }
     let mocks = match &args.mocks {
         None => Mocks::empty(),
         Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("{}: cannot read the mocks file: {e}", path.display()))?;
             let names = vec![machine_name.clone(), "definition".to_string()];
-            match Mocks::load(path, args.test_case.as_deref(), &names) {
+            match Mocks::parse(path, text.clone(), args.test_case.as_deref(), &names) {
                 Ok(m) => m,
                 Err(diags) => {
-                    let source = Arc::new(crate::load::SourceFile::new(
-                        path,
-                        std::fs::read_to_string(path).unwrap_or_default(),
-                    ));
-                    report(&[FileReport {
+                    let source = Arc::new(crate::load::SourceFile::new(path, text));
+                    report_file(&[FileReport {
                         source,
                         machine: None,
                         diagnostics: diags,
@@ -177,6 +186,14 @@ fn run_inner(args: &RunArgs) -> Result<i32, String> {
         Status::Succeeded => exit::OK,
         _ => exit::FAILED,
     })
+}
+
+/// Diagnostics about a file that is not a definition (the mocks): no totals line.
+fn report_file(reports: &[FileReport]) {
+    eprint!(
+        "{}",
+        render::human::render_reports(reports, use_color(ColorChoice::Auto)).0
+    );
 }
 
 fn report(reports: &[FileReport]) {
@@ -288,7 +305,7 @@ fn warn_unknown_mocks(mocks: &Mocks, machine: &model::StateMachine) {
             Some(similar) => d.with_help(format!("did you mean '{similar}'?")),
             None => d.with_help(format!("the states are: {}", names.join(", "))),
         };
-        report(&[FileReport {
+        report_file(&[FileReport {
             source: mocks.source.clone(),
             machine: None,
             diagnostics: vec![d],

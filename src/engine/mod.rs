@@ -25,6 +25,8 @@ use crate::mocks::Mocks;
 
 /// AWS's quota on history events per execution.
 pub const MAX_HISTORY_EVENTS: usize = 25_000;
+/// `StartExecution`'s limit on the execution input, in characters.
+pub const MAX_EXECUTION_INPUT: usize = 262_144;
 /// AWS's quota on a payload (input, output, result), in bytes.
 pub const MAX_PAYLOAD_BYTES: usize = 256 * 1024;
 

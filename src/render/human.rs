@@ -91,6 +91,36 @@ impl miette::Diagnostic for Report<'_> {
 
 /// Renders every diagnostic, then the totals. `color` picks the theme.
 pub fn render(reports: &[FileReport], color: bool) -> String {
+    let (mut out, errors, warnings) = render_reports(reports, color);
+    let checked = reports.len();
+    let noun = if checked == 1 {
+        "state machine"
+    } else {
+        "state machines"
+    };
+    let summary = format!(
+        "{checked} {noun} checked: {errors} error{}, {warnings} warning{}",
+        if errors == 1 { "" } else { "s" },
+        if warnings == 1 { "" } else { "s" }
+    );
+    if color {
+        if errors > 0 {
+            out.push_str(&format!("{}\n", summary.red().bold()));
+        } else if warnings > 0 {
+            out.push_str(&format!("{}\n", summary.yellow().bold()));
+        } else {
+            out.push_str(&format!("{}\n", summary.green().bold()));
+        }
+    } else {
+        out.push_str(&summary);
+        out.push('\n');
+    }
+    out
+}
+
+/// Every diagnostic with the error and warning counts, without the totals line
+/// (for a file that is not a definition, such as a mocks file).
+pub fn render_reports(reports: &[FileReport], color: bool) -> (String, usize, usize) {
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
@@ -119,28 +149,5 @@ pub fn render(reports: &[FileReport], color: bool) -> String {
             let _ = handler.render_report(&mut out, &report);
         }
     }
-    let checked = reports.len();
-    let noun = if checked == 1 {
-        "state machine"
-    } else {
-        "state machines"
-    };
-    let summary = format!(
-        "{checked} {noun} checked: {errors} error{}, {warnings} warning{}",
-        if errors == 1 { "" } else { "s" },
-        if warnings == 1 { "" } else { "s" }
-    );
-    if color {
-        if errors > 0 {
-            out.push_str(&format!("{}\n", summary.red().bold()));
-        } else if warnings > 0 {
-            out.push_str(&format!("{}\n", summary.yellow().bold()));
-        } else {
-            out.push_str(&format!("{}\n", summary.green().bold()));
-        }
-    } else {
-        out.push_str(&summary);
-        out.push('\n');
-    }
-    out
+    (out, errors, warnings)
 }
