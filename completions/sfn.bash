@@ -333,7 +333,7 @@ _sfn() {
             return 0
             ;;
         sfn__subcmd__run)
-            opts="-h --input --mocks --test-case --name --format --seed --clock --machine --sub --no-store --store --help"
+            opts="-h --input --mocks --test-case --name --format --seed --clock --watch --machine --sub --no-store --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -108,6 +108,9 @@ pub struct RunArgs {
     /// virtual: waits, retries, delays and timeouts take no real time; real: they do
     #[arg(long, value_enum, default_value = "virtual")]
     pub clock: ClockArg,
+    /// Run again whenever the definition, the mocks or the input file changes
+    #[arg(long)]
+    pub watch: bool,
     /// For a template holding several state machines: the logical id of the one to run
     #[arg(long, value_name = "LOGICAL_ID")]
     pub machine: Option<String>,

@@ -20,7 +20,14 @@ use crate::store::{Record, Store};
 use crate::validate::{closest_name, validate_model};
 
 pub fn run(args: &RunArgs) -> i32 {
-    match run_inner(args) {
+    if args.watch {
+        return watch(args);
+    }
+    run_once(args, &mut Session::new(false))
+}
+
+fn run_once(args: &RunArgs, session: &mut Session) -> i32 {
+    match run_inner(args, session) {
         Ok(code) => code,
         Err(message) => {
             eprintln!("error: {message}");
@@ -29,7 +36,140 @@ pub fn run(args: &RunArgs) -> i32 {
     }
 }
 
-fn run_inner(args: &RunArgs) -> Result<i32, String> {
+/// What one run hands the next under `--watch`.
+struct Session {
+    /// Set by Ctrl-C: the run in progress stops as ABORTED.
+    abort: Arc<AtomicBool>,
+    /// Whether Ctrl-C sets `abort` yet (the watch installs its handler at the start).
+    ctrl_c: bool,
+    /// `--input -`, read once: a re-run cannot read stdin again.
+    stdin: Option<Value>,
+    /// Under `--watch`: JSON on one line per run, and a new generated name per run.
+    watch: bool,
+    runs: u64,
+}
+
+impl Session {
+    fn new(watch: bool) -> Session {
+        Session {
+            abort: Arc::new(AtomicBool::new(false)),
+            ctrl_c: false,
+            stdin: None,
+            watch,
+            runs: 0,
+        }
+    }
+
+    /// The abort flag, Ctrl-C setting it from now on. Not earlier: Ctrl-C while the
+    /// input is read from stdin must still end the process.
+    fn abort_on_ctrl_c(&mut self) -> Arc<AtomicBool> {
+        if !self.ctrl_c {
+            self.ctrl_c = true;
+            let abort = self.abort.clone();
+            // A second Ctrl-C while the first is handled is ignored: the run stops at the next state.
+            let _ = ctrlc::set_handler(move || abort.store(true, Ordering::Relaxed));
+        }
+        self.abort.clone()
+    }
+
+    fn input(&mut self, arg: Option<&str>) -> Result<Value, String> {
+        if arg != Some("-") {
+            return read_input(arg);
+        }
+        if self.stdin.is_none() {
+            self.stdin = Some(read_input(arg)?);
+        }
+        Ok(self.stdin.clone().unwrap_or_default())
+    }
+
+    /// A generated name. Under `--watch` each run gets another, skipping names the store
+    /// holds; with `--seed` they are a reproducible sequence starting at a single run's name.
+    fn name(&mut self, seed: Option<u64>, store: Option<&Store>) -> String {
+        if !self.watch {
+            return generated_name(seed);
+        }
+        loop {
+            let k = self.runs;
+            self.runs += 1;
+            let name = generated_name(Some(match seed {
+                Some(s) => s.wrapping_add(k),
+                None => (now_ms() as u64) ^ k.rotate_right(16),
+            }));
+            if k >= 1000 || store.is_none_or(|s| !s.exists(&name)) {
+                return name;
+            }
+        }
+    }
+}
+
+/// `sfn run --watch`: runs again on every save of the definition, the mocks or the input
+/// file, until Ctrl-C.
+fn watch(args: &RunArgs) -> i32 {
+    match watch_inner(args) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            exit::COULD_NOT_RUN
+        }
+    }
+}
+
+fn watch_inner(args: &RunArgs) -> Result<i32, String> {
+    use super::watch::{INTERRUPTED, Wake, Watch, changed, clear_screen, waiting};
+    if let Some(name) = &args.name {
+        // Replacing the stored execution would lose the earlier runs, and AWS never
+        // reuses a name: refuse instead.
+        if !args.no_store {
+            return Err(format!(
+                "--name '{name}' cannot be used with --watch: every save starts a new execution, and a stored \
+                 execution name can be used only once (ExecutionAlreadyExists). Leave --name out: each run \
+                 gets a generated name, and `sfn history` shows the latest; or add --no-store"
+            ));
+        }
+        check_execution_name(name)?;
+    }
+    let mut files = vec![args.definition.as_path()];
+    files.extend(args.mocks.as_deref());
+    for file in &files {
+        if !file.is_file() {
+            return Err(format!("{}: no such file", file.display()));
+        }
+    }
+    if let Some(arg) = args.input.as_deref()
+        && arg != "-"
+        && Path::new(arg).is_file()
+    {
+        files.push(Path::new(arg));
+    }
+    let mut session = Session::new(true);
+    // Stdin is read once, before the watch starts; each run reuses it.
+    session.input(args.input.as_deref().filter(|a| *a == "-"))?;
+    let watch = Watch::files(&files, session.abort.clone())?;
+    session.ctrl_c = true;
+    let names = files
+        .iter()
+        .map(|f| f.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut changes = None;
+    loop {
+        clear_screen();
+        if let Some(files) = &changes {
+            changed(files);
+        }
+        run_once(args, &mut session);
+        if watch.interrupted() {
+            return Ok(INTERRUPTED);
+        }
+        waiting(&names);
+        match watch.wait() {
+            Wake::Changed(files) => changes = Some(files),
+            Wake::Interrupted => return Ok(INTERRUPTED),
+        }
+    }
+}
+
+fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
     let opts = LoadOptions {
         substitutions: args.substitutions.iter().cloned().collect(),
     };
@@ -66,7 +206,7 @@ fn run_inner(args: &RunArgs) -> Result<i32, String> {
         return Ok(exit::COULD_NOT_RUN);
     }
     let machine_name = machine_name(definition, &args.definition);
-    let input = read_input(args.input.as_deref())?;
+    let input = session.input(args.input.as_deref())?;
     // StartExecution refuses a larger input; no execution is created.
     let input_len = input.to_string().len();
     if input_len > MAX_EXECUTION_INPUT {
@@ -98,18 +238,17 @@ fn run_inner(args: &RunArgs) -> Result<i32, String> {
     warn_unknown_mocks(&mocks, &machine);
     let plan =
         Plan::compile(&machine).map_err(|u| format!("state '{}': {}", u.state, u.message))?;
-    let abort = Arc::new(AtomicBool::new(false));
-    {
-        let abort = abort.clone();
-        // A second Ctrl-C while the first is handled is ignored: the run stops at the next state.
-        let _ = ctrlc::set_handler(move || abort.store(true, Ordering::Relaxed));
+    let abort = session.abort_on_ctrl_c();
+    if abort.load(Ordering::Relaxed) {
+        // Ctrl-C under --watch before this run started: no execution is created.
+        return Ok(super::watch::INTERRUPTED);
     }
-    let name = args
-        .name
-        .clone()
-        .unwrap_or_else(|| generated_name(args.seed));
-    check_execution_name(&name)?;
     let store = (!args.no_store).then(|| Store::locate(args.store.store.as_deref()));
+    let name = match &args.name {
+        Some(name) => name.clone(),
+        None => session.name(args.seed, store.as_ref()),
+    };
+    check_execution_name(&name)?;
     if let Some(store) = &store
         && store.exists(&name)
     {
@@ -179,6 +318,10 @@ fn run_inner(args: &RunArgs) -> Result<i32, String> {
         }
     }
     match args.format {
+        // Under --watch, one object per line, for scripts reading the stream.
+        RunFormat::Json if session.watch => {
+            println!("{}", serde_json::to_string(&out).unwrap_or_default())
+        }
         RunFormat::Json => println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default()),
         RunFormat::Human => print_human(&execution, &run_opts, color),
     }

@@ -10,7 +10,7 @@ use crate::validate::{fails, validate};
 
 pub fn run(args: &ValidateArgs) -> i32 {
     if args.watch {
-        return super::watch::run(args);
+        return super::watch::validate(args);
     }
     let outcome = check(args);
     print!("{}", outcome.rendered);

@@ -1,53 +1,263 @@
-//! `sfn validate --watch`: re-validate on every save.
+//! `--watch`, shared by `sfn validate` and `sfn run`: wait for a save, let the burst of
+//! events settle, clear the screen, do it again; Ctrl-C ends the watch.
 
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use notify::{RecursiveMode, Watcher};
+use notify::event::{AccessKind, AccessMode, EventKind, ModifyKind};
+use notify::{RecommendedWatcher, RecursiveMode, Watcher};
 
 use super::{ValidateArgs, exit};
 
-pub fn run(args: &ValidateArgs) -> i32 {
-    let (tx, rx) = mpsc::channel();
-    let mut watcher = match notify::recommended_watcher(move |res| {
-        let _ = tx.send(res);
-    }) {
+/// Exit status when Ctrl-C ends a watch: 128 + SIGINT, as a shell reports it.
+pub const INTERRUPTED: i32 = 130;
+
+/// How long events must stop before a burst counts as one save: editors write in steps
+/// (truncate, write, rename, chmod).
+const QUIET: Duration = Duration::from_millis(150);
+
+enum Msg {
+    Fs(notify::Result<notify::Event>),
+    Interrupt,
+}
+
+/// Which paths count as a change.
+enum Filter {
+    /// Anything under the watched trees.
+    Any,
+    /// Only these files (absolute), each with the name the user gave it; their folders
+    /// are watched, not the files themselves.
+    Files(HashMap<PathBuf, String>),
+}
+
+pub enum Wake {
+    /// The files that changed, as the user named them.
+    Changed(BTreeSet<String>),
+    Interrupted,
+}
+
+pub struct Watch {
+    _watcher: RecommendedWatcher,
+    rx: mpsc::Receiver<Msg>,
+    filter: Filter,
+    interrupted: Arc<AtomicBool>,
+}
+
+impl Watch {
+    /// Watches files, each through its folder: an editor that saves by writing a new file
+    /// and renaming it over the old one would otherwise end a watch on the file itself.
+    /// Ctrl-C sets `abort` (so a run in progress stops as ABORTED) and ends the watch.
+    pub fn files(paths: &[&Path], abort: Arc<AtomicBool>) -> Result<Watch, String> {
+        let mut files = HashMap::new();
+        let mut dirs = HashSet::new();
+        for path in paths {
+            let dir = match path.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p,
+                _ => Path::new("."),
+            };
+            let dir = dir
+                .canonicalize()
+                .map_err(|e| format!("{}: cannot watch its folder: {e}", path.display()))?;
+            let Some(name) = path.file_name() else {
+                return Err(format!("{}: not a file", path.display()));
+            };
+            let shown = path.display().to_string();
+            files.insert(dir.join(name), shown.clone());
+            dirs.insert(dir);
+            // A symlink's target changes where the target lives.
+            if let Ok(target) = path.canonicalize()
+                && let Some(parent) = target.parent()
+            {
+                dirs.insert(parent.to_path_buf());
+                files.insert(target, shown);
+            }
+        }
+        let mut watch = Watch::new(Filter::Files(files), abort)?;
+        for dir in &dirs {
+            watch
+                ._watcher
+                .watch(dir, RecursiveMode::NonRecursive)
+                .map_err(|e| format!("cannot watch {}: {e}", dir.display()))?;
+        }
+        Ok(watch)
+    }
+
+    /// Watches files and folders (recursively) for any change under them.
+    pub fn trees(paths: &[PathBuf]) -> Result<Watch, String> {
+        let mut watch = Watch::new(Filter::Any, Arc::new(AtomicBool::new(false)))?;
+        for path in paths {
+            watch
+                ._watcher
+                .watch(path, RecursiveMode::Recursive)
+                .map_err(|e| format!("cannot watch {}: {e}", path.display()))?;
+        }
+        Ok(watch)
+    }
+
+    fn new(filter: Filter, abort: Arc<AtomicBool>) -> Result<Watch, String> {
+        let (tx, rx) = mpsc::channel();
+        let fs_tx = tx.clone();
+        let watcher = notify::recommended_watcher(move |res| {
+            let _ = fs_tx.send(Msg::Fs(res));
+        })
+        .map_err(|e| format!("cannot watch files: {e}"))?;
+        let interrupted = abort;
+        {
+            let interrupted = interrupted.clone();
+            ctrlc::set_handler(move || {
+                interrupted.store(true, Ordering::Relaxed);
+                let _ = tx.send(Msg::Interrupt);
+            })
+            .map_err(|e| format!("cannot handle Ctrl-C: {e}"))?;
+        }
+        Ok(Watch {
+            _watcher: watcher,
+            rx,
+            filter,
+            interrupted,
+        })
+    }
+
+    /// Whether Ctrl-C was pressed.
+    pub fn interrupted(&self) -> bool {
+        self.interrupted.load(Ordering::Relaxed)
+    }
+
+    /// Blocks until a watched file changes and the burst of events around it has settled,
+    /// or until Ctrl-C.
+    pub fn wait(&self) -> Wake {
+        let mut changed = BTreeSet::new();
+        loop {
+            match self.rx.recv() {
+                Ok(Msg::Interrupt) | Err(_) => return Wake::Interrupted,
+                Ok(Msg::Fs(res)) if self.changes(&res, &mut changed) => break,
+                Ok(Msg::Fs(_)) => {}
+            }
+        }
+        // Debounce: wait until QUIET passes with no relevant event.
+        let mut until = Instant::now() + QUIET;
+        loop {
+            let left = until.saturating_duration_since(Instant::now());
+            match self.rx.recv_timeout(left) {
+                Ok(Msg::Interrupt) => return Wake::Interrupted,
+                Ok(Msg::Fs(res)) if self.changes(&res, &mut changed) => {
+                    until = Instant::now() + QUIET
+                }
+                Ok(Msg::Fs(_)) => {}
+                Err(mpsc::RecvTimeoutError::Timeout) => return Wake::Changed(changed),
+                Err(mpsc::RecvTimeoutError::Disconnected) => return Wake::Interrupted,
+            }
+        }
+    }
+
+    /// Whether an event is a change to a watched file; adds the files it names to `changed`.
+    fn changes(&self, res: &notify::Result<notify::Event>, changed: &mut BTreeSet<String>) -> bool {
+        let event = match res {
+            Ok(e) => e,
+            // A lost event (queue overflow) may have been a save.
+            Err(_) => return true,
+        };
+        // Reading a file (ours included: every run reads them) or touching its
+        // metadata is no change; only writes, creations, renames and removals are.
+        match event.kind {
+            EventKind::Access(AccessKind::Close(AccessMode::Write)) => {}
+            EventKind::Access(_) | EventKind::Modify(ModifyKind::Metadata(_)) => return false,
+            _ => {}
+        }
+        if event.paths.is_empty() {
+            return true;
+        }
+        match &self.filter {
+            Filter::Any => {
+                let cwd = std::env::current_dir().unwrap_or_default();
+                changed.extend(
+                    event
+                        .paths
+                        .iter()
+                        .map(|p| p.strip_prefix(&cwd).unwrap_or(p).display().to_string()),
+                );
+                true
+            }
+            Filter::Files(files) => {
+                let mut hit = false;
+                for shown in event.paths.iter().filter_map(|p| files.get(p)) {
+                    changed.insert(shown.clone());
+                    hit = true;
+                }
+                hit
+            }
+        }
+    }
+}
+
+/// Starts a new screen on a terminal, as `watch` does; a pipe gets one report after another.
+pub fn clear_screen() {
+    let mut out = std::io::stdout();
+    if out.is_terminal() {
+        let _ = write!(out, "\x1b[2J\x1b[H");
+        // Before anything goes to stderr, or the clearing would wipe it.
+        let _ = out.flush();
+    }
+}
+
+/// Says the watch goes on, on stderr (stdout is the reports').
+pub fn waiting(what: &str) {
+    eprintln!("watching {what} for changes (Ctrl-C to stop)");
+}
+
+/// Says what a re-run is for, on stderr: in a pipe it also separates one report from the next.
+pub fn changed(files: &BTreeSet<String>) {
+    if files.is_empty() {
+        eprintln!("files changed: running again");
+    } else {
+        let list: Vec<&str> = files.iter().map(String::as_str).collect();
+        eprintln!("{} changed: running again", list.join(", "));
+    }
+}
+
+/// `sfn validate --watch`: re-validate on every save.
+pub fn validate(args: &ValidateArgs) -> i32 {
+    let targets: Vec<PathBuf> = args
+        .paths
+        .iter()
+        .map(|p| {
+            let path = Path::new(p);
+            if path.exists() {
+                path.to_path_buf()
+            } else {
+                // A glob, or a file not written yet.
+                PathBuf::from(".")
+            }
+        })
+        .collect();
+    let watch = match Watch::trees(&targets) {
         Ok(w) => w,
         Err(e) => {
-            eprintln!("error: cannot watch files: {e}");
+            eprintln!("error: {e}");
             return exit::COULD_NOT_RUN;
         }
     };
-    for p in &args.paths {
-        let path = std::path::Path::new(p);
-        let target = if path.exists() {
-            path.to_path_buf()
-        } else {
-            std::path::PathBuf::from(".")
-        };
-        if let Err(e) = watcher.watch(&target, RecursiveMode::Recursive) {
-            eprintln!("error: cannot watch {}: {e}", target.display());
-            return exit::COULD_NOT_RUN;
-        }
-    }
+    let mut changes = None;
     loop {
         let outcome = super::validate::check(args);
-        // Clear the screen and move home, as `watch` does, only on a terminal:
-        // a pipe gets one report after another.
-        if std::io::stdout().is_terminal() {
-            print!("\x1b[2J\x1b[H");
+        clear_screen();
+        if let Some(files) = &changes {
+            changed(files);
         }
         print!("{}", outcome.rendered);
         let _ = std::io::stdout().flush();
         for e in &outcome.problems {
             eprintln!("error: {e}");
         }
-        eprintln!("watching for changes (Ctrl-C to stop)");
-        // Wait for a change, then let a burst of events (editors write in steps) settle.
-        if rx.recv().is_err() {
-            return exit::COULD_NOT_RUN;
+        waiting(&args.paths.join(", "));
+        match watch.wait() {
+            Wake::Changed(files) => changes = Some(files),
+            Wake::Interrupted => return INTERRUPTED,
         }
-        while rx.recv_timeout(Duration::from_millis(100)).is_ok() {}
     }
 }
