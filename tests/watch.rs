@@ -246,3 +246,38 @@ fn ctrl_c_aborts_the_run_in_progress_and_ends_the_watch() {
     assert!(aborted.is_some(), "the run in progress was stored ABORTED");
     assert_eq!(status.and_then(|s| s.code()), Some(130), "the watch ended");
 }
+
+/// A SAM template's `DefinitionUri` file is watched too: that is the file people edit.
+#[test]
+fn run_watch_follows_a_templates_definition_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("statemachine")).unwrap();
+    std::fs::write(
+        dir.path().join("template.yaml"),
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: statemachine/m.asl.json\n",
+    )
+    .unwrap();
+    let def = dir.path().join("statemachine/m.asl.json");
+    let pass = |v: &str| {
+        format!(r#"{{"StartAt":"P","States":{{"P":{{"Type":"Pass","Result":"{v}","End":true}}}}}}"#)
+    };
+    std::fs::write(&def, pass("before")).unwrap();
+    let (_child, out, err) = spawn(
+        dir.path(),
+        &[
+            "run",
+            "template.yaml",
+            "--watch",
+            "--no-store",
+            "--format",
+            "json",
+        ],
+    );
+    assert!(wait_for(&out, "before").is_some(), "a run at the start");
+    assert!(wait_for(&err, "m.asl.json for changes").is_some());
+    std::fs::write(&def, pass("after")).unwrap();
+    assert!(
+        wait_for(&out, "after").is_some(),
+        "a re-run after the definition file changed"
+    );
+}

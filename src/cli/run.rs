@@ -1,7 +1,7 @@
 //! `sfn run`: validate, then execute locally with Tasks answered by mocks.
 
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -47,6 +47,9 @@ struct Session {
     /// Under `--watch`: JSON on one line per run, and a new generated name per run.
     watch: bool,
     runs: u64,
+    /// The files the definitions were read from: a SAM template's `DefinitionUri`
+    /// file is watched too.
+    sources: Vec<PathBuf>,
 }
 
 impl Session {
@@ -57,6 +60,7 @@ impl Session {
             stdin: None,
             watch,
             runs: 0,
+            sources: Vec::new(),
         }
     }
 
@@ -144,13 +148,9 @@ fn watch_inner(args: &RunArgs) -> Result<i32, String> {
     let mut session = Session::new(true);
     // Stdin is read once, before the watch starts; each run reuses it.
     session.input(args.input.as_deref().filter(|a| *a == "-"))?;
-    let watch = Watch::files(&files, session.abort.clone())?;
+    let mut watch = Watch::files(&files, session.abort.clone())?;
     session.ctrl_c = true;
-    let names = files
-        .iter()
-        .map(|f| f.display().to_string())
-        .collect::<Vec<_>>()
-        .join(", ");
+    let mut names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
     let mut changes = None;
     loop {
         clear_screen();
@@ -161,7 +161,13 @@ fn watch_inner(args: &RunArgs) -> Result<i32, String> {
         if watch.interrupted() {
             return Ok(INTERRUPTED);
         }
-        waiting(&names);
+        for source in std::mem::take(&mut session.sources) {
+            // Not fatal: the template itself is still watched.
+            if let Ok(true) = watch.add_file(&source) {
+                names.push(source.display().to_string());
+            }
+        }
+        waiting(&names.join(", "));
         match watch.wait() {
             Wake::Changed(files) => changes = Some(files),
             Wake::Interrupted => return Ok(INTERRUPTED),
@@ -174,6 +180,11 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
         substitutions: args.substitutions.iter().cloned().collect(),
     };
     let loaded = load_path(&args.definition, &opts).map_err(|e| e.to_string())?;
+    session.sources = loaded
+        .definitions
+        .iter()
+        .map(|d| d.source.path.clone())
+        .collect();
     let color = use_color(ColorChoice::Auto) && args.format == RunFormat::Human;
     if !loaded.diagnostics.is_empty() {
         report(&[FileReport {

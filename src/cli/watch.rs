@@ -42,7 +42,9 @@ pub enum Wake {
 }
 
 pub struct Watch {
-    _watcher: RecommendedWatcher,
+    watcher: RecommendedWatcher,
+    /// The folders watched for `Filter::Files`.
+    dirs: HashSet<PathBuf>,
     rx: mpsc::Receiver<Msg>,
     filter: Filter,
     interrupted: Arc<AtomicBool>,
@@ -53,38 +55,50 @@ impl Watch {
     /// and renaming it over the old one would otherwise end a watch on the file itself.
     /// Ctrl-C sets `abort` (so a run in progress stops as ABORTED) and ends the watch.
     pub fn files(paths: &[&Path], abort: Arc<AtomicBool>) -> Result<Watch, String> {
-        let mut files = HashMap::new();
-        let mut dirs = HashSet::new();
+        let mut watch = Watch::new(Filter::Files(HashMap::new()), abort)?;
         for path in paths {
-            let dir = match path.parent() {
-                Some(p) if !p.as_os_str().is_empty() => p,
-                _ => Path::new("."),
-            };
-            let dir = dir
-                .canonicalize()
-                .map_err(|e| format!("{}: cannot watch its folder: {e}", path.display()))?;
-            let Some(name) = path.file_name() else {
-                return Err(format!("{}: not a file", path.display()));
-            };
-            let shown = path.display().to_string();
-            files.insert(dir.join(name), shown.clone());
-            dirs.insert(dir);
-            // A symlink's target changes where the target lives.
-            if let Ok(target) = path.canonicalize()
-                && let Some(parent) = target.parent()
-            {
-                dirs.insert(parent.to_path_buf());
-                files.insert(target, shown);
-            }
-        }
-        let mut watch = Watch::new(Filter::Files(files), abort)?;
-        for dir in &dirs {
-            watch
-                ._watcher
-                .watch(dir, RecursiveMode::NonRecursive)
-                .map_err(|e| format!("cannot watch {}: {e}", dir.display()))?;
+            watch.add_file(path)?;
         }
         Ok(watch)
+    }
+
+    /// Watches one more file (of a watch made by [`Watch::files`]). Whether it was new.
+    pub fn add_file(&mut self, path: &Path) -> Result<bool, String> {
+        let Filter::Files(files) = &mut self.filter else {
+            return Ok(false);
+        };
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        let dir = dir
+            .canonicalize()
+            .map_err(|e| format!("{}: cannot watch its folder: {e}", path.display()))?;
+        let Some(name) = path.file_name() else {
+            return Err(format!("{}: not a file", path.display()));
+        };
+        let shown = path.display().to_string();
+        let mut watched = vec![(dir.join(name), dir)];
+        // A symlink changes where its target lives.
+        if let Ok(target) = path.canonicalize()
+            && let Some(parent) = target.parent()
+        {
+            watched.push((target.clone(), parent.to_path_buf()));
+        }
+        let mut new = false;
+        for (file, dir) in watched {
+            if files.contains_key(&file) {
+                continue;
+            }
+            new = true;
+            files.insert(file, shown.clone());
+            if self.dirs.insert(dir.clone()) {
+                self.watcher
+                    .watch(&dir, RecursiveMode::NonRecursive)
+                    .map_err(|e| format!("cannot watch {}: {e}", dir.display()))?;
+            }
+        }
+        Ok(new)
     }
 
     /// Watches files and folders (recursively) for any change under them.
@@ -92,7 +106,7 @@ impl Watch {
         let mut watch = Watch::new(Filter::Any, Arc::new(AtomicBool::new(false)))?;
         for path in paths {
             watch
-                ._watcher
+                .watcher
                 .watch(path, RecursiveMode::Recursive)
                 .map_err(|e| format!("cannot watch {}: {e}", path.display()))?;
         }
@@ -116,7 +130,8 @@ impl Watch {
             .map_err(|e| format!("cannot handle Ctrl-C: {e}"))?;
         }
         Ok(Watch {
-            _watcher: watcher,
+            watcher,
+            dirs: HashSet::new(),
             rx,
             filter,
             interrupted,
