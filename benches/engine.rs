@@ -30,6 +30,7 @@ fn options() -> RunOptions {
         clock: ClockKind::Virtual,
         start_ms: 0,
         abort: Arc::new(AtomicBool::new(false)),
+        s3_dir: "s3".into(),
     }
 }
 

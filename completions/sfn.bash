@@ -333,7 +333,7 @@ _sfn() {
             return 0
             ;;
         sfn__subcmd__run)
-            opts="-h --input --mocks --test-case --name --format --seed --clock --watch --machine --sub --no-store --store --help"
+            opts="-h --input --mocks --test-case --name --format --seed --clock --watch --machine --sub --no-store --s3-dir --store --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -372,6 +372,10 @@ _sfn() {
                     return 0
                     ;;
                 --sub)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --s3-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -56,6 +56,7 @@ complete -c sfn -n "__fish_sfn_using_subcommand run" -l clock -d 'virtual: waits
 real\t''"
 complete -c sfn -n "__fish_sfn_using_subcommand run" -l machine -d 'For a template holding several state machines: the logical id of the one to run' -r
 complete -c sfn -n "__fish_sfn_using_subcommand run" -l sub -d 'Fill `${NAME}` placeholders: NAME=VALUE (repeatable)' -r
+complete -c sfn -n "__fish_sfn_using_subcommand run" -l s3-dir -d 'The directory standing in for Amazon S3 (Distributed Map ItemReader, ResultWriter): s3://BUCKET/KEY is DIR/BUCKET/KEY' -r -F
 complete -c sfn -n "__fish_sfn_using_subcommand run" -l store -d 'The execution store (default: $SFN_STORE, else .sfn in the working directory)' -r -F
 complete -c sfn -n "__fish_sfn_using_subcommand run" -l watch -d 'Run again whenever the definition, the mocks or the input file changes'
 complete -c sfn -n "__fish_sfn_using_subcommand run" -l no-store -d 'Do not save the execution in the store'

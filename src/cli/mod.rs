@@ -120,6 +120,10 @@ pub struct RunArgs {
     /// Do not save the execution in the store
     #[arg(long)]
     pub no_store: bool,
+    /// The directory standing in for Amazon S3 (Distributed Map ItemReader, ResultWriter):
+    /// s3://BUCKET/KEY is DIR/BUCKET/KEY
+    #[arg(long, value_name = "DIR", env = "SFN_S3_DIR", default_value = "s3")]
+    pub s3_dir: std::path::PathBuf,
     #[command(flatten)]
     pub store: StoreArgs,
 }

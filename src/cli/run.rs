@@ -278,6 +278,7 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
         },
         start_ms: now_ms(),
         abort,
+        s3_dir: args.s3_dir.clone(),
     };
     let execution = match engine::execute(&plan, input.clone(), &mocks, &run_opts) {
         Ok(e) => e,

@@ -8,6 +8,7 @@
 //! `MaxConcurrency`, so results and event order are deterministic.
 
 pub mod errors;
+pub mod items;
 pub mod plan;
 mod resource;
 mod run;
@@ -46,6 +47,9 @@ pub struct RunOptions {
     pub start_ms: i64,
     /// Set by Ctrl-C: the execution stops as `ABORTED`.
     pub abort: Arc<AtomicBool>,
+    /// The directory standing in for Amazon S3 (Distributed Map's `ItemReader` and
+    /// `ResultWriter`): `s3://BUCKET/KEY` is the file `<s3_dir>/BUCKET/KEY`.
+    pub s3_dir: std::path::PathBuf,
 }
 
 impl RunOptions {

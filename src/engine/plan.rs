@@ -137,6 +137,10 @@ pub struct MapPlan {
     pub distributed: bool,
     /// `Label`: names the Map Run.
     pub label: Option<String>,
+    /// `ItemReader`: the items come from S3 (local files) instead of `ItemsPath`.
+    pub item_reader: Option<super::items::ReaderPlan>,
+    /// `ResultWriter`: how the Map Run's results are shaped and where they are exported.
+    pub result_writer: Option<super::items::WriterPlan>,
 }
 
 impl Plan {
@@ -323,14 +327,16 @@ fn compile_state(model: &StateMachine<'_>, id: StateId) -> Result<StatePlan, Uns
                 .and_then(|p| p.get("ProcessorConfig"));
             let distributed =
                 config.and_then(|c| c.get("Mode")).and_then(Node::as_str) == Some("DISTRIBUTED");
-            if node.get("ItemReader").is_some() {
-                return Err(unsupported(
-                    "Map ItemReader (reading items from S3) cannot run yet".into(),
-                ));
-            }
-            if node.get("ResultWriter").is_some() {
-                return Err(unsupported("Map ResultWriter cannot run yet".into()));
-            }
+            let item_reader = node
+                .get("ItemReader")
+                .map(super::items::compile_reader)
+                .transpose()
+                .map_err(unsupported)?;
+            let result_writer = node
+                .get("ResultWriter")
+                .map(super::items::compile_writer)
+                .transpose()
+                .map_err(unsupported)?;
             let batcher = node.get("ItemBatcher");
             Body::Map(Box::new(MapPlan {
                 processor,
@@ -352,6 +358,8 @@ fn compile_state(model: &StateMachine<'_>, id: StateId) -> Result<StatePlan, Uns
                     .map(Node::to_value),
                 distributed,
                 label: node.get("Label").and_then(Node::as_str).map(str::to_string),
+                item_reader,
+                result_writer,
             }))
         }
         StateType::Unknown(t) => return Err(unsupported(format!("unknown state type '{t}'"))),

@@ -4,6 +4,7 @@
 use serde_json::{Map, Value, json};
 
 use super::errors::{self, StatesError};
+use super::items::{self, ReaderPlan, WriterPlan};
 use super::plan::{
     Body, MapPlan, NumberSpec, PathField, Plan, StatePlan, TaskPlan, TextSpec, WaitPlan,
 };
@@ -1084,15 +1085,21 @@ impl<'a> Runner<'a> {
     ) -> Step<Exit> {
         let context = self.context(sp, entered_ms, 0, None);
         let effective = self.input_path(&sp.input_path, raw, &context)?;
-        let items = match &map.items_path {
-            PathField::Absent => effective.clone(),
-            field => select_field(field, &self.bindings(&effective, &context))?,
-        };
-        let Value::Array(items) = items else {
-            return Err(EvalError::runtime(format!(
-                "Map state input must be an array but was: {items}"
-            ))
-            .into());
+        // With an ItemReader the items are read once the Map Run has started.
+        let items = if map.item_reader.is_some() {
+            None
+        } else {
+            let items = match &map.items_path {
+                PathField::Absent => effective.clone(),
+                field => select_field(field, &self.bindings(&effective, &context))?,
+            };
+            let Value::Array(items) = items else {
+                return Err(EvalError::runtime(format!(
+                    "Map state input must be an array but was: {items}"
+                ))
+                .into());
+            };
+            Some(items)
         };
         let max_concurrency = match &map.max_concurrency {
             Some(s) => self.number(s, &effective, &context, "MaxConcurrencyPath")? as usize,
@@ -1104,24 +1111,21 @@ impl<'a> Runner<'a> {
             .map(|s| self.number(s, &effective, &context, "MaxItemsPerBatchPath"))
             .transpose()?;
         // Batches: each iteration gets {"Items": [...]} (plus BatchInput).
-        let work: Vec<Value> = match batch_size {
-            Some(n) if n >= 1.0 => items
-                .chunks(n as usize)
-                .map(|chunk| {
-                    let mut o = Map::new();
-                    if let Some(b) = &map.batch_input {
-                        o.insert("BatchInput".into(), b.clone());
-                    }
-                    o.insert("Items".into(), Value::Array(chunk.to_vec()));
-                    Value::Object(o)
-                })
-                .collect(),
-            _ => items,
+        let work = items.map(|items| items::batch(items, batch_size, map.batch_input.as_ref()));
+        let reader = match &map.item_reader {
+            Some(r) => Some(self.reader_request(r, &effective, &context)?),
+            None => None,
         };
+        let export = match map.result_writer.as_ref().and_then(|w| w.export.as_ref()) {
+            Some(t) => Some(self.eval_template(t, &effective, &context, "ResultWriter")?),
+            None => None,
+        };
+        // With an ItemReader AWS records a length of 0: nothing is read yet.
+        let length = work.as_ref().map_or(0, Vec::len);
         self.chain(
             "MapStateStarted",
             prev,
-            Some(details([("length", Some(json!(work.len())))])),
+            Some(details([("length", Some(json!(length)))])),
         )?;
         // The tolerated failure thresholds are read once the Map state has started.
         let tolerated_count = map
@@ -1136,6 +1140,7 @@ impl<'a> Runner<'a> {
             .transpose()?;
         // A distributed Map runs its items as child executions, in a Map Run: their
         // events are not in this history.
+        let mut map_run_arn = String::new();
         let map_run = if map.distributed {
             let label = map.label.clone().unwrap_or_else(|| sp.name.clone());
             let arn = format!(
@@ -1149,20 +1154,44 @@ impl<'a> Runner<'a> {
                 prev,
                 Some(details([("mapRunArn", Some(json!(arn)))])),
             )?;
+            map_run_arn = arn;
             Some(std::mem::take(&mut self.history))
         } else {
             None
         };
-        let result = self.run_map_items(
-            sp,
-            map,
-            &effective,
-            work,
-            prev,
-            entered_ms,
-            max_concurrency,
-            (tolerated_count, tolerated_pct),
-        );
+        let work = match (work, reader) {
+            (Some(work), _) => Ok(work),
+            (None, reader) => self
+                .read_items(map, reader)
+                .map(|items| items::batch(items, batch_size, map.batch_input.as_ref())),
+        };
+        // A ResultWriter needs each child execution's input, output or error.
+        let mut children = map.result_writer.as_ref().map(|_| Vec::new());
+        let result = work.and_then(|work| {
+            self.run_map_items(
+                sp,
+                map,
+                &effective,
+                work,
+                prev,
+                entered_ms,
+                max_concurrency,
+                (tolerated_count, tolerated_pct),
+                children.as_mut(),
+            )
+        });
+        let result = match (&map.result_writer, children) {
+            (Some(writer), Some(children)) => self.write_results(
+                sp,
+                map,
+                &map_run_arn,
+                writer,
+                export.as_ref(),
+                children,
+                result,
+            ),
+            _ => result.map(|(outputs, last)| (Value::Array(outputs), last)),
+        };
         if let Some(parent) = map_run {
             self.history = parent;
             match &result {
@@ -1175,12 +1204,12 @@ impl<'a> Runner<'a> {
                 Err(_) => {}
             }
         }
-        let (outputs, last_event) = result?;
+        let (result, last_event) = result?;
         // MapStateSucceeded does not continue the chain: the state's exit follows
         // the last iteration's event (inline) or the Map Run's (distributed).
         *prev = last_event.unwrap_or(*prev);
         self.event("MapStateSucceeded", *prev, None)?;
-        self.finish(sp, raw, Value::Array(outputs), &context)
+        self.finish(sp, raw, result, &context)
     }
 
     /// Runs the items; returns their outputs and the event the state's exit chains from.
@@ -1195,6 +1224,7 @@ impl<'a> Runner<'a> {
         entered_ms: i64,
         max_concurrency: usize,
         (tolerated_count, tolerated_pct): (Option<f64>, Option<f64>),
+        mut children: Option<&mut Vec<items::Child>>,
     ) -> Step<(Vec<Value>, Option<u64>)> {
         let start = self.now_ms;
         // When each of MaxConcurrency slots is next free.
@@ -1230,9 +1260,25 @@ impl<'a> Runner<'a> {
                 // Each item is a child execution with its own history.
                 let parent = std::mem::take(&mut self.history);
                 let mut child_prev = 0;
+                let start = self.now_ms;
+                let child_input = children.as_ref().map(|_| item_input.clone());
                 let outcome = self.run_scope(map.processor, item_input, &mut child_prev);
                 self.history = parent;
                 self.variables = outer;
+                if let (Some(children), Some(input)) = (children.as_deref_mut(), child_input) {
+                    let outcome = match &outcome {
+                        Ok(v) => Ok(v.clone()),
+                        Err(Stop::Failed(e)) => Err(e.clone()),
+                        Err(_) => return outcome.map(|_| (outputs, None)),
+                    };
+                    children.push(items::Child {
+                        index,
+                        input,
+                        outcome,
+                        start: iso(start),
+                        stop: iso(self.now_ms),
+                    });
+                }
                 outcome
             } else {
                 let d = details([
@@ -1286,6 +1332,103 @@ impl<'a> Runner<'a> {
         }
         self.now_ms = end;
         Ok((outputs, last_iteration_event))
+    }
+
+    /// An `ItemReader`'s `Parameters` and `MaxItems(Path)`, read from the state's input
+    /// before the Map Run starts. A `MaxItemsPath` value that is no integer fails at once.
+    fn reader_request(
+        &mut self,
+        reader: &ReaderPlan,
+        effective: &Value,
+        context: &Value,
+    ) -> Step<(Value, Option<i64>)> {
+        let params = match &reader.parameters {
+            Some(t) => self.eval_template(t, effective, context, "ItemReader")?,
+            None => json!({}),
+        };
+        let max_items = match &reader.max_items {
+            None => None,
+            Some(NumberSpec::Literal(n)) => Some(*n as i64),
+            Some(NumberSpec::Path(p, text)) => {
+                let v = apply_path_field(Some(p), Some(text), &self.bindings(effective, context))?;
+                match v.as_i64() {
+                    Some(n) => Some(n),
+                    None => {
+                        return Err(fail(
+                            errors::ITEM_READER_FAILED,
+                            format!(
+                                "The MaxItemsPath field refers to value '{}' which is not a valid integer: {text}",
+                                plain(&v)
+                            ),
+                        ));
+                    }
+                }
+            }
+        };
+        Ok((params, max_items))
+    }
+
+    /// Reads an `ItemReader`'s items from the local S3 directory.
+    fn read_items(&self, map: &MapPlan, request: Option<(Value, Option<i64>)>) -> Step<Vec<Value>> {
+        let (Some(reader), Some((params, max_items))) = (&map.item_reader, request) else {
+            return Ok(Vec::new());
+        };
+        if max_items.is_some_and(|n| n < 0) {
+            return Err(fail(
+                errors::ITEM_READER_FAILED,
+                "field MaxItems must be positive",
+            ));
+        }
+        let limit = items::item_limit(max_items.map(|n| n as u64));
+        items::read(&self.opts.s3_dir, &reader.source, &params, limit)
+            .map_err(|cause| fail(errors::ITEM_READER_FAILED, cause))
+    }
+
+    /// `ResultWriter`: the Map's result is its children's results as `WriterConfig`
+    /// shapes them, or, once exported, where they were written. A failed Map Run
+    /// still exports what its children did.
+    #[allow(clippy::too_many_arguments)]
+    fn write_results(
+        &mut self,
+        sp: &StatePlan,
+        map: &MapPlan,
+        map_run_arn: &str,
+        writer: &WriterPlan,
+        export: Option<&Value>,
+        children: Vec<items::Child>,
+        result: Step<(Vec<Value>, Option<u64>)>,
+    ) -> Step<(Value, Option<u64>)> {
+        let label = map.label.as_deref().unwrap_or(&sp.name);
+        let machine = &self.opts.state_machine_name;
+        let run = items::MapRun {
+            arn: map_run_arn,
+            state_machine_arn: format!(
+                "arn:aws:states:local:000000000000:stateMachine:{machine}/{label}"
+            ),
+            execution_arn_prefix: format!(
+                "arn:aws:states:local:000000000000:execution:{machine}/{label}"
+            ),
+        };
+        let Some(params) = export else {
+            return result.map(|(_, last)| {
+                let shaped = items::transform(&run, &children, writer.transformation);
+                (Value::Array(shaped), last)
+            });
+        };
+        let written = |children: &[items::Child]| {
+            items::write_results(&self.opts.s3_dir, params, &run, children, writer)
+        };
+        match result {
+            Ok((_, last)) => written(&children)
+                .map(|v| (v, last))
+                .map_err(|cause| fail(errors::RESULT_WRITER_FAILED, cause)),
+            Err(Stop::Failed(e)) => {
+                // The Map Run's own failure is what the state reports.
+                let _ = written(&children);
+                Err(Stop::Failed(e))
+            }
+            Err(other) => Err(other),
+        }
     }
 }
 

@@ -18,6 +18,7 @@ fn opts() -> RunOptions {
         clock: ClockKind::Virtual,
         start_ms: 1_700_000_000_000,
         abort: Arc::new(AtomicBool::new(false)),
+        s3_dir: "s3".into(),
     }
 }
 
