@@ -6,20 +6,23 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use serde_json::{Map, Value, json};
-use sfn::history::{History, not_truncated};
+use serde_json::{Value, json};
+use sfn::history::{Details, History};
 use sfn::render::table::{TableOptions, history_table};
 use sfn::store::{Record, Store};
 
 const EVENTS: usize = 25_000;
 
-fn details(fields: &[(&str, Value)]) -> Option<Map<String, Value>> {
+fn details(fields: &[(&'static str, Value)]) -> Option<Details> {
     Some(
         fields
             .iter()
-            .map(|(k, v)| (k.to_string(), v.clone()))
-            .collect(),
+            .fold(Details::default(), |d, (k, v)| d.with(k, v.clone())),
     )
+}
+
+fn not_truncated() -> Value {
+    json!({"truncated": false})
 }
 
 /// A Map over order lines, each iteration one Lambda Task: 7 events per item.

@@ -2,8 +2,8 @@
 //! `Store::save` (SPEC.md: History, Also; issue 4).
 
 use assert_cmd::Command;
-use serde_json::{Map, Value, json};
-use sfn::history::{History, details, not_truncated};
+use serde_json::{Value, json};
+use sfn::history::{Details, History, details, not_truncated};
 use sfn::store::{Record, Store};
 
 const T0: i64 = 1_714_564_800_000; // 2024-05-01 12:00:00 UTC, in ms
@@ -19,11 +19,11 @@ fn s(v: Value) -> Option<Value> {
     Some(json!(v.to_string()))
 }
 
-fn d(fields: Vec<(&str, Option<Value>)>) -> Option<Map<String, Value>> {
-    let mut m = Map::new();
+fn d(fields: Vec<(&'static str, Option<Value>)>) -> Option<Details> {
+    let mut m = Details::default();
     for (k, v) in fields {
         if let Some(v) = v {
-            m.insert(k.to_string(), v);
+            m.insert(k, v);
         }
     }
     Some(m)
@@ -33,7 +33,7 @@ fn d(fields: Vec<(&str, Option<Value>)>) -> Option<Map<String, Value>> {
 /// items. `declined` makes the card charge fail and the execution with it.
 fn order_run(name: &str, start_ms: i64, amount: i64, declined: bool) -> Record {
     let input = json!({"orderId": name, "amount": amount, "items": ["book", "pen"]});
-    let lambda = |extra: Vec<(&str, Option<Value>)>| {
+    let lambda = |extra: Vec<(&'static str, Option<Value>)>| {
         let mut f = vec![
             ("resourceType", Some(json!("lambda"))),
             ("resource", Some(json!("invoke"))),

@@ -337,10 +337,16 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
         RunFormat::Json => println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default()),
         RunFormat::Human => print_human(&execution, &run_opts, color),
     }
-    Ok(match execution.status {
+    let code = match execution.status {
         Status::Succeeded => exit::OK,
         _ => exit::FAILED,
-    })
+    };
+    // Freeing a 25,000-event history takes about as long as recording it; a
+    // process about to exit need not (a watch session runs again, so it must).
+    if !session.watch {
+        std::mem::forget(execution);
+    }
+    Ok(code)
 }
 
 /// Diagnostics about a file that is not a definition (the mocks): no totals line.

@@ -57,13 +57,13 @@ impl StatesError {
     }
 
     /// `error` and `cause` as a failure event's details carry them.
-    pub fn details(&self) -> serde_json::Map<String, serde_json::Value> {
-        let mut d = serde_json::Map::new();
+    pub fn details(&self) -> crate::history::Details {
+        let mut d = crate::history::Details::default();
         if !self.error_absent {
-            d.insert("error".into(), self.error.clone().into());
+            d.insert("error", serde_json::Value::from(self.error.clone()));
         }
         if !self.cause_absent {
-            d.insert("cause".into(), self.cause.clone().into());
+            d.insert("cause", serde_json::Value::from(self.cause.clone()));
         }
         d
     }

@@ -42,6 +42,8 @@ pub enum PathField {
 pub struct StatePlan {
     pub id: StateId,
     pub name: String,
+    /// The name as history events carry it, shared rather than copied per event.
+    pub shared_name: std::sync::Arc<str>,
     /// Whether any of the state's expressions mention `$$`: if none does, the
     /// context object is never built for it.
     pub uses_context: bool,
@@ -415,6 +417,7 @@ fn compile_state(model: &StateMachine<'_>, id: StateId) -> Result<StatePlan, Uns
     Ok(StatePlan {
         id,
         name: state.name.clone(),
+        shared_name: state.name.as_str().into(),
         uses_context: any_string(state.node, &|s: &str| s.contains("$$")),
         state_type,
         input_path: path_of("InputPath")?,

@@ -16,7 +16,7 @@ use crate::dataflow::eval::{Bindings, EvalError, Rng, apply_path_field};
 use crate::dataflow::path;
 use crate::dataflow::result_path::apply_result_path;
 use crate::dataflow::template::Template;
-use crate::history::{History, details, not_truncated};
+use crate::history::{Details, Field, History, details};
 use crate::mocks::{Miss, MockCursor, Mocks, Outcome};
 use crate::model::{ScopeId, StateId, StateType};
 
@@ -105,21 +105,16 @@ impl<'a> Runner<'a> {
             "RedriveCount": 0,
         });
         // ExecutionStarted is not the previous event of the first state's: AWS chains from 0.
-        let started = details([
-            ("input", Some(text(&input))),
-            ("inputDetails", Some(not_truncated())),
-            ("roleArn", Some(json!(self.opts.role_arn()))),
-        ]);
+        let started = Details::default()
+            .payload("input", "inputDetails", input.to_string())
+            .with("roleArn", json!(self.opts.role_arn()));
         self.history
             .push("ExecutionStarted", 0, self.now_ms, Some(started));
         let mut prev = 0;
         let result = self.run_scope(0, input, &mut prev);
         let (status, output, error, cause) = match result {
             Ok(output) => {
-                let d = details([
-                    ("output", Some(text(&output))),
-                    ("outputDetails", Some(not_truncated())),
-                ]);
+                let d = Details::default().payload("output", "outputDetails", output.to_string());
                 self.history
                     .push("ExecutionSucceeded", prev, self.now_ms, Some(d));
                 (Status::Succeeded, Some(output), None, None)
@@ -137,7 +132,7 @@ impl<'a> Runner<'a> {
             Err(Stop::TimedOut) => {
                 // AWS's DescribeExecution of a timed-out execution has no error or cause;
                 // the event's details are empty (as LocalStack, built to match AWS, records them).
-                let d = Map::new();
+                let d = Details::default();
                 self.history
                     .push("ExecutionTimedOut", prev, self.now_ms, Some(d));
                 (Status::TimedOut, None, None, None)
@@ -170,12 +165,7 @@ impl<'a> Runner<'a> {
     }
 
     /// Records an event; past AWS's quota the execution fails.
-    fn event(
-        &mut self,
-        event_type: &'static str,
-        prev: u64,
-        d: Option<Map<String, Value>>,
-    ) -> Step<u64> {
+    fn event(&mut self, event_type: &'static str, prev: u64, d: Option<Details>) -> Step<u64> {
         if self.history.len() >= MAX_HISTORY_EVENTS - 1 {
             return Err(fail(
                 errors::RUNTIME,
@@ -188,12 +178,7 @@ impl<'a> Runner<'a> {
     }
 
     /// Records an event that continues the chain.
-    fn chain(
-        &mut self,
-        event_type: &'static str,
-        prev: &mut u64,
-        d: Option<Map<String, Value>>,
-    ) -> Step<u64> {
+    fn chain(&mut self, event_type: &'static str, prev: &mut u64, d: Option<Details>) -> Step<u64> {
         let id = self.event(event_type, *prev, d)?;
         *prev = id;
         Ok(id)
@@ -291,11 +276,9 @@ impl<'a> Runner<'a> {
         let sp = &plan.states[id];
         let entered_ms = self.now_ms;
         let raw_text = raw_text.unwrap_or_else(|| raw.to_string());
-        let entered = details([
-            ("name", Some(json!(sp.name))),
-            ("input", Some(Value::String(raw_text))),
-            ("inputDetails", Some(not_truncated())),
-        ]);
+        let entered = Details::default()
+            .with("name", Field::Shared(sp.shared_name.clone()))
+            .payload("input", "inputDetails", raw_text);
         let entered_id = self.chain(entered_type(&sp.state_type), prev, Some(entered))?;
         let result = match self.run_body(sp, &raw, prev, entered_ms) {
             Err(Stop::Eval(e)) => {
@@ -334,12 +317,12 @@ impl<'a> Runner<'a> {
             unreachable!("a Fail state never exits");
         }
         let out_text = exit.output.to_string();
-        let mut exited = details([("name", Some(json!(sp.name)))]);
+        let mut exited = Details::default().with("name", Field::Shared(sp.shared_name.clone()));
         if let Some(assigned) = &exit.assigned {
             let shown: Map<String, Value> =
                 assigned.iter().map(|(k, v)| (k.clone(), text(v))).collect();
-            exited.insert("assignedVariables".into(), Value::Object(shown));
-            exited.insert("assignedVariablesDetails".into(), not_truncated());
+            exited.insert("assignedVariables", Value::Object(shown));
+            exited.insert("assignedVariablesDetails", Field::NotTruncated);
             for (k, v) in assigned {
                 self.variables.insert(k.clone(), v.clone());
             }
@@ -353,8 +336,7 @@ impl<'a> Runner<'a> {
                 ),
             ));
         }
-        exited.insert("output".into(), Value::String(out_text.clone()));
-        exited.insert("outputDetails".into(), not_truncated());
+        let exited = exited.payload("output", "outputDetails", out_text.clone());
         self.chain(exited_type(&sp.state_type), prev, Some(exited))?;
         Ok((exit, out_text))
     }
@@ -710,13 +692,13 @@ impl<'a> Runner<'a> {
                     ("parameters", Some(text(&params))),
                 ]);
                 if let Some(t) = timeout {
-                    d.insert("timeoutInSeconds".into(), json!(t as i64));
+                    d.insert("timeoutInSeconds", json!(t as i64));
                 }
                 if let Some(h) = heartbeat {
-                    d.insert("heartbeatInSeconds".into(), json!(h as i64));
+                    d.insert("heartbeatInSeconds", json!(h as i64));
                 }
                 if let Some(c) = &credentials {
-                    d.insert("taskCredentials".into(), c.clone());
+                    d.insert("taskCredentials", c.clone());
                 }
                 self.chain("TaskScheduled", prev, Some(d))?;
                 let d = details([
@@ -731,31 +713,29 @@ impl<'a> Runner<'a> {
                 }
             }
             Kind::LambdaFunction => {
-                let mut d = details([
-                    ("input", Some(text(&params))),
-                    ("inputDetails", Some(not_truncated())),
-                    ("resource", Some(json!(task.resource))),
-                ]);
+                let mut d = Details::default()
+                    .payload("input", "inputDetails", params.to_string())
+                    .with("resource", json!(task.resource));
                 if let Some(t) = timeout {
-                    d.insert("timeoutInSeconds".into(), json!(t as i64));
+                    d.insert("timeoutInSeconds", json!(t as i64));
                 }
                 if let Some(c) = &credentials {
-                    d.insert("taskCredentials".into(), c.clone());
+                    d.insert("taskCredentials", c.clone());
                 }
                 self.chain("LambdaFunctionScheduled", prev, Some(d))?;
                 self.chain("LambdaFunctionStarted", prev, None)?;
             }
             Kind::Activity => {
-                let mut d = details([
-                    ("resource", Some(json!(task.resource))),
-                    ("input", Some(text(&params))),
-                    ("inputDetails", Some(not_truncated())),
-                ]);
+                let mut d = details([("resource", Some(json!(task.resource)))]).payload(
+                    "input",
+                    "inputDetails",
+                    params.to_string(),
+                );
                 if let Some(t) = timeout {
-                    d.insert("timeoutInSeconds".into(), json!(t as i64));
+                    d.insert("timeoutInSeconds", json!(t as i64));
                 }
                 if let Some(h) = heartbeat {
-                    d.insert("heartbeatInSeconds".into(), json!(h as i64));
+                    d.insert("heartbeatInSeconds", json!(h as i64));
                 }
                 self.chain("ActivityScheduled", prev, Some(d))?;
                 self.chain(
@@ -778,9 +758,8 @@ impl<'a> Runner<'a> {
             let d = details([
                 ("resourceType", Some(json!(resource_type))),
                 ("resource", Some(json!(resource))),
-                ("output", Some(text(&submitted))),
-                ("outputDetails", Some(not_truncated())),
-            ]);
+            ])
+            .payload("output", "outputDetails", submitted.to_string());
             self.chain("TaskSubmitted", prev, Some(d))?;
         }
         let response = match response {
@@ -829,23 +808,16 @@ impl<'a> Runner<'a> {
                 let d = details([
                     ("resourceType", Some(json!(resource_type))),
                     ("resource", Some(json!(resource))),
-                    ("output", Some(text(&result))),
-                    ("outputDetails", Some(not_truncated())),
-                ]);
+                ])
+                .payload("output", "outputDetails", result.to_string());
                 self.chain("TaskSucceeded", prev, Some(d))?;
             }
             Kind::LambdaFunction => {
-                let d = details([
-                    ("output", Some(text(&result))),
-                    ("outputDetails", Some(not_truncated())),
-                ]);
+                let d = Details::default().payload("output", "outputDetails", result.to_string());
                 self.chain("LambdaFunctionSucceeded", prev, Some(d))?;
             }
             Kind::Activity => {
-                let d = details([
-                    ("output", Some(text(&result))),
-                    ("outputDetails", Some(not_truncated())),
-                ]);
+                let d = Details::default().payload("output", "outputDetails", result.to_string());
                 self.chain("ActivitySucceeded", prev, Some(d))?;
             }
         }
@@ -1002,19 +974,19 @@ impl<'a> Runner<'a> {
         cause: Option<&str>,
         prev: &mut u64,
     ) -> Step<()> {
-        let mut d = Map::new();
+        let mut d = Details::default();
         if let Kind::Service {
             resource_type,
             resource,
         } = kind
         {
-            d.insert("resourceType".into(), json!(resource_type));
-            d.insert("resource".into(), json!(resource));
+            d.insert("resourceType", json!(resource_type));
+            d.insert("resource", json!(resource));
         }
-        d.insert("error".into(), json!(error));
+        d.insert("error", json!(error));
         // A timeout has no cause.
         if let Some(cause) = cause {
-            d.insert("cause".into(), json!(cause));
+            d.insert("cause", json!(cause));
         }
         let event_type = match (kind, what) {
             (Kind::Service { .. }, "Failed") => "TaskFailed",

@@ -135,7 +135,7 @@ fn fail_state_without_cause_leaves_cause_out_of_the_event() {
     assert_eq!(x.cause, None);
     let last = x.history.events.last().unwrap();
     assert_eq!(last.event_type, "ExecutionFailed");
-    assert_eq!(last.details, Some(serde_json::Map::new()));
+    assert_eq!(last.details, Some(crate::history::Details::default()));
     let x = exec(
         json!({"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "E"}}}),
         json!({}),
@@ -185,7 +185,7 @@ fn distributed_map_records_a_map_run_not_its_iterations() {
             ("ExecutionSucceeded", 7),
         ]
     );
-    let arn = x.history.events[3].details.as_ref().unwrap()["mapRunArn"]
+    let arn = x.history.events[3].details.as_ref().unwrap().to_json()["mapRunArn"]
         .as_str()
         .unwrap()
         .to_string();
@@ -382,12 +382,12 @@ fn sync_tasks_record_the_submission_before_the_result() {
             "ExecutionSucceeded"
         ]
     );
-    let scheduled = x.history.events[2].details.clone().unwrap();
+    let scheduled = x.history.events[2].details.as_ref().unwrap().to_json();
     assert_eq!(
         scheduled["taskCredentials"],
         json!({"roleArn": "arn:aws:iam::1:role/r"})
     );
-    let submitted = x.history.events[4].details.clone().unwrap();
+    let submitted = x.history.events[4].details.as_ref().unwrap().to_json();
     assert_eq!(submitted["resource"], json!("startExecution.sync:2"));
     let out: Value = serde_json::from_str(submitted["output"].as_str().unwrap()).unwrap();
     assert_eq!(out["ExecutionArn"], json!("arn:x"));
@@ -516,7 +516,7 @@ fn a_missed_heartbeat_is_recorded_as_states_timeout_without_cause() {
     );
     // The send call's answer: the MD5 of the message body and a message id.
     let submitted: Value = serde_json::from_str(
-        x.history.events[4].details.as_ref().unwrap()["output"]
+        x.history.events[4].details.as_ref().unwrap().to_json()["output"]
             .as_str()
             .unwrap(),
     )
@@ -662,7 +662,7 @@ fn a_failed_sync_execution_was_still_submitted_under_its_name() {
         ["TaskSubmitted", "TaskFailed", "ExecutionFailed"]
     );
     let submitted: Value = serde_json::from_str(
-        x.history.events[4].details.as_ref().unwrap()["output"]
+        x.history.events[4].details.as_ref().unwrap().to_json()["output"]
             .as_str()
             .unwrap(),
     )

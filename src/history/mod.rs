@@ -1,6 +1,9 @@
 //! Execution history: events in the shape and order AWS's `GetExecutionHistory`
 //! returns them.
 
+use std::borrow::Cow;
+use std::sync::Arc;
+
 use serde_json::{Map, Value, json};
 
 /// One history event.
@@ -13,16 +16,124 @@ pub struct Event {
     /// `ExecutionStarted`, `PassStateEntered`, ...
     pub event_type: &'static str,
     /// The `...EventDetails` object, if the type has one.
-    pub details: Option<Map<String, Value>>,
+    pub details: Option<Details>,
+}
+
+/// One field of an `...EventDetails` object. A run records tens of thousands of
+/// events, so the common fields avoid building JSON objects: a state's name is
+/// shared with the plan, and the `{"truncated": false}` beside every payload is a
+/// marker.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Field {
+    Json(Value),
+    /// Text shared with the plan (state names).
+    Shared(Arc<str>),
+    /// AWS's `{"truncated": false}` beside a payload.
+    NotTruncated,
+}
+
+impl From<Value> for Field {
+    fn from(v: Value) -> Self {
+        Field::Json(v)
+    }
+}
+
+impl Field {
+    pub fn to_json(&self) -> Value {
+        match self {
+            Field::Json(v) => v.clone(),
+            Field::Shared(s) => Value::String(s.to_string()),
+            Field::NotTruncated => json!({ "truncated": false }),
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Field::Json(v) => v.as_str(),
+            Field::Shared(s) => Some(s),
+            Field::NotTruncated => None,
+        }
+    }
+}
+
+impl serde::Serialize for Field {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        match self {
+            Field::Json(v) => v.serialize(serializer),
+            Field::Shared(s) => serializer.serialize_str(s),
+            Field::NotTruncated => {
+                let mut map = serializer.serialize_map(Some(1))?;
+                map.serialize_entry("truncated", &false)?;
+                map.end()
+            }
+        }
+    }
+}
+
+/// An `...EventDetails` object: its fields in AWS's order (a handful per event, so
+/// a list, not a hash map).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Details(Vec<(&'static str, Field)>);
+
+impl Details {
+    /// Sets `key`, in place if it is there, else at the end.
+    pub fn insert(&mut self, key: &'static str, value: impl Into<Field>) {
+        let value = value.into();
+        match self.0.iter_mut().find(|(k, _)| *k == key) {
+            Some(slot) => slot.1 = value,
+            None => self.0.push((key, value)),
+        }
+    }
+
+    /// Adds `key` (builder style).
+    pub fn with(mut self, key: &'static str, value: impl Into<Field>) -> Self {
+        self.insert(key, value);
+        self
+    }
+
+    /// A payload as JSON text, and its `...Details` marker (`input` and
+    /// `inputDetails`, `output` and `outputDetails`).
+    pub fn payload(mut self, key: &'static str, details_key: &'static str, text: String) -> Self {
+        self.insert(key, Value::String(text));
+        self.insert(details_key, Field::NotTruncated);
+        self
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Field> {
+        self.0.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn to_json(&self) -> Map<String, Value> {
+        self.0
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_json()))
+            .collect()
+    }
+}
+
+impl serde::Serialize for Details {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
 }
 
 /// The name of the details member for an event type, as AWS names it.
-pub fn details_key(event_type: &str) -> String {
+pub fn details_key(event_type: &str) -> Cow<'static, str> {
     if event_type.ends_with("StateEntered") {
-        return "stateEnteredEventDetails".into();
+        return Cow::Borrowed("stateEnteredEventDetails");
     }
     if event_type.ends_with("StateExited") {
-        return "stateExitedEventDetails".into();
+        return Cow::Borrowed("stateExitedEventDetails");
     }
     let mut key = String::with_capacity(event_type.len() + 12);
     let mut chars = event_type.chars();
@@ -31,7 +142,7 @@ pub fn details_key(event_type: &str) -> String {
     }
     key.extend(chars);
     key.push_str("EventDetails");
-    key
+    Cow::Owned(key)
 }
 
 impl Event {
@@ -43,7 +154,10 @@ impl Event {
         obj.insert("id".into(), json!(self.id));
         obj.insert("previousEventId".into(), json!(self.previous_event_id));
         if let Some(d) = &self.details {
-            obj.insert(details_key(self.event_type), Value::Object(d.clone()));
+            obj.insert(
+                details_key(self.event_type).into_owned(),
+                Value::Object(d.to_json()),
+            );
         }
         Value::Object(obj)
     }
@@ -71,7 +185,7 @@ impl History {
         event_type: &'static str,
         previous_event_id: u64,
         timestamp_ms: i64,
-        details: Option<Map<String, Value>>,
+        details: Option<Details>,
     ) -> u64 {
         let id = self.events.len() as u64 + 1;
         self.events.push(Event {
@@ -108,7 +222,7 @@ impl serde::Serialize for Event {
         map.serialize_entry("id", &self.id)?;
         map.serialize_entry("previousEventId", &self.previous_event_id)?;
         if let Some(d) = &self.details {
-            map.serialize_entry(&details_key(self.event_type), d)?;
+            map.serialize_entry(&*details_key(self.event_type), d)?;
         }
         map.end()
     }
@@ -124,17 +238,19 @@ impl serde::Serialize for History {
     }
 }
 
-/// Builds a details object from `(key, value)` pairs, leaving out nulls.
-pub fn details<const N: usize>(fields: [(&str, Option<Value>); N]) -> Map<String, Value> {
-    fields
-        .into_iter()
-        .filter_map(|(k, v)| v.map(|v| (k.to_string(), v)))
-        .collect()
-}
-
-/// AWS's `{"truncated": false}` beside every payload.
+/// AWS's `{"truncated": false}` beside a payload, as JSON.
 pub fn not_truncated() -> Value {
     json!({ "truncated": false })
+}
+
+/// Builds a details object from `(key, value)` pairs, leaving out `None`s.
+pub fn details<const N: usize>(fields: [(&'static str, Option<Value>); N]) -> Details {
+    Details(
+        fields
+            .into_iter()
+            .filter_map(|(k, v)| v.map(|v| (k, Field::Json(v))))
+            .collect(),
+    )
 }
 
 #[cfg(test)]

@@ -136,7 +136,6 @@ impl Store {
             if let Some(m) = &record.mocks {
                 std::fs::write(tmp.join(MOCKS), m).map_err(io(&tmp))?;
             }
-            sync_dir(&tmp);
             if replace && final_dir.exists() {
                 // Move the old one aside first: rename cannot replace a non-empty folder.
                 let old = tmp_root.join(format!("{name}.old.{}.{}", std::process::id(), unique()));
@@ -230,18 +229,17 @@ fn unique() -> u128 {
         .unwrap_or(0)
 }
 
+/// Streams `value` into a new file. No fsync: the folder only becomes visible by
+/// the rename, so a killed or interrupted run never leaves a half-written
+/// execution; only a power cut could, and a damaged execution is reported as
+/// such, never read as valid. Waiting on the disk cost 8 to 80 ms per run.
 fn write_json(path: &Path, value: &impl serde::Serialize) -> Result<(), StoreError> {
-    let mut text = serde_json::to_string(value).expect("JSON values serialize");
-    text.push('\n');
-    let mut f = std::fs::File::create(path).map_err(io(path))?;
-    std::io::Write::write_all(&mut f, text.as_bytes()).map_err(io(path))?;
-    f.sync_all().map_err(io(path))
-}
-
-fn sync_dir(dir: &Path) {
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
+    use std::io::Write;
+    let f = std::fs::File::create(path).map_err(io(path))?;
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, f);
+    serde_json::to_writer(&mut w, value).map_err(|e| io(path)(e.into()))?;
+    w.write_all(b"\n").map_err(io(path))?;
+    w.flush().map_err(io(path))
 }
 
 fn read_json(path: &Path) -> Result<Value, StoreError> {
