@@ -10,6 +10,7 @@
 pub mod errors;
 pub mod items;
 pub mod plan;
+mod redrive;
 mod resource;
 mod run;
 
@@ -20,6 +21,7 @@ use serde_json::Value;
 
 pub use errors::StatesError;
 pub use plan::{Plan, Unsupported};
+pub use redrive::{RedriveError, RedriveRequest};
 
 use crate::history::History;
 use crate::mocks::Mocks;
@@ -123,5 +125,18 @@ pub fn execute(
     run::Runner::new(plan, mocks, opts).execute(input)
 }
 
+/// Resumes an unsuccessful execution from its stored history, as `RedriveExecution`
+/// does. `opts` names the execution and gives its original start.
+pub fn redrive(
+    plan: &Plan,
+    mocks: &Mocks,
+    opts: &RunOptions,
+    request: RedriveRequest<'_>,
+) -> Result<Execution, RedriveError> {
+    redrive::redrive(plan, mocks, opts, request)
+}
+
+#[cfg(test)]
+mod redrive_tests;
 #[cfg(test)]
 mod tests;

@@ -46,14 +46,16 @@ pub(super) struct Runner<'a> {
     plan: &'a Plan,
     mocks: &'a Mocks,
     opts: &'a RunOptions,
-    history: History,
-    cursor: MockCursor,
+    pub(super) history: History,
+    pub(super) cursor: MockCursor,
     rng: Rng,
-    now_ms: i64,
-    deadline_ms: Option<i64>,
+    pub(super) now_ms: i64,
+    pub(super) deadline_ms: Option<i64>,
     variables: Map<String, Value>,
-    execution_context: Value,
+    pub(super) execution_context: Value,
     machine_context: Value,
+    /// A redrive: where scopes, Maps and Parallels resume.
+    pub(super) pending: super::redrive::Pending,
 }
 
 /// What a state hands on: its output and where to go next (`None`: the scope ends).
@@ -92,6 +94,7 @@ impl<'a> Runner<'a> {
             variables: Map::new(),
             execution_context: Value::Null,
             machine_context: json!({"Id": opts.state_machine_arn(), "Name": opts.state_machine_name}),
+            pending: Default::default(),
         }
     }
 
@@ -110,7 +113,12 @@ impl<'a> Runner<'a> {
             .with("roleArn", json!(self.opts.role_arn()));
         self.history
             .push("ExecutionStarted", 0, self.now_ms, Some(started));
-        let mut prev = 0;
+        self.run_to_end(input, 0)
+    }
+
+    /// Runs the top-level scope (from its start, or where a redrive resumes it) and
+    /// records how the execution ended.
+    pub(super) fn run_to_end(mut self, input: Value, mut prev: u64) -> Result<Execution, RunError> {
         let result = self.run_scope(0, input, &mut prev);
         let (status, output, error, cause) = match result {
             Ok(output) => {
@@ -138,8 +146,10 @@ impl<'a> Runner<'a> {
                 (Status::TimedOut, None, None, None)
             }
             Err(Stop::Aborted) => {
+                // As AWS records StopExecution: no event for the states in flight, the
+                // abort chained to no event, and empty details (no error or cause given).
                 self.history
-                    .push("ExecutionAborted", prev, self.now_ms, None);
+                    .push("ExecutionAborted", 0, self.now_ms, Some(Details::default()));
                 (Status::Aborted, None, None, None)
             }
             Err(Stop::Setup(e)) => return Err(*e),
@@ -187,9 +197,12 @@ impl<'a> Runner<'a> {
     fn advance(&mut self, seconds: f64) -> Step<()> {
         let ms = (seconds.max(0.0) * 1000.0).round() as i64;
         if self.opts.clock == ClockKind::Real && ms > 0 {
-            let until = std::time::Instant::now() + std::time::Duration::from_millis(ms as u64);
+            let began = std::time::Instant::now();
+            let until = began + std::time::Duration::from_millis(ms as u64);
             while std::time::Instant::now() < until {
                 if self.opts.abort.load(std::sync::atomic::Ordering::Relaxed) {
+                    // Aborted part-way through the wait: the clock stops now.
+                    self.now_ms += began.elapsed().as_millis() as i64;
                     return Err(Stop::Aborted);
                 }
                 std::thread::sleep(
@@ -216,6 +229,11 @@ impl<'a> Runner<'a> {
             return Err(fail(errors::RUNTIME, "the scope has no StartAt state"));
         };
         let mut input = input;
+        if let Some((resumed, resumed_input, variables)) = self.pending.start_scope() {
+            state = resumed;
+            input = resumed_input;
+            self.variables = variables;
+        }
         // A state's output text (from its Exited event) is the next state's input text.
         let mut input_text = None;
         loop {
@@ -239,24 +257,33 @@ impl<'a> Runner<'a> {
         retry_count: u32,
         extra: Option<(&str, Value)>,
     ) -> Value {
-        if !sp.uses_context {
+        let parts = sp.context_parts;
+        if !parts.used {
             return Value::Null;
         }
+        // What the state's paths cannot read is left out: the same answers, and a
+        // Map's per-item context does not copy the execution's each time.
         let mut ctx = Map::new();
-        ctx.insert("Execution".into(), self.execution_context.clone());
-        ctx.insert(
-            "State".into(),
-            // Only the states that can retry have a RetryCount.
-            if matches!(
-                sp.state_type,
-                StateType::Task | StateType::Parallel | StateType::Map
-            ) {
-                json!({"EnteredTime": iso(entered_ms), "Name": sp.name, "RetryCount": retry_count})
-            } else {
-                json!({"EnteredTime": iso(entered_ms), "Name": sp.name})
-            },
-        );
-        ctx.insert("StateMachine".into(), self.machine_context.clone());
+        if parts.execution {
+            ctx.insert("Execution".into(), self.execution_context.clone());
+        }
+        if parts.state {
+            ctx.insert(
+                "State".into(),
+                // Only the states that can retry have a RetryCount.
+                if matches!(
+                    sp.state_type,
+                    StateType::Task | StateType::Parallel | StateType::Map
+                ) {
+                    json!({"EnteredTime": iso(entered_ms), "Name": sp.name, "RetryCount": retry_count})
+                } else {
+                    json!({"EnteredTime": iso(entered_ms), "Name": sp.name})
+                },
+            );
+        }
+        if parts.state_machine {
+            ctx.insert("StateMachine".into(), self.machine_context.clone());
+        }
         if let Some((k, v)) = extra {
             ctx.insert(k.into(), v);
         }
@@ -1018,7 +1045,17 @@ impl<'a> Runner<'a> {
         let start = self.now_ms;
         let mut end = start;
         let mut outputs = Vec::with_capacity(branches.len());
-        for &branch in branches {
+        let mut redriven = self.pending.take_children(sp.id);
+        for (k, &branch) in branches.iter().enumerate() {
+            match redriven.remove(&k) {
+                // Succeeded before the redrive: not run again.
+                Some(super::redrive::Child::Done(out)) => {
+                    outputs.push(out);
+                    continue;
+                }
+                Some(super::redrive::Child::Resume(r)) => self.pending.resume = Some(r),
+                None => {}
+            }
             // Branches run side by side: each starts when the state started.
             // Branches start together: each one's first event follows ParallelStateStarted.
             self.now_ms = start;
@@ -1115,17 +1152,30 @@ impl<'a> Runner<'a> {
         let mut map_run_arn = String::new();
         let map_run = if map.distributed {
             let label = map.label.clone().unwrap_or_else(|| sp.name.clone());
+            let redriven = self.pending.take_map_run(sp.id);
             let arn = format!(
                 "arn:aws:states:local:000000000000:mapRun:{}/{}:{}",
                 self.opts.state_machine_name,
                 label,
                 uuid(&mut self.rng)
             );
-            self.chain(
-                "MapRunStarted",
-                prev,
-                Some(details([("mapRunArn", Some(json!(arn)))])),
-            )?;
+            // A redrive redrives the Map Run it started (all its children run again).
+            let (arn, event) = match redriven {
+                Some((arn, count)) => (
+                    arn.clone(),
+                    details([
+                        ("mapRunArn", Some(json!(arn))),
+                        ("redriveCount", Some(json!(count))),
+                    ]),
+                ),
+                None => (arn.clone(), details([("mapRunArn", Some(json!(arn)))])),
+            };
+            let event_type = if event.get("redriveCount").is_some() {
+                "MapRunRedriven"
+            } else {
+                "MapRunStarted"
+            };
+            self.chain(event_type, prev, Some(event))?;
             map_run_arn = arn;
             Some(std::mem::take(&mut self.history))
         } else {
@@ -1199,21 +1249,35 @@ impl<'a> Runner<'a> {
         mut children: Option<&mut Vec<items::Child>>,
     ) -> Step<(Vec<Value>, Option<u64>)> {
         let start = self.now_ms;
-        // When each of MaxConcurrency slots is next free.
+        // When each of MaxConcurrency slots is next free: the earliest (then the
+        // lowest slot) takes the next item. A heap, as unlimited concurrency means
+        // a slot per item.
         let slots = if max_concurrency == 0 {
             work.len().max(1)
         } else {
             max_concurrency
         };
-        let mut free_at = vec![start; slots];
+        let mut free_at: std::collections::BinaryHeap<std::cmp::Reverse<(i64, usize)>> =
+            (0..slots).map(|i| std::cmp::Reverse((start, i))).collect();
         let mut end = start;
         let mut outputs = Vec::with_capacity(work.len());
         let mut failures = 0usize;
         let mut first_error: Option<StatesError> = None;
         let mut last_iteration_event = None;
+        let mut redriven = self.pending.take_children(sp.id);
         for (index, item) in work.into_iter().enumerate() {
-            let slot = (0..free_at.len()).min_by_key(|&i| free_at[i]).unwrap_or(0);
-            self.now_ms = free_at[slot];
+            let resume = match redriven.remove(&index) {
+                // Succeeded before the redrive: not run again.
+                Some(super::redrive::Child::Done(out)) => {
+                    outputs.push(out);
+                    continue;
+                }
+                Some(super::redrive::Child::Resume(r)) => Some(r),
+                None => None,
+            };
+            let std::cmp::Reverse((at, slot)) =
+                free_at.pop().unwrap_or(std::cmp::Reverse((start, 0)));
+            self.now_ms = at;
             let item_input = match &map.item_selector {
                 Some(t) => {
                     let item_ctx = self.context(
@@ -1258,6 +1322,7 @@ impl<'a> Runner<'a> {
                     ("name", Some(json!(sp.name))),
                 ]);
                 self.chain("MapIterationStarted", prev, Some(d))?;
+                self.pending.resume = resume;
                 let outcome = self.run_scope(map.processor, item_input, prev);
                 self.variables = outer;
                 let d = details([
@@ -1299,7 +1364,7 @@ impl<'a> Runner<'a> {
                 }
                 Err(other) => return Err(other),
             }
-            free_at[slot] = self.now_ms;
+            free_at.push(std::cmp::Reverse((self.now_ms, slot)));
             end = end.max(self.now_ms);
         }
         self.now_ms = end;
