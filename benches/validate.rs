@@ -8,6 +8,10 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use sfn::load::{LoadOptions, load_text};
 use sfn::validate::validate;
 
+// The same allocator as the `sfn` binary, so that these figures are the binary's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn fifty_states() -> String {
     std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/bench/fifty-states.asl.json"),

@@ -37,7 +37,7 @@ pub fn check(args: &ValidateArgs) -> Outcome {
     };
     let mut problems = Vec::new();
     let mut reports = Vec::new();
-    let mut files = Vec::new();
+    let mut files: Vec<(PathBuf, bool)> = Vec::new();
     for arg in &args.paths {
         match expand(arg) {
             Ok(found) if found.is_empty() => problems.push(format!("{arg}: no files match")),
@@ -46,59 +46,10 @@ pub fn check(args: &ValidateArgs) -> Outcome {
         }
     }
     let mut seen = std::collections::HashSet::new();
-    for (path, explicit) in files {
-        if !seen.insert(path.clone()) {
-            continue;
-        }
-        let loaded = match load_path(&path, &opts) {
-            Ok(l) => l,
-            Err(e) => {
-                if explicit {
-                    problems.push(e.to_string());
-                }
-                continue;
-            }
-        };
-        match loaded.kind {
-            FileKind::Other => {
-                if explicit {
-                    problems.push(format!(
-                        "{}: not a state machine definition (no \"StartAt\" or \"States\") nor a CloudFormation/SAM template (no \"Resources\")",
-                        path.display()
-                    ));
-                }
-                continue;
-            }
-            FileKind::Broken if !explicit && !looks_like_asl(&path, &loaded.source.text) => {
-                continue;
-            }
-            FileKind::Template
-                if loaded.definitions.is_empty() && loaded.diagnostics.is_empty() =>
-            {
-                if explicit {
-                    problems.push(format!(
-                        "{}: the template holds no AWS::StepFunctions::StateMachine or AWS::Serverless::StateMachine resource",
-                        path.display()
-                    ));
-                }
-                continue;
-            }
-            _ => {}
-        }
-        if !loaded.diagnostics.is_empty() || loaded.definitions.is_empty() {
-            reports.push(FileReport {
-                source: loaded.source.clone(),
-                machine: None,
-                diagnostics: loaded.diagnostics.clone(),
-            });
-        }
-        for def in &loaded.definitions {
-            reports.push(FileReport {
-                source: def.source.clone(),
-                machine: def.machine.clone(),
-                diagnostics: validate(def),
-            });
-        }
+    files.retain(|(path, _)| seen.insert(path.clone()));
+    for checked in check_files(&files, &opts) {
+        problems.extend(checked.problems);
+        reports.extend(checked.reports);
     }
     if reports.is_empty() && problems.is_empty() {
         problems.push(format!(
@@ -129,6 +80,104 @@ pub fn check(args: &ValidateArgs) -> Outcome {
         problems,
         status,
     }
+}
+
+/// What one file adds to the outcome.
+#[derive(Default)]
+struct Checked {
+    problems: Vec<String>,
+    reports: Vec<FileReport>,
+}
+
+/// Checks every file, in input order. Many files are shared among threads, each
+/// taking the next unchecked file, since each file is independent work.
+fn check_files(files: &[(PathBuf, bool)], opts: &LoadOptions) -> Vec<Checked> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(files.len() / 16)
+        .min(16);
+    if threads <= 1 {
+        return files
+            .iter()
+            .map(|(path, explicit)| check_file(path, *explicit, opts))
+            .collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut done: Vec<(usize, Checked)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some((path, explicit)) = files.get(i) else {
+                            break;
+                        };
+                        out.push((i, check_file(path, *explicit, opts)));
+                    }
+                    out
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    done.sort_unstable_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, c)| c).collect()
+}
+
+fn check_file(path: &Path, explicit: bool, opts: &LoadOptions) -> Checked {
+    let mut out = Checked::default();
+    let loaded = match load_path(path, opts) {
+        Ok(l) => l,
+        Err(e) => {
+            if explicit {
+                out.problems.push(e.to_string());
+            }
+            return out;
+        }
+    };
+    match loaded.kind {
+        FileKind::Other => {
+            if explicit {
+                out.problems.push(format!(
+                    "{}: not a state machine definition (no \"StartAt\" or \"States\") nor a CloudFormation/SAM template (no \"Resources\")",
+                    path.display()
+                ));
+            }
+            return out;
+        }
+        FileKind::Broken if !explicit && !looks_like_asl(path, &loaded.source.text) => {
+            return out;
+        }
+        FileKind::Template if loaded.definitions.is_empty() && loaded.diagnostics.is_empty() => {
+            if explicit {
+                out.problems.push(format!(
+                    "{}: the template holds no AWS::StepFunctions::StateMachine or AWS::Serverless::StateMachine resource",
+                    path.display()
+                ));
+            }
+            return out;
+        }
+        _ => {}
+    }
+    if !loaded.diagnostics.is_empty() || loaded.definitions.is_empty() {
+        out.reports.push(FileReport {
+            source: loaded.source.clone(),
+            machine: None,
+            diagnostics: loaded.diagnostics.clone(),
+        });
+    }
+    for def in &loaded.definitions {
+        out.reports.push(FileReport {
+            source: def.source.clone(),
+            machine: def.machine.clone(),
+            diagnostics: validate(def),
+        });
+    }
+    out
 }
 
 /// A broken file found while searching a directory is reported only if it was

@@ -4,7 +4,7 @@
 use jsonc_parser::ast::{ObjectPropName, Value};
 use jsonc_parser::{CollectOptions, ParseOptions, parse_to_ast};
 
-use super::node::{Entry, Node, NodeKind, Span};
+use super::node::{Entry, Node, NodeKind, Span, Str};
 
 /// A syntax error at a byte range.
 #[derive(Debug, Clone, PartialEq)]
@@ -66,7 +66,7 @@ fn convert(value: &Value<'_>) -> Result<Node, SyntaxError> {
     Ok(match value {
         Value::NullKeyword(n) => Node::new(NodeKind::Null, span(n.range)),
         Value::BooleanLit(b) => Node::new(NodeKind::Bool(b.value), span(b.range)),
-        Value::StringLit(s) => Node::new(NodeKind::String(s.value.to_string()), span(s.range)),
+        Value::StringLit(s) => Node::new(NodeKind::String(Str::from(&*s.value)), span(s.range)),
         Value::NumberLit(n) => {
             let number = parse_number(n.value).ok_or_else(|| SyntaxError {
                 span: span(n.range),
@@ -82,8 +82,8 @@ fn convert(value: &Value<'_>) -> Result<Node, SyntaxError> {
             let mut entries = Vec::with_capacity(o.properties.len());
             for p in &o.properties {
                 let (key, key_range) = match &p.name {
-                    ObjectPropName::String(s) => (s.value.to_string(), s.range),
-                    ObjectPropName::Word(w) => (w.value.to_string(), w.range),
+                    ObjectPropName::String(s) => (Str::from(&*s.value), s.range),
+                    ObjectPropName::Word(w) => (Str::from(w.value), w.range),
                 };
                 entries.push(Entry {
                     key,
@@ -132,9 +132,25 @@ fn parse_fast(text: &str) -> Option<Node> {
 
 impl Fast<'_> {
     fn ws(&mut self) {
-        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.bytes.get(self.pos) {
-            self.pos += 1;
+        let bytes = self.bytes;
+        let mut i = self.pos;
+        while let Some(&b) = bytes.get(i) {
+            match b {
+                b' ' => {
+                    i += 1;
+                    // Indentation is most of a pretty-printed file: eight spaces at a time.
+                    while let Some(chunk) = bytes.get(i..i + 8) {
+                        if u64::from_le_bytes(chunk.try_into().unwrap_or_default()) != SPACES {
+                            break;
+                        }
+                        i += 8;
+                    }
+                }
+                b'\t' | b'\n' | b'\r' => i += 1,
+                _ => break,
+            }
         }
+        self.pos = i;
     }
 
     fn peek(&self) -> Option<u8> {
@@ -230,19 +246,16 @@ impl Fast<'_> {
     }
 
     /// A string literal starting at the current `"`, unescaped.
-    fn string(&mut self) -> Option<String> {
+    fn string(&mut self) -> Option<Str> {
         let start = self.pos + 1;
-        let mut i = start;
-        loop {
-            match *self.bytes.get(i)? {
-                b'"' => {
-                    self.pos = i + 1;
-                    return Some(self.text[start..i].to_owned());
-                }
-                b'\\' => break,
-                0..=0x1f => return None,
-                _ => i += 1,
+        let mut i = plain_run(self.bytes, start);
+        match *self.bytes.get(i)? {
+            b'"' => {
+                self.pos = i + 1;
+                return Some(Str::from(&self.text[start..i]));
             }
+            b'\\' => {}
+            _ => return None,
         }
         let mut out = String::with_capacity(i - start + 16);
         out.push_str(&self.text[start..i]);
@@ -250,7 +263,7 @@ impl Fast<'_> {
             match *self.bytes.get(i)? {
                 b'"' => {
                     self.pos = i + 1;
-                    return Some(out);
+                    return Some(out.into());
                 }
                 b'\\' => {
                     let escape = *self.bytes.get(i + 1)?;
@@ -289,12 +302,7 @@ impl Fast<'_> {
                 _ => {
                     // A run of plain characters; it ends at an ASCII byte, so on a char boundary.
                     let run = i;
-                    while let Some(&b) = self.bytes.get(i) {
-                        if b == b'"' || b == b'\\' || b < 0x20 {
-                            break;
-                        }
-                        i += 1;
-                    }
+                    i = plain_run(self.bytes, i);
                     out.push_str(&self.text[run..i]);
                 }
             }
@@ -389,6 +397,34 @@ impl Fast<'_> {
             Span::new(start, self.pos),
         ))
     }
+}
+
+const SPACES: u64 = u64::from_le_bytes([b' '; 8]);
+
+/// The index of the first `"`, `\\` or control character at or after `i` (or
+/// the length): eight bytes at a time, as strings are most of a definition.
+fn plain_run(bytes: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
+    // Bytes below `n` (n <= 0x80) get their high bit set; the lowest flagged byte is exact.
+    let below = |x: u64, n: u64| x.wrapping_sub(ONES * n) & !x & HIGH;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let w = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        let found = below(w ^ (ONES * b'"' as u64), 1)
+            | below(w ^ (ONES * b'\\' as u64), 1)
+            | below(w, 0x20);
+        if found != 0 {
+            return i + (found.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while let Some(&b) = bytes.get(i) {
+        if b == b'"' || b == b'\\' || b < 0x20 {
+            break;
+        }
+        i += 1;
+    }
+    i
 }
 
 fn span(r: jsonc_parser::common::Range) -> Span {

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub use json::{SyntaxError, parse as parse_json};
-pub use node::{Entry, Node, NodeKind, Span, pointer_token};
+pub use node::{Entry, Node, NodeKind, Span, Str, pointer_token};
 pub use source::SourceFile;
 
 use crate::diagnostic::Diagnostic;
@@ -174,10 +174,20 @@ pub fn load_text(path: &Path, text: String, opts: &LoadOptions) -> LoadedFile {
             };
         }
     };
-    classify(source, root, opts)
+    // JSON strings are the text between quotes unless escaped: with neither `${`
+    // nor a backslash in the text, no string holds a placeholder.
+    let may_hold_placeholder = format != Format::Json
+        || memchr::memmem::find(source.text.as_bytes(), b"${").is_some()
+        || memchr::memchr(b'\\', source.text.as_bytes()).is_some();
+    classify(source, root, opts, may_hold_placeholder)
 }
 
-fn classify(source: Arc<SourceFile>, root: Node, opts: &LoadOptions) -> LoadedFile {
+fn classify(
+    source: Arc<SourceFile>,
+    root: Node,
+    opts: &LoadOptions,
+    may_hold_placeholder: bool,
+) -> LoadedFile {
     if template::is_template(&root) {
         let (definitions, diagnostics) = template::extract(&source, &root, opts);
         return LoadedFile {
@@ -188,7 +198,11 @@ fn classify(source: Arc<SourceFile>, root: Node, opts: &LoadOptions) -> LoadedFi
         };
     }
     if is_definition(&root) {
-        let (root, placeholders, diagnostics) = template::standalone(root, opts);
+        let (root, placeholders, diagnostics) = if may_hold_placeholder {
+            template::standalone(root, opts)
+        } else {
+            (root, Vec::new(), Vec::new())
+        };
         let definition = Definition {
             source: source.clone(),
             machine: None,

@@ -144,7 +144,7 @@ impl<'a> Machine<'a> {
             .and_then(Node::as_object)
             .unwrap_or(&[])
             .iter()
-            .map(|e| (e.key.clone(), template.eval_string(&e.value)))
+            .map(|e| (e.key.to_string(), template.eval_string(&e.value)))
             .collect();
         Machine {
             source,
@@ -264,7 +264,7 @@ impl<'a> Machine<'a> {
                     let stand_in = stand_in_name(node);
                     let text = format!("${{{stand_in}}}");
                     self.declared.borrow_mut().insert(stand_in);
-                    Node::new(NodeKind::String(text), node.span)
+                    Node::new(NodeKind::String(text.into()), node.span)
                 }
             };
             return;
@@ -383,7 +383,7 @@ impl<'a> Machine<'a> {
             return None;
         }
         if let NodeKind::String(s) = &node.kind {
-            return Some((s.clone(), string_map(&self.source.text, node.span, s)));
+            return Some((s.to_string(), string_map(&self.source.text, node.span, s)));
         }
         match intrinsic_name(node) {
             Some("Fn::Sub") => {
@@ -580,7 +580,7 @@ fn stand_in_name(node: &Node) -> String {
         _ => None,
     }
     .filter(|n| placeholder::find(&format!("${{{n}}}")).len() == 1)
-    .unwrap_or_else(|| e.key.clone())
+    .unwrap_or_else(|| e.key.to_string())
 }
 
 /// `Fn::Sub`'s arguments: `"text"` or `["text", {vars}]`.
@@ -687,15 +687,20 @@ fn io_reason(e: &std::io::Error) -> String {
 }
 
 /// Whether any key or string value holds `${`.
+/// `s.contains("${")`, without the substring searcher's set-up cost on every short string.
+fn has_dollar_brace(s: &str) -> bool {
+    s.as_bytes().windows(2).any(|w| w == b"${")
+}
+
 fn has_placeholder(root: &Node) -> bool {
     let mut stack = vec![root];
     while let Some(n) = stack.pop() {
         match &n.kind {
-            NodeKind::String(s) if s.contains("${") => return true,
+            NodeKind::String(s) if has_dollar_brace(s) => return true,
             NodeKind::Array(items) => stack.extend(items.iter()),
             NodeKind::Object(entries) => {
                 for e in entries {
-                    if e.key.contains("${") {
+                    if has_dollar_brace(&e.key) {
                         return true;
                     }
                     stack.push(&e.value);

@@ -300,7 +300,7 @@ enum FrameKind {
     Seq(Vec<Node>),
     Map {
         entries: Vec<Entry>,
-        key: Option<(String, Span)>,
+        key: Option<(super::Str, Span)>,
     },
 }
 
@@ -346,14 +346,14 @@ impl Builder<'_> {
         let inner = Span::new(start, end.max(start));
         if self.awaiting_key() {
             // Keys stay text: `1: x` and `true: x` name members "1" and "true".
-            self.set_key(value.to_string(), inner);
+            self.set_key(value.into(), inner);
             return Ok(());
         }
         let tag = tag.and_then(|t| short_tag(t, tag_span));
         let kind = match (&tag, style) {
             (Some(ShortTag::Core(name)), _) => core_typed(name, value),
             (_, ScalarStyle::Plain) => plain_typed(value),
-            _ => NodeKind::String(value.to_string()),
+            _ => NodeKind::String(value.into()),
         };
         let node = match tag {
             Some(ShortTag::Function(key, tag_span)) => {
@@ -447,7 +447,7 @@ impl Builder<'_> {
         )
     }
 
-    fn set_key(&mut self, key: String, span: Span) {
+    fn set_key(&mut self, key: super::Str, span: Span) {
         if let Some(frame) = self.stack.last_mut() {
             if let FrameKind::Map { key: slot, .. } = &mut frame.kind {
                 *slot = Some((key, span));
@@ -488,7 +488,7 @@ impl Builder<'_> {
                 None => {
                     let text = match &node.kind {
                         NodeKind::String(s) => s.clone(),
-                        _ => node.to_value().to_string(),
+                        _ => node.to_value().to_string().into(),
                     };
                     *key = Some((text, node.span));
                 }
@@ -615,7 +615,7 @@ fn cfn_function(suffix: &str) -> Option<&'static str> {
 fn long_form(key: &'static str, tag_span: Span, inner: Node, span: Span) -> Node {
     Node::new(
         NodeKind::Object(vec![Entry {
-            key: key.to_string(),
+            key: key.into(),
             key_span: tag_span,
             value: inner,
         }]),
@@ -642,8 +642,8 @@ fn function_argument(key: &str, value: &str, kind: NodeKind, span: Span, text: &
     };
     Node::new(
         NodeKind::Array(vec![
-            Node::new(NodeKind::String(resource.to_string()), a),
-            Node::new(NodeKind::String(attribute.to_string()), b),
+            Node::new(NodeKind::String(resource.into()), a),
+            Node::new(NodeKind::String(attribute.into()), b),
         ]),
         span,
     )
@@ -660,7 +660,7 @@ fn plain_typed(value: &str) -> NodeKind {
     int(value)
         .or_else(|| float(value))
         .map(NodeKind::Number)
-        .unwrap_or_else(|| NodeKind::String(value.to_string()))
+        .unwrap_or_else(|| NodeKind::String(value.into()))
 }
 
 /// A scalar with an explicit core-schema tag; one that does not fit stays text.
@@ -675,7 +675,7 @@ fn core_typed(tag: &str, value: &str) -> NodeKind {
         "float" => float(value).or_else(|| int(value)).map(NodeKind::Number),
         _ => None,
     };
-    typed.unwrap_or_else(|| NodeKind::String(value.to_string()))
+    typed.unwrap_or_else(|| NodeKind::String(value.into()))
 }
 
 fn int(value: &str) -> Option<serde_json::Number> {

@@ -32,7 +32,7 @@ pub(super) fn read(
     let machine_entries = machines.as_object().unwrap_or_default();
     let chosen = machine_names
         .iter()
-        .find_map(|n| machine_entries.iter().find(|e| &e.key == n))
+        .find_map(|n| machine_entries.iter().find(|e| e.key == n))
         .or(if machine_entries.len() == 1 {
             machine_entries.first()
         } else {
@@ -119,7 +119,7 @@ pub(super) fn read(
         let rp = format!("/MockedResponses/{}", pointer_token(name));
         if let Some(ranges) = read_ranges(resp, &rp, &mut errs) {
             states.insert(
-                s.key.clone(),
+                s.key.to_string(),
                 StateMock {
                     span: s.key_span,
                     responses: Responses::ByCall(ranges),

@@ -260,7 +260,7 @@ pub(crate) fn read_throw(
             }
         } else if f.key == keys.1 {
             match &f.value.kind {
-                crate::load::NodeKind::String(s) => cause = Some(s.clone()),
+                crate::load::NodeKind::String(s) => cause = Some(s.to_string()),
                 // A structured cause is kept as its JSON text, as AWS stores causes.
                 _ => cause = Some(f.value.to_value().to_string()),
             }

@@ -48,7 +48,7 @@ pub(super) fn read(root: &Node) -> Result<BTreeMap<String, StateMock>, Vec<Diagn
             ));
         }
         if let Some(dup) = states.insert(
-            f.key.clone(),
+            f.key.to_string(),
             StateMock {
                 span: f.key_span,
                 responses: Responses::Sequence(entries),

@@ -192,7 +192,7 @@ impl<'a> Builder<'a> {
         self.states.push(State {
             id,
             scope,
-            name: entry.key.clone(),
+            name: entry.key.to_string(),
             name_span: entry.key_span,
             pointer: pointer.clone(),
             node,
@@ -347,7 +347,7 @@ fn condition(node: &Node, pointer: String) -> Condition {
             pointer: pointer.clone(),
             variable: spanned_str(node.get("Variable")),
             operator: Spanned {
-                value: op.key.clone(),
+                value: op.key.to_string(),
                 span: op.key_span,
             },
             operand: op.value.clone(),

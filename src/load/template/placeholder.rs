@@ -202,7 +202,7 @@ pub fn fill_tree(
 }
 
 fn fill_string(
-    s: &mut String,
+    s: &mut crate::load::Str,
     span: Span,
     pointer: &str,
     resolve: &dyn Fn(&str) -> Fill,
@@ -220,7 +220,7 @@ fn fill_string(
             declared: u.declared,
         });
     }
-    *s = filled;
+    *s = filled.into();
 }
 
 /// The distinct pointers of a list of unfilled placeholders, in order.

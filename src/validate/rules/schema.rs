@@ -522,7 +522,7 @@ impl jsonschema::json::Json for SpannedJson {
     }
 
     fn with_string_node<T>(buffer: &mut NameBuffer, string: &str, f: impl FnOnce(&Node) -> T) -> T {
-        buffer.0.kind = NodeKind::String(string.to_owned());
+        buffer.0.kind = NodeKind::String(string.into());
         f(&buffer.0)
     }
 }
