@@ -257,33 +257,24 @@ impl<'a> Runner<'a> {
         retry_count: u32,
         extra: Option<(&str, Value)>,
     ) -> Value {
-        let parts = sp.context_parts;
-        if !parts.used {
+        if !sp.uses_context {
             return Value::Null;
         }
-        // What the state's paths cannot read is left out: the same answers, and a
-        // Map's per-item context does not copy the execution's each time.
         let mut ctx = Map::new();
-        if parts.execution {
-            ctx.insert("Execution".into(), self.execution_context.clone());
-        }
-        if parts.state {
-            ctx.insert(
-                "State".into(),
-                // Only the states that can retry have a RetryCount.
-                if matches!(
-                    sp.state_type,
-                    StateType::Task | StateType::Parallel | StateType::Map
-                ) {
-                    json!({"EnteredTime": iso(entered_ms), "Name": sp.name, "RetryCount": retry_count})
-                } else {
-                    json!({"EnteredTime": iso(entered_ms), "Name": sp.name})
-                },
-            );
-        }
-        if parts.state_machine {
-            ctx.insert("StateMachine".into(), self.machine_context.clone());
-        }
+        ctx.insert("Execution".into(), self.execution_context.clone());
+        ctx.insert(
+            "State".into(),
+            // Only the states that can retry have a RetryCount.
+            if matches!(
+                sp.state_type,
+                StateType::Task | StateType::Parallel | StateType::Map
+            ) {
+                json!({"EnteredTime": iso(entered_ms), "Name": sp.name, "RetryCount": retry_count})
+            } else {
+                json!({"EnteredTime": iso(entered_ms), "Name": sp.name})
+            },
+        );
+        ctx.insert("StateMachine".into(), self.machine_context.clone());
         if let Some((k, v)) = extra {
             ctx.insert(k.into(), v);
         }
@@ -1249,16 +1240,13 @@ impl<'a> Runner<'a> {
         mut children: Option<&mut Vec<items::Child>>,
     ) -> Step<(Vec<Value>, Option<u64>)> {
         let start = self.now_ms;
-        // When each of MaxConcurrency slots is next free: the earliest (then the
-        // lowest slot) takes the next item. A heap, as unlimited concurrency means
-        // a slot per item.
+        // When each of MaxConcurrency slots is next free.
         let slots = if max_concurrency == 0 {
             work.len().max(1)
         } else {
             max_concurrency
         };
-        let mut free_at: std::collections::BinaryHeap<std::cmp::Reverse<(i64, usize)>> =
-            (0..slots).map(|i| std::cmp::Reverse((start, i))).collect();
+        let mut free_at = vec![start; slots];
         let mut end = start;
         let mut outputs = Vec::with_capacity(work.len());
         let mut failures = 0usize;
@@ -1275,9 +1263,8 @@ impl<'a> Runner<'a> {
                 Some(super::redrive::Child::Resume(r)) => Some(r),
                 None => None,
             };
-            let std::cmp::Reverse((at, slot)) =
-                free_at.pop().unwrap_or(std::cmp::Reverse((start, 0)));
-            self.now_ms = at;
+            let slot = (0..free_at.len()).min_by_key(|&i| free_at[i]).unwrap_or(0);
+            self.now_ms = free_at[slot];
             let item_input = match &map.item_selector {
                 Some(t) => {
                     let item_ctx = self.context(
@@ -1364,7 +1351,7 @@ impl<'a> Runner<'a> {
                 }
                 Err(other) => return Err(other),
             }
-            free_at.push(std::cmp::Reverse((self.now_ms, slot)));
+            free_at[slot] = self.now_ms;
             end = end.max(self.now_ms);
         }
         self.now_ms = end;
