@@ -44,9 +44,9 @@ pub struct StatePlan {
     pub name: String,
     /// The name as history events carry it, shared rather than copied per event.
     pub shared_name: std::sync::Arc<str>,
-    /// Whether any of the state's expressions mention `$$`: if none does, the
-    /// context object is never built for it.
-    pub uses_context: bool,
+    /// The parts of the context object the state's expressions can read: only
+    /// those are built for it (none, mostly), as a Map builds one per item.
+    pub context_parts: ContextParts,
     pub state_type: StateType,
     pub input_path: PathField,
     pub output_path: PathField,
@@ -165,7 +165,7 @@ impl Plan {
             })
             .collect();
         let timeout_seconds = model.root.get("TimeoutSeconds").and_then(Node::as_f64);
-        let context_needs_input = any_string(model.root, &may_read_execution_input);
+        let context_needs_input = any_string(model.root, &mut may_read_execution_input);
         Ok(Plan {
             context_needs_input,
             starts,
@@ -418,7 +418,7 @@ fn compile_state(model: &StateMachine<'_>, id: StateId) -> Result<StatePlan, Uns
         id,
         name: state.name.clone(),
         shared_name: state.name.as_str().into(),
-        uses_context: any_string(state.node, &|s: &str| s.contains("$$")),
+        context_parts: context_parts(state.node),
         state_type,
         input_path: path_of("InputPath")?,
         output_path: path_of("OutputPath")?,
@@ -476,8 +476,63 @@ fn may_read_execution_input(text: &str) -> bool {
     false
 }
 
+/// Which members of the context object (`$$`) a state can read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ContextParts {
+    /// Whether the state reads the context at all (`$$.Map` or `$$.Task` alone included).
+    pub used: bool,
+    pub execution: bool,
+    pub state: bool,
+    pub state_machine: bool,
+}
+
+impl ContextParts {
+    const ALL: ContextParts = ContextParts {
+        used: true,
+        execution: true,
+        state: true,
+        state_machine: true,
+    };
+}
+
+/// The context members named after each `$$.` in the state's strings. Anything
+/// else (`$$` alone, `$$['Execution']`, JSONata's `$states`) may read them all.
+/// `Task` and `Map` are added by the engine where they exist.
+fn context_parts(node: &Node) -> ContextParts {
+    let mut parts = ContextParts::default();
+    any_string(node, &mut |s: &str| {
+        if s.contains("$states") {
+            parts = ContextParts::ALL;
+            return true;
+        }
+        let mut rest = s;
+        while let Some(at) = rest.find("$$") {
+            parts.used = true;
+            rest = &rest[at + 2..];
+            let member: String = rest
+                .strip_prefix('.')
+                .unwrap_or("")
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect();
+            match member.as_str() {
+                "Execution" => parts.execution = true,
+                "State" => parts.state = true,
+                "StateMachine" => parts.state_machine = true,
+                "Task" | "Map" => {}
+                _ => {
+                    parts = ContextParts::ALL;
+                    return true;
+                }
+            }
+        }
+        false
+    });
+    parts
+}
+
 /// Whether any string (key or value) in the tree satisfies `test`.
-fn any_string(node: &Node, test: &dyn Fn(&str) -> bool) -> bool {
+fn any_string(node: &Node, test: &mut dyn FnMut(&str) -> bool) -> bool {
     use crate::load::NodeKind;
     let mut stack = vec![node];
     while let Some(n) = stack.pop() {

@@ -1,6 +1,8 @@
 //! The interpreter: states, data flow in AWS's order, errors, retries, catches,
 //! Map and Parallel, and the events each step records.
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value, json};
 
 use super::errors::{self, StatesError};
@@ -257,24 +259,33 @@ impl<'a> Runner<'a> {
         retry_count: u32,
         extra: Option<(&str, Value)>,
     ) -> Value {
-        if !sp.uses_context {
+        let parts = sp.context_parts;
+        if !parts.used {
             return Value::Null;
         }
+        // What the state's paths cannot read is left out: the same answers, and a
+        // Map's per-item context does not copy the execution's each time.
         let mut ctx = Map::new();
-        ctx.insert("Execution".into(), self.execution_context.clone());
-        ctx.insert(
-            "State".into(),
-            // Only the states that can retry have a RetryCount.
-            if matches!(
-                sp.state_type,
-                StateType::Task | StateType::Parallel | StateType::Map
-            ) {
-                json!({"EnteredTime": iso(entered_ms), "Name": sp.name, "RetryCount": retry_count})
-            } else {
-                json!({"EnteredTime": iso(entered_ms), "Name": sp.name})
-            },
-        );
-        ctx.insert("StateMachine".into(), self.machine_context.clone());
+        if parts.execution {
+            ctx.insert("Execution".into(), self.execution_context.clone());
+        }
+        if parts.state {
+            ctx.insert(
+                "State".into(),
+                // Only the states that can retry have a RetryCount.
+                if matches!(
+                    sp.state_type,
+                    StateType::Task | StateType::Parallel | StateType::Map
+                ) {
+                    json!({"EnteredTime": iso(entered_ms), "Name": sp.name, "RetryCount": retry_count})
+                } else {
+                    json!({"EnteredTime": iso(entered_ms), "Name": sp.name})
+                },
+            );
+        }
+        if parts.state_machine {
+            ctx.insert("StateMachine".into(), self.machine_context.clone());
+        }
         if let Some((k, v)) = extra {
             ctx.insert(k.into(), v);
         }
@@ -384,8 +395,20 @@ impl<'a> Runner<'a> {
     }
 
     /// `InputPath`: absent is `$`, null is `{}`; a path that matches nothing fails the state.
-    fn input_path(&self, field: &PathField, raw: &Value, context: &Value) -> Step<Value> {
-        select_field(field, &self.bindings(raw, context))
+    /// Borrows the input when there is no `InputPath` (most states): no copy of it.
+    fn input_path<'v>(
+        &self,
+        field: &PathField,
+        raw: &'v Value,
+        context: &Value,
+    ) -> Step<Cow<'v, Value>> {
+        match field {
+            PathField::Absent => Ok(Cow::Borrowed(raw)),
+            _ => Ok(Cow::Owned(select_field(
+                field,
+                &self.bindings(raw, context),
+            )?)),
+        }
     }
 
     fn output_path(&self, field: &PathField, output: Value, context: &Value) -> Step<Value> {
@@ -409,7 +432,7 @@ impl<'a> Runner<'a> {
                 let result = match (result, &sp.parameters) {
                     (Some(r), _) => r.clone(),
                     (None, Some(t)) => self.eval_template(t, &effective, &context, "Parameters")?,
-                    (None, None) => effective,
+                    (None, None) => effective.into_owned(),
                 };
                 let assigned = self.assign(sp.assign.as_ref(), &result, &context)?;
                 let output = apply_result_path(raw, result, &sp.result_path)?;
@@ -422,7 +445,7 @@ impl<'a> Runner<'a> {
             }
             Body::Succeed => {
                 let effective = self.input_path(&sp.input_path, raw, &context)?;
-                let output = self.output_path(&sp.output_path, effective, &context)?;
+                let output = self.output_path(&sp.output_path, effective.into_owned(), &context)?;
                 Ok(Exit {
                     output,
                     next: None,
@@ -449,7 +472,7 @@ impl<'a> Runner<'a> {
                     return Err(fail(errors::NO_CHOICE_MATCHED, "No Matches!"));
                 };
                 let assigned = self.assign(assign, &effective, &context)?;
-                let output = self.output_path(&sp.output_path, effective, &context)?;
+                let output = self.output_path(&sp.output_path, effective.into_owned(), &context)?;
                 Ok(Exit {
                     output,
                     next: Some(next),
@@ -477,7 +500,7 @@ impl<'a> Runner<'a> {
                 }
                 self.advance(seconds)?;
                 let assigned = self.assign(sp.assign.as_ref(), &effective, &context)?;
-                let output = self.output_path(&sp.output_path, effective, &context)?;
+                let output = self.output_path(&sp.output_path, effective.into_owned(), &context)?;
                 Ok(Exit {
                     output,
                     next: sp.next,
@@ -661,7 +684,7 @@ impl<'a> Runner<'a> {
         let effective = self.input_path(&sp.input_path, raw, &context)?;
         let params = match &sp.parameters {
             Some(t) => self.eval_template(t, &effective, &context, "Parameters")?,
-            None => effective.clone(),
+            None => effective.clone().into_owned(),
         };
         let timeout = task
             .timeout_seconds
@@ -673,10 +696,6 @@ impl<'a> Runner<'a> {
             .as_ref()
             .map(|s| self.number(s, raw, &context, "HeartbeatSecondsPath"))
             .transpose()?;
-        let timeouts = |d: Vec<(&str, Option<Value>)>| -> Vec<(String, Option<Value>)> {
-            d.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
-        };
-        let _ = timeouts;
         if let Kind::Service {
             resource_type,
             resource,
@@ -1030,7 +1049,7 @@ impl<'a> Runner<'a> {
         let effective = self.input_path(&sp.input_path, raw, &context)?;
         let effective = match &sp.parameters {
             Some(t) => self.eval_template(t, &effective, &context, "Parameters")?,
-            None => effective,
+            None => effective.into_owned(),
         };
         let started = self.chain("ParallelStateStarted", prev, None)?;
         let start = self.now_ms;
@@ -1090,7 +1109,7 @@ impl<'a> Runner<'a> {
             None
         } else {
             let items = match &map.items_path {
-                PathField::Absent => effective.clone(),
+                PathField::Absent => effective.clone().into_owned(),
                 field => select_field(field, &self.bindings(&effective, &context))?,
             };
             let Value::Array(items) = items else {
@@ -1240,13 +1259,16 @@ impl<'a> Runner<'a> {
         mut children: Option<&mut Vec<items::Child>>,
     ) -> Step<(Vec<Value>, Option<u64>)> {
         let start = self.now_ms;
-        // When each of MaxConcurrency slots is next free.
+        // When each of MaxConcurrency slots is next free: the earliest (then the
+        // lowest slot) takes the next item. A heap, as unlimited concurrency means
+        // a slot per item.
         let slots = if max_concurrency == 0 {
             work.len().max(1)
         } else {
             max_concurrency
         };
-        let mut free_at = vec![start; slots];
+        let mut free_at: std::collections::BinaryHeap<std::cmp::Reverse<(i64, usize)>> =
+            (0..slots).map(|i| std::cmp::Reverse((start, i))).collect();
         let mut end = start;
         let mut outputs = Vec::with_capacity(work.len());
         let mut failures = 0usize;
@@ -1263,8 +1285,9 @@ impl<'a> Runner<'a> {
                 Some(super::redrive::Child::Resume(r)) => Some(r),
                 None => None,
             };
-            let slot = (0..free_at.len()).min_by_key(|&i| free_at[i]).unwrap_or(0);
-            self.now_ms = free_at[slot];
+            let std::cmp::Reverse((at, slot)) =
+                free_at.pop().unwrap_or(std::cmp::Reverse((start, 0)));
+            self.now_ms = at;
             let item_input = match &map.item_selector {
                 Some(t) => {
                     let item_ctx = self.context(
@@ -1351,7 +1374,7 @@ impl<'a> Runner<'a> {
                 }
                 Err(other) => return Err(other),
             }
-            free_at[slot] = self.now_ms;
+            free_at.push(std::cmp::Reverse((self.now_ms, slot)));
             end = end.max(self.now_ms);
         }
         self.now_ms = end;
