@@ -34,6 +34,9 @@ _sfn() {
             sfn,list)
                 cmd="sfn__subcmd__list"
                 ;;
+            sfn,redrive)
+                cmd="sfn__subcmd__redrive"
+                ;;
             sfn,run)
                 cmd="sfn__subcmd__run"
                 ;;
@@ -58,6 +61,9 @@ _sfn() {
             sfn__subcmd__help,list)
                 cmd="sfn__subcmd__help__subcmd__list"
                 ;;
+            sfn__subcmd__help,redrive)
+                cmd="sfn__subcmd__help__subcmd__redrive"
+                ;;
             sfn__subcmd__help,run)
                 cmd="sfn__subcmd__help__subcmd__run"
                 ;;
@@ -71,7 +77,7 @@ _sfn() {
 
     case "${cmd}" in
         sfn)
-            opts="-h -V --help --version validate run explain history describe list completions help"
+            opts="-h -V --help --version validate run explain history describe list redrive completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -131,7 +137,7 @@ _sfn() {
             return 0
             ;;
         sfn__subcmd__help)
-            opts="validate run explain history describe list completions help"
+            opts="validate run explain history describe list redrive completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -215,6 +221,20 @@ _sfn() {
             return 0
             ;;
         sfn__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sfn__subcmd__help__subcmd__redrive)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -323,6 +343,40 @@ _sfn() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sfn__subcmd__redrive)
+            opts="-h --mocks --test-case --format --s3-dir --store --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --mocks)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --test-case)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                --s3-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

@@ -32,6 +32,7 @@ complete -c sfn -n "__fish_sfn_needs_command" -f -a "explain" -d 'Print the docu
 complete -c sfn -n "__fish_sfn_needs_command" -f -a "history" -d 'Print an execution\'s event history (GetExecutionHistory), or compare two'
 complete -c sfn -n "__fish_sfn_needs_command" -f -a "describe" -d 'Print an execution\'s DescribeExecution response'
 complete -c sfn -n "__fish_sfn_needs_command" -f -a "list" -d 'List the stored executions, newest first (ListExecutions)'
+complete -c sfn -n "__fish_sfn_needs_command" -f -a "redrive" -d 'Resume a FAILED, TIMED_OUT or ABORTED execution from where it stopped (RedriveExecution)'
 complete -c sfn -n "__fish_sfn_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c sfn -n "__fish_sfn_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sfn -n "__fish_sfn_using_subcommand validate" -l format -d 'Output format' -r -f -a "human\t''
@@ -94,12 +95,20 @@ complete -c sfn -n "__fish_sfn_using_subcommand list" -l color -d 'Colours: auto
 always\t''
 never\t''"
 complete -c sfn -n "__fish_sfn_using_subcommand list" -s h -l help -d 'Print help'
+complete -c sfn -n "__fish_sfn_using_subcommand redrive" -l mocks -d 'Mocks for the redrive (default: the ones stored with the execution, their call counters going on; other mocks start from their first call)' -r -F
+complete -c sfn -n "__fish_sfn_using_subcommand redrive" -l test-case -d 'The test case of a MockConfigFile to use' -r
+complete -c sfn -n "__fish_sfn_using_subcommand redrive" -l format -d 'Output format: a summary, or DescribeExecution\'s JSON after the redrive' -r -f -a "human\t''
+json\t''"
+complete -c sfn -n "__fish_sfn_using_subcommand redrive" -l s3-dir -d 'The directory standing in for Amazon S3 (Distributed Map ItemReader, ResultWriter): s3://BUCKET/KEY is DIR/BUCKET/KEY' -r -F
+complete -c sfn -n "__fish_sfn_using_subcommand redrive" -l store -d 'The execution store (default: $SFN_STORE, else .sfn in the working directory)' -r -F
+complete -c sfn -n "__fish_sfn_using_subcommand redrive" -s h -l help -d 'Print help'
 complete -c sfn -n "__fish_sfn_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c sfn -n "__fish_sfn_using_subcommand help; and not __fish_seen_subcommand_from validate run explain history describe list completions help" -f -a "validate" -d 'Check definitions and templates for everything AWS rejects or warns about'
-complete -c sfn -n "__fish_sfn_using_subcommand help; and not __fish_seen_subcommand_from validate run explain history describe list completions help" -f -a "run" -d 'Execute a definition locally, with every Task answered from a mocks file'
-complete -c sfn -n "__fish_sfn_using_subcommand help; and not __fish_seen_subcommand_from validate run explain history describe list completions help" -f -a "explain" -d 'Print the documentation of a validation rule'
-complete -c sfn -n "__fish_sfn_using_subcommand help; and not __fish_seen_subcommand_from validate run explain history describe list completions help" -f -a "history" -d 'Print an execution\'s event history (GetExecutionHistory), or compare two'
-complete -c sfn -n "__fish_sfn_using_subcommand help; and not __fish_seen_subcommand_from validate run explain history describe list completions help" -f -a "describe" -d 'Print an execution\'s DescribeExecution response'
-complete -c sfn -n "__fish_sfn_using_subcommand help; and not __fish_seen_subcommand_from validate run explain history describe list completions help" -f -a "list" -d 'List the stored executions, newest first (ListExecutions)'
-complete -c sfn -n "__fish_sfn_using_subcommand help; and not __fish_seen_subcommand_from validate run explain history describe list completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c sfn -n "__fish_sfn_using_subcommand help; and not __fish_seen_subcommand_from validate run explain history describe list completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sfn -n "__fish_sfn_using_subcommand help; and not __fish_seen_subcommand_from validate run explain history describe list redrive completions help" -f -a "validate" -d 'Check definitions and templates for everything AWS rejects or warns about'
+complete -c sfn -n "__fish_sfn_using_subcommand help; and not __fish_seen_subcommand_from validate run explain history describe list redrive completions help" -f -a "run" -d 'Execute a definition locally, with every Task answered from a mocks file'
+complete -c sfn -n "__fish_sfn_using_subcommand help; and not __fish_seen_subcommand_from validate run explain history describe list redrive completions help" -f -a "explain" -d 'Print the documentation of a validation rule'
+complete -c sfn -n "__fish_sfn_using_subcommand help; and not __fish_seen_subcommand_from validate run explain history describe list redrive completions help" -f -a "history" -d 'Print an execution\'s event history (GetExecutionHistory), or compare two'
+complete -c sfn -n "__fish_sfn_using_subcommand help; and not __fish_seen_subcommand_from validate run explain history describe list redrive completions help" -f -a "describe" -d 'Print an execution\'s DescribeExecution response'
+complete -c sfn -n "__fish_sfn_using_subcommand help; and not __fish_seen_subcommand_from validate run explain history describe list redrive completions help" -f -a "list" -d 'List the stored executions, newest first (ListExecutions)'
+complete -c sfn -n "__fish_sfn_using_subcommand help; and not __fish_seen_subcommand_from validate run explain history describe list redrive completions help" -f -a "redrive" -d 'Resume a FAILED, TIMED_OUT or ABORTED execution from where it stopped (RedriveExecution)'
+complete -c sfn -n "__fish_sfn_using_subcommand help; and not __fish_seen_subcommand_from validate run explain history describe list redrive completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c sfn -n "__fish_sfn_using_subcommand help; and not __fish_seen_subcommand_from validate run explain history describe list redrive completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

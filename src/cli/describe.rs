@@ -7,7 +7,11 @@ use super::{DescribeArgs, exit};
 use crate::store::{DESCRIBE, Store};
 
 /// What the store keeps beside `DescribeExecution`'s fields, left out here.
-const OWN_FIELDS: [&str; 2] = ["definitionPath", "mocksPath"];
+const OWN_FIELDS: [&str; 3] = [
+    "definitionPath",
+    "mocksPath",
+    super::redrive::MOCKS_SINCE_EVENT,
+];
 
 pub fn run(args: &DescribeArgs) -> i32 {
     let store = Store::locate(args.store.store.as_deref());

@@ -5,6 +5,7 @@ mod describe;
 mod explain;
 mod history;
 mod list;
+mod redrive;
 mod run;
 mod validate;
 mod watch;
@@ -38,6 +39,8 @@ pub enum Command {
     Describe(DescribeArgs),
     /// List the stored executions, newest first (ListExecutions)
     List(ListArgs),
+    /// Resume a FAILED, TIMED_OUT or ABORTED execution from where it stopped (RedriveExecution)
+    Redrive(RedriveArgs),
     /// Print a shell completion script
     Completions {
         /// The shell to complete for
@@ -208,6 +211,29 @@ pub struct DescribeArgs {
     pub store: StoreArgs,
 }
 
+#[derive(Debug, clap::Args)]
+pub struct RedriveArgs {
+    /// Execution name or ARN
+    #[arg(value_name = "EXECUTION")]
+    pub execution: String,
+    /// Mocks for the redrive (default: the ones stored with the execution, their call
+    /// counters going on; other mocks start from their first call)
+    #[arg(long, value_name = "FILE")]
+    pub mocks: Option<std::path::PathBuf>,
+    /// The test case of a MockConfigFile to use
+    #[arg(long, value_name = "NAME")]
+    pub test_case: Option<String>,
+    /// Output format: a summary, or DescribeExecution's JSON after the redrive
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: RunFormat,
+    /// The directory standing in for Amazon S3 (Distributed Map ItemReader, ResultWriter):
+    /// s3://BUCKET/KEY is DIR/BUCKET/KEY
+    #[arg(long, value_name = "DIR", env = "SFN_S3_DIR", default_value = "s3")]
+    pub s3_dir: std::path::PathBuf,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ListFormat {
     Table,
@@ -306,6 +332,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::History(args) => history::run(&args),
         Command::Describe(args) => describe::run(&args),
         Command::List(args) => list::run(&args),
+        Command::Redrive(args) => redrive::run(&args),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut cmd, "sfn", &mut std::io::stdout());

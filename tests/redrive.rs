@@ -1,0 +1,336 @@
+//! `sfn redrive` end to end: run, redrive, then what history, describe and list show.
+
+use assert_cmd::Command;
+use serde_json::{Value, json};
+
+struct Dir {
+    dir: tempfile::TempDir,
+}
+
+impl Dir {
+    fn new() -> Dir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("order.asl.json"),
+            json!({"StartAt": "Reserve", "States": {
+                "Reserve": {"Type": "Pass", "Result": {"held": true}, "ResultPath": "$.stock", "Next": "Charge"},
+                "Charge": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true}}})
+            .to_string(),
+        )
+        .unwrap();
+        Dir { dir }
+    }
+
+    fn write(&self, name: &str, text: &str) {
+        std::fs::write(self.dir.path().join(name), text).unwrap();
+    }
+
+    fn sfn(&self, args: &[&str]) -> std::process::Output {
+        Command::cargo_bin("sfn")
+            .unwrap()
+            .current_dir(self.dir.path())
+            .env("NO_COLOR", "1")
+            .env_remove("SFN_STORE")
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        let out = self.sfn(args);
+        serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{args:?}: {e}\n{}", String::from_utf8_lossy(&out.stderr)))
+    }
+
+    /// `(type, id, previousEventId)` of the stored history's events from `from` on.
+    fn events(&self, name: &str, from: u64) -> Vec<(String, u64, u64)> {
+        self.json(&["history", name, "--format", "json"])["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["id"].as_u64().unwrap() >= from)
+            .map(|e| {
+                (
+                    e["type"].as_str().unwrap().to_string(),
+                    e["id"].as_u64().unwrap(),
+                    e["previousEventId"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    }
+
+    fn names(&self, filter: &str) -> Vec<String> {
+        self.json(&["list", "--redrive-filter", filter, "--format", "json"])["executions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["name"].as_str().unwrap().to_string())
+            .collect()
+    }
+}
+
+fn code(out: &std::process::Output) -> Option<i32> {
+    out.status.code()
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn ev(t: &str, id: u64, prev: u64) -> (String, u64, u64) {
+    (t.to_string(), id, prev)
+}
+
+#[test]
+fn a_failed_task_is_redriven_with_the_stored_mocks_going_on_to_their_next_entry() {
+    let d = Dir::new();
+    d.write(
+        "mocks.yaml",
+        "Charge:\n  - throw: {error: Card.Declined, cause: insufficient funds}\n  - return: {charged: 12}\n",
+    );
+    let run = d.sfn(&[
+        "run",
+        "order.asl.json",
+        "--mocks",
+        "mocks.yaml",
+        "--name",
+        "o1",
+    ]);
+    assert_eq!(code(&run), Some(1));
+    d.sfn(&[
+        "run",
+        "order.asl.json",
+        "--mocks",
+        "mocks.yaml",
+        "--name",
+        "o2",
+    ]);
+    let before = d.json(&["describe", "o1"]);
+    assert_eq!(before["redriveCount"], 0);
+    assert_eq!(before["redriveStatus"], "REDRIVABLE");
+    assert_eq!(before.get("redriveStatusReason"), None);
+
+    let out = d.sfn(&["redrive", "o1", "--format", "json"]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    let shown: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(shown["status"], "SUCCEEDED");
+    assert_eq!(shown["output"], json!(r#"{"charged":12}"#));
+
+    assert_eq!(
+        d.events("o1", 1),
+        [
+            ev("ExecutionStarted", 1, 0),
+            ev("PassStateEntered", 2, 0),
+            ev("PassStateExited", 3, 2),
+            ev("TaskStateEntered", 4, 3),
+            ev("TaskScheduled", 5, 4),
+            ev("TaskStarted", 6, 5),
+            ev("TaskFailed", 7, 6),
+            ev("ExecutionFailed", 8, 7),
+            ev("ExecutionRedriven", 9, 8),
+            ev("TaskStateEntered", 10, 9),
+            ev("TaskScheduled", 11, 10),
+            ev("TaskStarted", 12, 11),
+            ev("TaskSucceeded", 13, 12),
+            ev("TaskStateExited", 14, 13),
+            ev("ExecutionSucceeded", 15, 14),
+        ]
+    );
+    let h = d.json(&["history", "o1", "--format", "json"]);
+    assert_eq!(
+        h["events"][8]["executionRedrivenEventDetails"],
+        json!({"redriveCount": 1})
+    );
+    // Charge runs again with the input it was entered with; Reserve is not rerun.
+    assert_eq!(
+        h["events"][9]["stateEnteredEventDetails"]["input"],
+        json!(r#"{"stock":{"held":true}}"#)
+    );
+
+    let after = d.json(&["describe", "o1"]);
+    assert_eq!(after["status"], "SUCCEEDED");
+    assert_eq!(after["redriveCount"], 1);
+    assert_eq!(after["startDate"], before["startDate"]);
+    assert!(after["redriveDate"].as_f64().unwrap() >= before["stopDate"].as_f64().unwrap());
+    assert_eq!(after["redriveStatus"], "NOT_REDRIVABLE");
+    assert_eq!(
+        after["redriveStatusReason"],
+        "Execution is SUCCEEDED and cannot be redriven"
+    );
+    assert_eq!(after.get("error"), None);
+    assert_eq!(after.get("mocksSinceEvent"), None);
+    let keys: Vec<&str> = after
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        &keys[keys.len() - 4..],
+        [
+            "redriveCount",
+            "redriveDate",
+            "redriveStatus",
+            "redriveStatusReason"
+        ]
+    );
+    assert_eq!(d.names("REDRIVEN"), ["o1"]);
+    assert_eq!(d.names("NOT_REDRIVEN"), ["o2"]);
+}
+
+#[test]
+fn other_mocks_start_afresh_and_a_second_redrive_counts_two() {
+    let d = Dir::new();
+    d.write("always.yaml", "Charge:\n  throw: {error: Card.Declined}\n");
+    d.write(
+        "fixed.yaml",
+        "Charge:\n  - throw: {error: Still.Down}\n  - return: {charged: 3}\n",
+    );
+    d.sfn(&[
+        "run",
+        "order.asl.json",
+        "--mocks",
+        "always.yaml",
+        "--name",
+        "o",
+    ]);
+    // New mocks start from their first entry: the redrive fails again.
+    let first = d.sfn(&["redrive", "o", "--mocks", "fixed.yaml"]);
+    assert_eq!(code(&first), Some(1), "{}", stderr(&first));
+    let mid = d.json(&["describe", "o"]);
+    assert_eq!(
+        (&mid["status"], &mid["error"], &mid["redriveCount"]),
+        (&json!("FAILED"), &json!("Still.Down"), &json!(1))
+    );
+    assert_eq!(mid["redriveStatus"], "REDRIVABLE");
+    // They are stored with the execution, and go on to their next entry.
+    let second = d.sfn(&["redrive", "o"]);
+    assert_eq!(code(&second), Some(0), "{}", stderr(&second));
+    let end = d.json(&["describe", "o"]);
+    assert_eq!(
+        (&end["status"], &end["redriveCount"]),
+        (&json!("SUCCEEDED"), &json!(2))
+    );
+    let redriven: Vec<Value> = d.json(&["history", "o", "--format", "json"])["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["type"] == "ExecutionRedriven")
+        .map(|e| json!([e["id"], e["executionRedrivenEventDetails"]]))
+        .collect();
+    assert_eq!(
+        redriven,
+        [
+            json!([9, {"redriveCount": 1}]),
+            json!([15, {"redriveCount": 2}])
+        ]
+    );
+}
+
+#[test]
+fn a_timed_out_execution_is_redriven() {
+    let d = Dir::new();
+    d.write(
+        "slow.asl.json",
+        &json!({"TimeoutSeconds": 30, "StartAt": "Charge", "States": {
+            "Charge": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true}}})
+        .to_string(),
+    );
+    d.write(
+        "mocks.yaml",
+        "Charge:\n  - delay: 60\n    return: late\n  - return: fine\n",
+    );
+    let run = d.sfn(&[
+        "run",
+        "slow.asl.json",
+        "--mocks",
+        "mocks.yaml",
+        "--name",
+        "t",
+    ]);
+    assert_eq!(code(&run), Some(1));
+    assert_eq!(d.json(&["describe", "t"])["status"], "TIMED_OUT");
+    let out = d.sfn(&["redrive", "t"]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        d.events("t", 6),
+        [
+            ev("ExecutionRedriven", 6, 5),
+            ev("TaskStateEntered", 7, 6),
+            ev("TaskScheduled", 8, 7),
+            ev("TaskStarted", 9, 8),
+            ev("TaskSucceeded", 10, 9),
+            ev("TaskStateExited", 11, 10),
+            ev("ExecutionSucceeded", 12, 11),
+        ]
+    );
+}
+
+#[test]
+fn refusals_name_aws_reason_and_exit_2() {
+    let d = Dir::new();
+    d.write("mocks.yaml", "Charge:\n  return: {}\n");
+    d.sfn(&[
+        "run",
+        "order.asl.json",
+        "--mocks",
+        "mocks.yaml",
+        "--name",
+        "ok",
+    ]);
+    let out = d.sfn(&["redrive", "ok"]);
+    assert_eq!(code(&out), Some(2));
+    assert!(
+        stderr(&out).contains(
+            "error: ExecutionNotRedrivable: Execution is SUCCEEDED and cannot be redriven. (execution 'ok';"
+        ),
+        "{}",
+        stderr(&out)
+    );
+
+    // An execution still running (as a killed process could leave one).
+    let file = d.dir.path().join(".sfn/executions/ok/execution.json");
+    let mut describe: Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    describe["status"] = json!("RUNNING");
+    std::fs::write(&file, describe.to_string()).unwrap();
+    let out = d.sfn(&["redrive", "ok"]);
+    assert_eq!(code(&out), Some(2));
+    assert!(
+        stderr(&out).contains("Execution is RUNNING and cannot be redriven."),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = d.sfn(&["redrive", "nope"]);
+    assert_eq!(code(&out), Some(2));
+    assert!(
+        stderr(&out).contains("no execution named 'nope'"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_task_with_no_mock_in_the_redrive_says_which_and_exits_2() {
+    let d = Dir::new();
+    d.write("mocks.yaml", "Charge:\n  throw: {error: Boom}\n");
+    d.write("other.yaml", "Reserve:\n  return: {}\n");
+    d.sfn(&[
+        "run",
+        "order.asl.json",
+        "--mocks",
+        "mocks.yaml",
+        "--name",
+        "o",
+    ]);
+    let out = d.sfn(&["redrive", "o", "--mocks", "other.yaml"]);
+    assert_eq!(code(&out), Some(2));
+    assert!(
+        stderr(&out).contains("Task state 'Charge' was reached, but other.yaml has no mock"),
+        "{}",
+        stderr(&out)
+    );
+    // Nothing was stored: the execution is as it was.
+    assert_eq!(d.json(&["describe", "o"])["redriveCount"], 0);
+}
