@@ -6,6 +6,13 @@ use clap::Parser;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
+    // `sfn ... | head` closes the pipe early: end quietly as Unix tools do,
+    // instead of a panic from the next print.
+    #[cfg(unix)]
+    // SAFETY: restoring a signal's default disposition, before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = sfn::cli::Cli::parse();
     std::process::exit(sfn::cli::run(cli));
 }

@@ -389,3 +389,23 @@ fn a_template_without_a_state_machine_is_exit_2_with_a_message() {
             "the template holds no AWS::StepFunctions::StateMachine or AWS::Serverless::StateMachine resource",
         ));
 }
+
+/// `sfn ... | head`: a reader that goes away early ends the process quietly
+/// (SIGPIPE, as Unix tools do), never with a panic message.
+#[cfg(unix)]
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    use std::io::Read;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sfn"))
+        .args(["explain", "--list"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close our end before sfn writes: its first print meets a closed pipe.
+    drop(child.stdout.take());
+    let mut stderr = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    child.wait().unwrap();
+    assert!(!stderr.contains("panicked"), "stderr: {stderr}");
+}
