@@ -405,7 +405,12 @@ fn a_closed_pipe_ends_quietly() {
     // Close our end before sfn writes: its first print meets a closed pipe.
     drop(child.stdout.take());
     let mut stderr = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
     child.wait().unwrap();
     assert!(!stderr.contains("panicked"), "stderr: {stderr}");
 }
