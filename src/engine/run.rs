@@ -58,6 +58,15 @@ pub(super) struct Runner<'a> {
     machine_context: Value,
     /// A redrive: where scopes, Maps and Parallels resume.
     pub(super) pending: super::redrive::Pending,
+    /// With the real clock: the wall-clock instant of the first wait, and the
+    /// schedule's time then.
+    real_origin: Option<(std::time::Instant, i64)>,
+}
+
+/// How long after the real-clock origin a wait that ends at `until_ms` (on the
+/// schedule) ends: never before the origin.
+pub(super) fn wall_offset(origin_ms: i64, until_ms: i64) -> std::time::Duration {
+    std::time::Duration::from_millis((until_ms - origin_ms).max(0) as u64)
 }
 
 /// What a state hands on: its output and where to go next (`None`: the scope ends).
@@ -97,6 +106,7 @@ impl<'a> Runner<'a> {
             execution_context: Value::Null,
             machine_context: json!({"Id": opts.state_machine_arn(), "Name": opts.state_machine_name}),
             pending: Default::default(),
+            real_origin: None,
         }
     }
 
@@ -199,12 +209,19 @@ impl<'a> Runner<'a> {
     fn advance(&mut self, seconds: f64) -> Step<()> {
         let ms = (seconds.max(0.0) * 1000.0).round() as i64;
         if self.opts.clock == ClockKind::Real && ms > 0 {
-            let began = std::time::Instant::now();
-            let until = began + std::time::Duration::from_millis(ms as u64);
+            // Parallel branches and Map iterations run one after another here, side
+            // by side on AWS: the schedule (`now_ms`) says when this wait ends, so
+            // sleep until then on the wall clock, and overlapping waits do not add up.
+            let (origin, origin_ms) = *self
+                .real_origin
+                .get_or_insert_with(|| (std::time::Instant::now(), self.now_ms));
+            let until = origin + wall_offset(origin_ms, self.now_ms + ms);
             while std::time::Instant::now() < until {
                 if self.opts.abort.load(std::sync::atomic::Ordering::Relaxed) {
                     // Aborted part-way through the wait: the clock stops now.
-                    self.now_ms += began.elapsed().as_millis() as i64;
+                    self.now_ms = self
+                        .now_ms
+                        .max(origin_ms + origin.elapsed().as_millis() as i64);
                     return Err(Stop::Aborted);
                 }
                 std::thread::sleep(

@@ -673,3 +673,24 @@ fn a_failed_sync_execution_was_still_submitted_under_its_name() {
     );
     assert_eq!(submitted["StartDate"], json!(1_700_000_000.0));
 }
+
+/// With `--clock real`, a wait sleeps until its end on the schedule, measured
+/// from the first wait: a second Parallel branch (scheduled from the state's
+/// start again) whose 1-second wait ends when the first branch's did, sleeps no
+/// more, so three branches of one second take one second, as on AWS.
+#[test]
+fn real_clock_waits_follow_the_schedule() {
+    use std::time::Duration;
+    // The first wait, from the origin: its whole length.
+    assert_eq!(
+        super::run::wall_offset(10_000, 11_000),
+        Duration::from_secs(1)
+    );
+    // A later branch scheduled at the same start, ending at the same time.
+    assert_eq!(
+        super::run::wall_offset(10_000, 11_000),
+        Duration::from_secs(1)
+    );
+    // A wait that ends before the origin on the schedule: no sleep at all.
+    assert_eq!(super::run::wall_offset(10_000, 9_000), Duration::ZERO);
+}
