@@ -301,14 +301,7 @@ pub fn read(
 ) -> Result<Vec<Value>, String> {
     let bucket = param(params, "Bucket", "ItemReader")?
         .ok_or("the ItemReader's Parameters have no Bucket")?;
-    let bucket_dir = local_path(root, bucket, "")?;
-    if !bucket_dir.is_dir() {
-        return Err(format!(
-            "NoSuchBucket: The specified bucket does not exist. The bucket '{bucket}' is the local \
-             directory {}, which is missing: create it (the S3 directory is set by --s3-dir)",
-            bucket_dir.display()
-        ));
-    }
+    let bucket_dir = existing_bucket(root, bucket)?;
     match source {
         Source::List => {
             let prefix = param(params, "Prefix", "ItemReader")?.unwrap_or_default();
@@ -672,14 +665,7 @@ pub fn write_results(
     if !prefix.is_empty() && !prefix.ends_with('/') {
         prefix.push('/');
     }
-    let bucket_dir = local_path(root, bucket, "")?;
-    if !bucket_dir.is_dir() {
-        return Err(format!(
-            "NoSuchBucket: The specified bucket does not exist. The bucket '{bucket}' is the local \
-             directory {}, which is missing: create it (the S3 directory is set by --s3-dir)",
-            bucket_dir.display()
-        ));
-    }
+    existing_bucket(root, bucket)?;
     let base = format!("{prefix}{}/", run.id());
     let mut files = Map::new();
     for (status, ok) in [("FAILED", false), ("PENDING", false), ("SUCCEEDED", true)] {
@@ -744,6 +730,19 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
         let _ = std::fs::remove_file(&tmp);
         format!("{}: cannot write: {e}", path.display())
     })
+}
+
+/// The local directory that stands for `bucket`; S3's NoSuchBucket when it is missing.
+fn existing_bucket(root: &Path, bucket: &str) -> Result<PathBuf, String> {
+    let bucket_dir = local_path(root, bucket, "")?;
+    if !bucket_dir.is_dir() {
+        return Err(format!(
+            "NoSuchBucket: The specified bucket does not exist. The bucket '{bucket}' is the local \
+             directory {}, which is missing: create it (the S3 directory is set by --s3-dir)",
+            bucket_dir.display()
+        ));
+    }
+    Ok(bucket_dir)
 }
 
 #[cfg(test)]
