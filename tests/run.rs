@@ -298,3 +298,78 @@ fn an_input_over_start_executions_limit_is_refused_before_running() {
             "AWS's StartExecution accepts at most 262144",
         ));
 }
+
+/// States.UUID and States.MathRandom differ from run to run, as on AWS; `--seed`
+/// makes them reproducible, and a second run with the same seed is stored under
+/// the next name of the sequence rather than refused.
+#[test]
+fn randomness_is_fresh_without_a_seed_and_repeatable_with_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let def = dir.path().join("rnd.asl.json");
+    std::fs::write(
+        &def,
+        r#"{"StartAt":"R","States":{"R":{"Type":"Pass","Parameters":{"u.$":"States.UUID()","r.$":"States.MathRandom(1, 1000000)"},"End":true}}}"#,
+    )
+    .unwrap();
+    let def = def.to_str().unwrap();
+    let (_, a) = run(&[def]);
+    let (_, b) = run(&[def]);
+    assert_ne!(output_of(&a)["u"], output_of(&b)["u"]);
+    let store = dir.path().join("store");
+    let seeded = |store: &std::path::Path| {
+        let out = sfn()
+            .args(["run", def, "--seed", "7", "--format", "json", "--store"])
+            .arg(store)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()
+    };
+    let first = seeded(&store);
+    let second = seeded(&store);
+    assert_eq!(output_of(&first), output_of(&second));
+    assert_ne!(first["name"], second["name"]);
+}
+
+#[test]
+fn dot_names_are_refused_with_the_reason() {
+    sfn()
+        .args([
+            "run",
+            "testdata/order.asl.json",
+            "--no-store",
+            "--name",
+            "..",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("names a folder"));
+}
+
+/// The help for a Task with no mock fits the situation: no mocks file at all,
+/// or AWS's MockConfigFile format.
+#[test]
+fn missing_mock_help_fits_the_mocks_format() {
+    sfn()
+        .args(["run", "testdata/run/retry-catch.asl.json", "--no-store"])
+        .args(["--input", r#"{"amount": 5}"#])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "pass a mocks file with --mocks FILE",
+        ));
+    let dir = tempfile::tempdir().unwrap();
+    let mocks = dir.path().join("MockConfigFile.json");
+    std::fs::write(
+        &mocks,
+        r#"{"StateMachines":{"retry-catch":{"TestCases":{"t":{}}}},"MockedResponses":{}}"#,
+    )
+    .unwrap();
+    sfn()
+        .args(["run", "testdata/run/retry-catch.asl.json", "--no-store"])
+        .args(["--input", r#"{"amount": 5}"#, "--test-case", "t", "--mocks"])
+        .arg(&mocks)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("\"MockedResponses\""));
+}

@@ -86,19 +86,17 @@ impl Session {
         Ok(self.stdin.clone().unwrap_or_default())
     }
 
-    /// A generated name. Under `--watch` each run gets another, skipping names the store
-    /// holds; with `--seed` they are a reproducible sequence starting at a single run's name.
+    /// A generated name: a random UUID, as AWS generates; with `--seed`, a reproducible
+    /// sequence (each `--watch` run takes the next), skipping names the store already
+    /// holds, so running again with the same seed is not refused.
     fn name(&mut self, seed: Option<u64>, store: Option<&Store>) -> String {
-        if !self.watch {
-            return generated_name(seed);
-        }
+        let Some(seed) = seed else {
+            return uuid::Uuid::new_v4().to_string();
+        };
         loop {
             let k = self.runs;
             self.runs += 1;
-            let name = generated_name(Some(match seed {
-                Some(s) => s.wrapping_add(k),
-                None => (now_ms() as u64) ^ k.rotate_right(16),
-            }));
+            let name = seeded_name(seed.wrapping_add(k));
             if k >= 1000 || store.is_none_or(|s| !s.exists(&name)) {
                 return name;
             }
@@ -271,7 +269,11 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
     let run_opts = RunOptions {
         execution_name: name,
         state_machine_name: machine_name,
-        seed: args.seed.unwrap_or(0),
+        // Without --seed, States.UUID, States.MathRandom and Map Run ids differ run
+        // to run, as on AWS.
+        seed: args
+            .seed
+            .unwrap_or_else(|| uuid::Uuid::new_v4().as_u64_pair().0),
         clock: match args.clock {
             ClockArg::Virtual => ClockKind::Virtual,
             ClockArg::Real => ClockKind::Real,
@@ -292,7 +294,7 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
                 .mocks
                 .as_ref()
                 .map(|p| p.display().to_string())
-                .unwrap_or_else(|| "mocks.yaml".into());
+                .unwrap_or_else(|| "the mocks file".into());
             if no_match {
                 eprintln!(
                     "error: Task state '{state}' was reached, but no mock response in {mocks_file} matches its input:"
@@ -304,7 +306,8 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
             }
             eprintln!("  its input: {}", truncate(&input.to_string(), 300));
             eprintln!(
-                "help: add an entry for it to {mocks_file}, e.g.\n\n  {state}:\n    return: {{}}   # the service's raw response\n"
+                "{}",
+                missing_mock_help(&state, args.mocks.as_deref(), &mocks)
             );
             return Ok(exit::COULD_NOT_RUN);
         }
@@ -324,7 +327,13 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
         };
         store
             .save_run(&run_opts.execution_name, &record, &execution.history)
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| match e {
+                crate::store::StoreError::Io { .. } => format!(
+                    "cannot save the execution in the store {}: {e} (choose another with --store DIR, or --no-store)",
+                    store.root.display()
+                ),
+                _ => e.to_string(),
+            })?;
         if let Some(o) = out.as_object_mut() {
             o.remove("definitionPath");
         }
@@ -440,11 +449,8 @@ fn read_input(arg: Option<&str>) -> Result<Value, String> {
         if what == "--input" && !arg.trim_start().starts_with(['{', '[', '"']) {
             format!("--input '{arg}': no such file, and not JSON either ({e})")
         } else {
-            format!(
-                "{what}: the input is not valid JSON: {e} (line {}, column {})",
-                e.line(),
-                e.column()
-            )
+            // serde_json's message ends with the line and column already.
+            format!("{what}: the input is not valid JSON: {e}")
         }
     })
 }
@@ -475,11 +481,34 @@ fn warn_unknown_mocks(mocks: &Mocks, machine: &model::StateMachine) {
 }
 
 /// AWS's execution-name rules: 1 to 80 characters, none of the reserved ones.
+/// What to add so that `state` gets an answer, in the mocks file's own format.
+fn missing_mock_help(state: &str, file: Option<&Path>, mocks: &Mocks) -> String {
+    match file {
+        None => format!(
+            "help: pass a mocks file with --mocks FILE; in the native YAML form:\n\n  {state}:\n    return: {{}}   # the service's raw response\n"
+        ),
+        Some(f) if mocks.aws_format => format!(
+            "help: in {}, map the state to a response in the test case, and define the response:\n\n  \"TestCases\": {{\"<case>\": {{\"{state}\": \"{state}Response\"}}}}\n  \"MockedResponses\": {{\"{state}Response\": {{\"0\": {{\"Return\": {{}}}}}}}}\n",
+            f.display()
+        ),
+        Some(f) => format!(
+            "help: add an entry for it to {}, e.g.\n\n  {state}:\n    return: {{}}   # the service's raw response\n",
+            f.display()
+        ),
+    }
+}
+
 pub fn check_execution_name(name: &str) -> Result<(), String> {
     let count = name.chars().count();
     if count == 0 || count > 80 {
         return Err(format!(
             "execution name '{name}' must be 1 to 80 characters long (it has {count})"
+        ));
+    }
+    // AWS allows them, but each execution is a folder in the store.
+    if name == "." || name == ".." {
+        return Err(format!(
+            "execution name '{name}' cannot be stored (it names a folder): pick another --name"
         ));
     }
     if let Some(c) = name
@@ -494,12 +523,9 @@ pub fn check_execution_name(name: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn generated_name(seed: Option<u64>) -> String {
+fn seeded_name(seed: u64) -> String {
     use rand::SeedableRng;
-    let mut rng = match seed {
-        Some(s) => rand::rngs::StdRng::seed_from_u64(s ^ 0x5f3759df),
-        None => rand::rngs::StdRng::seed_from_u64(now_ms() as u64),
-    };
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed ^ 0x5f3759df);
     let mut bytes = [0u8; 16];
     rand::Rng::fill_bytes(&mut rng, &mut bytes);
     uuid::Builder::from_random_bytes(bytes)
@@ -571,8 +597,12 @@ fn print_human(e: &Execution, opts: &RunOptions, color: bool) {
     let status = e.status.as_str();
     let elapsed = (e.stop_ms - e.start_ms) as f64 / 1000.0;
     let line = format!(
-        "{} {status} in {elapsed:.3}s (virtual time), {} events",
+        "{} {status} in {elapsed:.3}s ({} time), {} events",
         opts.execution_name,
+        match opts.clock {
+            ClockKind::Virtual => "virtual",
+            ClockKind::Real => "real",
+        },
         e.history.len()
     );
     if color {

@@ -71,6 +71,8 @@ pub(crate) struct StateMock {
 pub struct Mocks {
     pub source: Arc<SourceFile>,
     pub(crate) states: BTreeMap<String, StateMock>,
+    /// Written in AWS Step Functions Local's MockConfigFile format (else the native one).
+    pub aws_format: bool,
 }
 
 /// Why the engine got no response for a call.
@@ -88,6 +90,7 @@ impl Mocks {
         Mocks {
             source: Arc::new(SourceFile::new("<none>", String::new())),
             states: BTreeMap::new(),
+            aws_format: false,
         }
     }
 
@@ -133,12 +136,17 @@ impl Mocks {
                 .with_label(e.message),
             ]
         })?;
-        let states = if aws::is_aws_format(&root) {
+        let aws_format = aws::is_aws_format(&root);
+        let states = if aws_format {
             aws::read(&root, test_case, machine_names)?
         } else {
             native::read(&root)?
         };
-        Ok(Mocks { source, states })
+        Ok(Mocks {
+            source,
+            states,
+            aws_format,
+        })
     }
 
     pub fn has(&self, state: &str) -> bool {
