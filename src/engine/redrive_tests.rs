@@ -295,8 +295,9 @@ fn only_the_failed_parallel_branch_runs_again() {
             ("TaskScheduled", 8),
             ("TaskStarted", 9),
             ("TaskFailed", 10),
-            ("ParallelStateFailed", 11),
-            ("ExecutionFailed", 12),
+            ("TaskStateAborted", 11),
+            ("ParallelStateFailed", 12),
+            ("ExecutionFailed", 13),
         ]
     );
     let r = again(&def, &x, json!({}), &m);
@@ -304,23 +305,23 @@ fn only_the_failed_parallel_branch_runs_again() {
     assert_eq!(r.output, Some(json!(["x", "y2"])));
     // Branch X and state Y1 do not run again: the branch resumes at Y2.
     assert_eq!(
-        chain_from(&r, 14),
+        chain_from(&r, 15),
         [
-            ("ExecutionRedriven", 13),
-            ("ParallelStateEntered", 14),
-            ("ParallelStateStarted", 15),
-            ("TaskStateEntered", 16),
-            ("TaskScheduled", 17),
-            ("TaskStarted", 18),
-            ("TaskSucceeded", 19),
-            ("TaskStateExited", 20),
-            ("ParallelStateSucceeded", 21),
-            ("ParallelStateExited", 21),
-            ("ExecutionSucceeded", 23),
+            ("ExecutionRedriven", 14),
+            ("ParallelStateEntered", 15),
+            ("ParallelStateStarted", 16),
+            ("TaskStateEntered", 17),
+            ("TaskScheduled", 18),
+            ("TaskStarted", 19),
+            ("TaskSucceeded", 20),
+            ("TaskStateExited", 21),
+            ("ParallelStateSucceeded", 22),
+            ("ParallelStateExited", 22),
+            ("ExecutionSucceeded", 24),
         ]
     );
     assert_eq!(
-        event(&r, 17)["stateEnteredEventDetails"]["input"],
+        event(&r, 18)["stateEnteredEventDetails"]["input"],
         json!("\"y1\"")
     );
 }

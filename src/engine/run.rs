@@ -61,6 +61,8 @@ pub(super) struct Runner<'a> {
     /// With the real clock: the wall-clock instant of the first wait, and the
     /// schedule's time then.
     real_origin: Option<(std::time::Instant, i64)>,
+    /// Whether the scope running is a Parallel branch (not a Map iteration in one).
+    in_branch: bool,
 }
 
 /// How long after the real-clock origin a wait that ends at `until_ms` (on the
@@ -107,6 +109,7 @@ impl<'a> Runner<'a> {
             machine_context: json!({"Id": opts.state_machine_arn(), "Name": opts.state_machine_name}),
             pending: Default::default(),
             real_origin: None,
+            in_branch: false,
         }
     }
 
@@ -312,6 +315,26 @@ impl<'a> Runner<'a> {
     /// Runs one state; returns how it exits and its output as JSON text.
     /// `raw_text` is `raw` as JSON text, when the caller already has it.
     fn run_state(
+        &mut self,
+        id: StateId,
+        raw: Value,
+        raw_text: Option<String>,
+        prev: &mut u64,
+    ) -> Step<(Exit, String)> {
+        let result = self.run_state_inner(id, raw, raw_text, prev);
+        // A Task whose failure ends a Parallel branch never exits: AWS records it as
+        // aborted once the branch fails (TaskFailed, TaskStateAborted, then
+        // ParallelStateFailed, in AWS's recorded test_parallel_catch_error).
+        if let Err(Stop::Failed(_)) = &result
+            && self.in_branch
+            && self.plan.states[id].state_type == StateType::Task
+        {
+            self.chain("TaskStateAborted", prev, None)?;
+        }
+        result
+    }
+
+    fn run_state_inner(
         &mut self,
         id: StateId,
         raw: Value,
@@ -1089,7 +1112,9 @@ impl<'a> Runner<'a> {
             let mut branch_prev = started;
             // A branch sees the variables of the scope around it; what it assigns stays inside.
             let outer = self.variables.clone();
+            let was_in_branch = std::mem::replace(&mut self.in_branch, true);
             let outcome = self.run_scope(branch, effective.clone(), &mut branch_prev);
+            self.in_branch = was_in_branch;
             self.variables = outer;
             match outcome {
                 Ok(out) => outputs.push(out),
@@ -1325,7 +1350,9 @@ impl<'a> Runner<'a> {
                 let mut child_prev = 0;
                 let start = self.now_ms;
                 let child_input = children.as_ref().map(|_| item_input.clone());
+                let was_in_branch = std::mem::replace(&mut self.in_branch, false);
                 let outcome = self.run_scope(map.processor, item_input, &mut child_prev);
+                self.in_branch = was_in_branch;
                 self.history = parent;
                 self.variables = outer;
                 if let (Some(children), Some(input)) = (children.as_deref_mut(), child_input) {
@@ -1350,7 +1377,9 @@ impl<'a> Runner<'a> {
                 ]);
                 self.chain("MapIterationStarted", prev, Some(d))?;
                 self.pending.resume = resume;
+                let was_in_branch = std::mem::replace(&mut self.in_branch, false);
                 let outcome = self.run_scope(map.processor, item_input, prev);
+                self.in_branch = was_in_branch;
                 self.variables = outer;
                 let d = details([
                     ("index", Some(json!(index))),

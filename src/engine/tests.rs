@@ -694,3 +694,54 @@ fn real_clock_waits_follow_the_schedule() {
     // A wait that ends before the origin on the schedule: no sleep at all.
     assert_eq!(super::run::wall_offset(10_000, 9_000), Duration::ZERO);
 }
+
+/// AWS's recorded test_parallel_catch_error: a Task that fails its Parallel branch
+/// is aborted after its TaskFailed, then the Parallel fails and is caught.
+#[test]
+fn a_task_failing_its_parallel_branch_is_aborted() {
+    let x = exec_with(
+        json!({"StartAt": "P", "States": {
+            "P": {"Type": "Parallel", "Next": "Done",
+                  "Branches": [{"StartAt": "T", "States": {"T": {"Type": "Task",
+                      "Resource": "arn:aws:states:::lambda:invoke",
+                      "Parameters": {"FunctionName": "f"}, "End": true}}}],
+                  "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Fallback"}]},
+            "Fallback": {"Type": "Pass", "End": true},
+            "Done": {"Type": "Pass", "End": true}}}),
+        json!({}),
+        mock(
+            "T",
+            json!({"Throw": {"Error": "Exception", "Cause": "boom"}}),
+        ),
+    );
+    assert_eq!(
+        chain(&x),
+        [
+            ("ExecutionStarted", 0),
+            ("ParallelStateEntered", 0),
+            ("ParallelStateStarted", 2),
+            ("TaskStateEntered", 3),
+            ("TaskScheduled", 4),
+            ("TaskStarted", 5),
+            ("TaskFailed", 6),
+            ("TaskStateAborted", 7),
+            ("ParallelStateFailed", 8),
+            ("ParallelStateExited", 9),
+            ("PassStateEntered", 10),
+            ("PassStateExited", 11),
+            ("ExecutionSucceeded", 12),
+        ]
+    );
+    // At the top level a failed Task is not aborted: the execution just fails.
+    let x = exec_with(
+        json!({"StartAt": "T", "States": {"T": {"Type": "Task",
+            "Resource": "arn:aws:states:::lambda:invoke",
+            "Parameters": {"FunctionName": "f"}, "End": true}}}),
+        json!({}),
+        mock(
+            "T",
+            json!({"Throw": {"Error": "Exception", "Cause": "boom"}}),
+        ),
+    );
+    assert!(!chain(&x).iter().any(|(t, _)| *t == "TaskStateAborted"));
+}
