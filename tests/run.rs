@@ -373,3 +373,33 @@ fn missing_mock_help_fits_the_mocks_format() {
         .code(2)
         .stderr(predicate::str::contains("\"MockedResponses\""));
 }
+
+/// Piped, `sfn list` keeps whole names, so a script can pass them to `sfn history`.
+#[test]
+fn list_keeps_whole_names_when_piped() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "a-rather-long-execution-name-that-a-table-would-cut-short-0123";
+    sfn()
+        .args([
+            "run",
+            "testdata/order.asl.json",
+            "--input",
+            "testdata/order.input.json",
+        ])
+        .args([
+            "--mocks",
+            "testdata/order.mocks.yaml",
+            "--name",
+            name,
+            "--store",
+        ])
+        .arg(dir.path())
+        .assert()
+        .code(0);
+    sfn()
+        .args(["list", "--store"])
+        .arg(dir.path())
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(name));
+}

@@ -1,6 +1,8 @@
 //! `sfn list`: the stored executions, newest first, as `ListExecutions`
 //! returns them (or as a table).
 
+use std::io::IsTerminal;
+
 use serde_json::{Map, Value, json};
 
 use super::history::{emit, emit_json, store_dir, table_width};
@@ -48,8 +50,14 @@ pub fn run(args: &ListArgs) -> i32 {
                     store_dir(&store)
                 );
             } else {
+                // Piped, names are not cut short: scripts pass them to `sfn history`.
+                let width = if std::io::stdout().is_terminal() {
+                    table_width()
+                } else {
+                    240
+                };
                 let opts = TableOptions {
-                    width: table_width(),
+                    width,
                     color: use_color(args.color),
                 };
                 emit(&executions_table(&executions, &opts));
