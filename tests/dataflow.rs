@@ -256,7 +256,10 @@ fn pass_or_task(
         },
     };
     let (output, assign) = flow.finish(raw, result, ctx, vars, rng)?;
-    Ok(Flow { output, assign })
+    Ok(Flow {
+        output,
+        assign: assign.unwrap_or_default(),
+    })
 }
 
 /// Choice: the state chosen, the output, the variables of the rule taken.

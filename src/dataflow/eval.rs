@@ -193,7 +193,7 @@ pub trait StateFlow {
         context: &Value,
         variables: &Map<String, Value>,
         rng: &mut Rng,
-    ) -> Result<(Value, Map<String, Value>), EvalError>;
+    ) -> Result<(Value, Option<Map<String, Value>>), EvalError>;
 }
 
 /// `InputPath` / `OutputPath` (and the other path fields) as written.
@@ -318,7 +318,7 @@ impl StateFlow for JsonPathFlow {
         context: &Value,
         variables: &Map<String, Value>,
         rng: &mut Rng,
-    ) -> Result<(Value, Map<String, Value>), EvalError> {
+    ) -> Result<(Value, Option<Map<String, Value>>), EvalError> {
         let result = match &self.result_selector {
             Some(t) => t.eval(
                 &Bindings {
@@ -341,10 +341,10 @@ impl StateFlow for JsonPathFlow {
                 rng,
                 "Assign",
             )? {
-                Value::Object(m) => m,
-                _ => Map::new(),
+                Value::Object(m) => Some(m),
+                _ => None,
             },
-            None => Map::new(),
+            None => None,
         };
         let output =
             crate::dataflow::result_path::apply_result_path(raw, result, &self.result_path)?;

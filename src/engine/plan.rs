@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use crate::dataflow::choice::Rule;
-use crate::dataflow::eval::Expr;
+use crate::dataflow::eval::{Expr, JsonPathFlow, PathSpec};
 use crate::dataflow::path::{self, Path};
 use crate::dataflow::result_path::ResultPathSpec;
 use crate::dataflow::template::Template;
@@ -30,15 +30,6 @@ pub struct Plan {
     pub context_needs_input: bool,
 }
 
-/// `InputPath` / `OutputPath`: absent means `$`, JSON `null` means `{}`.
-#[derive(Debug, Clone)]
-pub enum PathField {
-    Absent,
-    Null,
-    /// The path and its text (for error causes).
-    Path(Path, String),
-}
-
 pub struct StatePlan {
     pub id: StateId,
     pub name: String,
@@ -48,13 +39,9 @@ pub struct StatePlan {
     /// those are built for it (none, mostly), as a Map builds one per item.
     pub context_parts: ContextParts,
     pub state_type: StateType,
-    pub input_path: PathField,
-    pub output_path: PathField,
-    pub parameters: Option<Template>,
-    pub result_selector: Option<Template>,
-    pub result_path: ResultPathSpec,
-    /// `Assign`: workflow variables set once the state is done.
-    pub assign: Option<Template>,
+    /// InputPath, Parameters, ResultSelector, Assign, ResultPath, OutputPath:
+    /// the query language's data flow.
+    pub flow: JsonPathFlow,
     pub next: Option<StateId>,
     pub retry: Vec<RetrierPlan>,
     pub catch: Vec<CatcherPlan>,
@@ -129,7 +116,7 @@ pub struct TaskPlan {
 
 pub struct MapPlan {
     pub processor: ScopeId,
-    pub items_path: PathField,
+    pub items_path: PathSpec,
     pub item_selector: Option<Template>,
     pub max_concurrency: Option<NumberSpec>,
     pub tolerated_failure_count: Option<NumberSpec>,
@@ -191,14 +178,14 @@ fn compile_state(model: &StateMachine<'_>, id: StateId) -> Result<StatePlan, Uns
             "JSONata states cannot run yet (the JSONata engine is the next piece of work); JSONPath states can".into(),
         ));
     }
-    let path_of = |field: &str| -> Result<PathField, Unsupported> {
+    let path_of = |field: &str| -> Result<PathSpec, Unsupported> {
         match node.get(field) {
-            None => Ok(PathField::Absent),
-            Some(n) if n.is_null() => Ok(PathField::Null),
+            None => Ok(PathSpec::Absent),
+            Some(n) if n.is_null() => Ok(PathSpec::Null),
             Some(n) => {
                 let text = n.as_str().unwrap_or_default();
                 path::parse(text)
-                    .map(|p| PathField::Path(p, text.to_string()))
+                    .map(|p| PathSpec::Path(p, text.to_string()))
                     .map_err(|e| unsupported(format!("{field}: {}", e.message)))
             }
         }
@@ -420,12 +407,14 @@ fn compile_state(model: &StateMachine<'_>, id: StateId) -> Result<StatePlan, Uns
         shared_name: state.name.as_str().into(),
         context_parts: context_parts(state.node),
         state_type,
-        input_path: path_of("InputPath")?,
-        output_path: path_of("OutputPath")?,
-        parameters,
-        result_selector: template_of("ResultSelector")?,
-        result_path: result_path(node.get("ResultPath"))?,
-        assign: template_of("Assign")?,
+        flow: JsonPathFlow {
+            input_path: path_of("InputPath")?,
+            output_path: path_of("OutputPath")?,
+            parameters,
+            result_selector: template_of("ResultSelector")?,
+            result_path: result_path(node.get("ResultPath"))?,
+            assign: template_of("Assign")?,
+        },
         next: state.next.as_ref().map(|n| target(&n.value)).transpose()?,
         retry,
         catch,

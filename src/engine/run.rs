@@ -7,14 +7,12 @@ use serde_json::{Map, Value, json};
 
 use super::errors::{self, StatesError};
 use super::items::{self, ReaderPlan, WriterPlan};
-use super::plan::{
-    Body, MapPlan, NumberSpec, PathField, Plan, StatePlan, TaskPlan, TextSpec, WaitPlan,
-};
+use super::plan::{Body, MapPlan, NumberSpec, Plan, StatePlan, TaskPlan, TextSpec, WaitPlan};
 use super::resource::{self, Kind, Pattern};
 use super::{
     ClockKind, Execution, MAX_HISTORY_EVENTS, MAX_PAYLOAD_BYTES, RunError, RunOptions, Status,
 };
-use crate::dataflow::eval::{Bindings, EvalError, Rng, apply_path_field};
+use crate::dataflow::eval::{Bindings, EvalError, PathSpec, Rng, StateFlow, apply_path_field};
 use crate::dataflow::path;
 use crate::dataflow::result_path::apply_result_path;
 use crate::dataflow::template::Template;
@@ -438,24 +436,18 @@ impl<'a> Runner<'a> {
     /// Borrows the input when there is no `InputPath` (most states): no copy of it.
     fn input_path<'v>(
         &self,
-        field: &PathField,
+        sp: &StatePlan,
         raw: &'v Value,
         context: &Value,
     ) -> Step<Cow<'v, Value>> {
-        match field {
-            PathField::Absent => Ok(Cow::Borrowed(raw)),
-            _ => Ok(Cow::Owned(select_field(
-                field,
-                &self.bindings(raw, context),
-            )?)),
-        }
+        Ok(sp.flow.effective_input(raw, context, &self.variables)?)
     }
 
-    fn output_path(&self, field: &PathField, output: Value, context: &Value) -> Step<Value> {
-        if matches!(field, PathField::Absent) {
+    fn output_path(&self, field: &PathSpec, output: Value, context: &Value) -> Step<Value> {
+        if matches!(field, PathSpec::Absent) {
             return Ok(output);
         }
-        select_field(field, &self.bindings(&output, context))
+        Ok(field.apply(&self.bindings(&output, context))?.into_owned())
     }
 
     fn run_body(
@@ -468,15 +460,15 @@ impl<'a> Runner<'a> {
         let context = self.context(sp, entered_ms, 0, None);
         match &sp.body {
             Body::Pass { result } => {
-                let effective = self.input_path(&sp.input_path, raw, &context)?;
-                let result = match (result, &sp.parameters) {
+                let effective = self.input_path(sp, raw, &context)?;
+                let result = match (result, &sp.flow.parameters) {
                     (Some(r), _) => r.clone(),
                     (None, Some(t)) => self.eval_template(t, &effective, &context, "Parameters")?,
                     (None, None) => effective.into_owned(),
                 };
-                let assigned = self.assign(sp.assign.as_ref(), &result, &context)?;
-                let output = apply_result_path(raw, result, &sp.result_path)?;
-                let output = self.output_path(&sp.output_path, output, &context)?;
+                let assigned = self.assign(sp.flow.assign.as_ref(), &result, &context)?;
+                let output = apply_result_path(raw, result, &sp.flow.result_path)?;
+                let output = self.output_path(&sp.flow.output_path, output, &context)?;
                 Ok(Exit {
                     output,
                     next: sp.next,
@@ -484,8 +476,9 @@ impl<'a> Runner<'a> {
                 })
             }
             Body::Succeed => {
-                let effective = self.input_path(&sp.input_path, raw, &context)?;
-                let output = self.output_path(&sp.output_path, effective.into_owned(), &context)?;
+                let effective = self.input_path(sp, raw, &context)?;
+                let output =
+                    self.output_path(&sp.flow.output_path, effective.into_owned(), &context)?;
                 Ok(Exit {
                     output,
                     next: None,
@@ -498,7 +491,7 @@ impl<'a> Runner<'a> {
                 Err(Stop::Failed(StatesError::of_fail(error, cause)))
             }
             Body::Choice { rules, default } => {
-                let effective = self.input_path(&sp.input_path, raw, &context)?;
+                let effective = self.input_path(sp, raw, &context)?;
                 let b = self.bindings(&effective, &context);
                 let mut next = None;
                 for (rule, target, assign) in rules {
@@ -508,11 +501,13 @@ impl<'a> Runner<'a> {
                     }
                 }
                 // A matched rule sets its own Assign; the Default, the state's.
-                let Some((next, assign)) = next.or(default.map(|d| (d, sp.assign.as_ref()))) else {
+                let Some((next, assign)) = next.or(default.map(|d| (d, sp.flow.assign.as_ref())))
+                else {
                     return Err(fail(errors::NO_CHOICE_MATCHED, "No Matches!"));
                 };
                 let assigned = self.assign(assign, &effective, &context)?;
-                let output = self.output_path(&sp.output_path, effective.into_owned(), &context)?;
+                let output =
+                    self.output_path(&sp.flow.output_path, effective.into_owned(), &context)?;
                 Ok(Exit {
                     output,
                     next: Some(next),
@@ -520,7 +515,7 @@ impl<'a> Runner<'a> {
                 })
             }
             Body::Wait(wait) => {
-                let effective = self.input_path(&sp.input_path, raw, &context)?;
+                let effective = self.input_path(sp, raw, &context)?;
                 let seconds = match wait {
                     WaitPlan::Seconds(NumberSpec::Literal(n)) => *n,
                     WaitPlan::Seconds(NumberSpec::Path(p, text)) => {
@@ -539,8 +534,9 @@ impl<'a> Runner<'a> {
                     return Err(EvalError::runtime("Wait state delay is too long.").into());
                 }
                 self.advance(seconds)?;
-                let assigned = self.assign(sp.assign.as_ref(), &effective, &context)?;
-                let output = self.output_path(&sp.output_path, effective.into_owned(), &context)?;
+                let assigned = self.assign(sp.flow.assign.as_ref(), &effective, &context)?;
+                let output =
+                    self.output_path(&sp.flow.output_path, effective.into_owned(), &context)?;
                 Ok(Exit {
                     output,
                     next: sp.next,
@@ -721,11 +717,10 @@ impl<'a> Runner<'a> {
             ("Task", json!({"Token": token}))
         });
         let context = self.context(sp, entered_ms, retry_count, token_ctx);
-        let effective = self.input_path(&sp.input_path, raw, &context)?;
-        let params = match &sp.parameters {
-            Some(t) => self.eval_template(t, &effective, &context, "Parameters")?,
-            None => effective.clone().into_owned(),
-        };
+        let effective = self.input_path(sp, raw, &context)?;
+        let params = sp
+            .flow
+            .task_input(&effective, &context, &self.variables, &mut self.rng)?;
         let timeout = task
             .timeout_seconds
             .as_ref()
@@ -1011,13 +1006,9 @@ impl<'a> Runner<'a> {
         result: Value,
         context: &Value,
     ) -> Step<Exit> {
-        let result = match &sp.result_selector {
-            Some(t) => self.eval_template(t, &result, context, "ResultSelector")?,
-            None => result,
-        };
-        let assigned = self.assign(sp.assign.as_ref(), &result, context)?;
-        let output = apply_result_path(raw, result, &sp.result_path)?;
-        let output = self.output_path(&sp.output_path, output, context)?;
+        let (output, assigned) =
+            sp.flow
+                .finish(raw, result, context, &self.variables, &mut self.rng)?;
         Ok(Exit {
             output,
             next: sp.next,
@@ -1086,8 +1077,8 @@ impl<'a> Runner<'a> {
         entered_ms: i64,
     ) -> Step<Exit> {
         let context = self.context(sp, entered_ms, 0, None);
-        let effective = self.input_path(&sp.input_path, raw, &context)?;
-        let effective = match &sp.parameters {
+        let effective = self.input_path(sp, raw, &context)?;
+        let effective = match &sp.flow.parameters {
             Some(t) => self.eval_template(t, &effective, &context, "Parameters")?,
             None => effective.into_owned(),
         };
@@ -1145,15 +1136,15 @@ impl<'a> Runner<'a> {
         entered_ms: i64,
     ) -> Step<Exit> {
         let context = self.context(sp, entered_ms, 0, None);
-        let effective = self.input_path(&sp.input_path, raw, &context)?;
+        let effective = self.input_path(sp, raw, &context)?;
         // With an ItemReader the items are read once the Map Run has started.
         let items = if map.item_reader.is_some() {
             None
         } else {
-            let items = match &map.items_path {
-                PathField::Absent => effective.clone().into_owned(),
-                field => select_field(field, &self.bindings(&effective, &context))?,
-            };
+            let items = map
+                .items_path
+                .apply(&self.bindings(&effective, &context))?
+                .into_owned();
             let Value::Array(items) = items else {
                 return Err(EvalError::runtime(format!(
                     "Map state input must be an array but was: {items}"
@@ -1540,14 +1531,6 @@ fn uuid(rng: &mut crate::dataflow::eval::Rng) -> String {
         &h[16..20],
         &h[20..32]
     )
-}
-
-fn select_field(field: &PathField, b: &Bindings<'_>) -> Step<Value> {
-    match field {
-        PathField::Absent => Ok(b.input.clone()),
-        PathField::Null => Ok(json!({})),
-        PathField::Path(p, text) => Ok(apply_path_field(Some(p), Some(text), b)?.into_owned()),
-    }
 }
 
 /// What AWS refuses in an optimized integration's parameters before calling the
