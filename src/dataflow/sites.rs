@@ -14,6 +14,15 @@ pub struct Template<'a> {
     pub node: &'a Node,
 }
 
+/// The state fields, directly on the state, that hold a payload template.
+pub const TEMPLATE_FIELDS: [&str; 5] = [
+    "Parameters",
+    "ResultSelector",
+    "ItemSelector",
+    "Assign",
+    "Credentials",
+];
+
 /// The fields of a JSONPath state that hold payload templates:
 /// `Parameters`, `ResultSelector`, `ItemSelector`, `Assign`, `Credentials`,
 /// `ItemReader.Parameters`, `ResultWriter.Parameters`, `ItemBatcher.BatchInput`,
@@ -27,13 +36,7 @@ pub fn payload_templates<'a>(state: &'a State) -> Vec<Template<'a>> {
     };
     let n = &state.node;
     let p = &state.pointer;
-    for field in [
-        "Parameters",
-        "ResultSelector",
-        "ItemSelector",
-        "Assign",
-        "Credentials",
-    ] {
+    for field in TEMPLATE_FIELDS {
         add(format!("{p}/{field}"), n.get(field));
     }
     for (outer, inner) in [

@@ -98,13 +98,7 @@ impl<'a> Analysis<'a> {
             let sid = state.id;
             let n = state.node;
             let base = a.link(NO_PARENT, Step::State(sid));
-            for field in [
-                "Parameters",
-                "ResultSelector",
-                "ItemSelector",
-                "Assign",
-                "Credentials",
-            ] {
+            for field in crate::dataflow::sites::TEMPLATE_FIELDS {
                 if let Some(t) = n.get(field) {
                     a.template(sid, t, base, &[Step::Name(field)]);
                 }
