@@ -36,19 +36,8 @@ declare_rule! {
     };
 }
 
-const STATE_FIELDS: &[&str] = &[
-    "Error",
-    "Cause",
-    "Seconds",
-    "Timestamp",
-    "TimeoutSeconds",
-    "HeartbeatSeconds",
-    "MaxConcurrency",
-    "ToleratedFailureCount",
-    "ToleratedFailurePercentage",
-];
-
-/// `STATE_FIELDS`, then the holders of the nested fields.
+/// The fields read from the state: those with a `...Path` twin, then the holders
+/// of the nested ones (`ItemReader`, `ItemBatcher`).
 const LOOKUPS: [&str; 11] = [
     "Error",
     "Cause",
@@ -62,6 +51,9 @@ const LOOKUPS: [&str; 11] = [
     "ItemReader",
     "ItemBatcher",
 ];
+
+/// The fields with a `...Path` twin, directly on the state.
+const STATE_FIELDS: &[&str] = LOOKUPS.split_at(9).0;
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for state in &ctx.machine.states {
