@@ -87,27 +87,27 @@ fn every_conformance_definition_validates_without_errors() {
     );
 }
 
-/// The one corpus template that cannot deploy as it is: its `DefinitionUri` names
-/// `statemachines/…` but the file is in `statemachine/` (SAM refuses to package it).
-const BROKEN_SAMPLE: &str = "account-vending-machine/template.yaml";
+/// The one corpus template whose `DefinitionUri` names `statemachines/…` while the
+/// file is in `statemachine/`: the file it means is validated, with a warning.
+const NEAR_MISS_SAMPLE: &str = "account-vending-machine/template.yaml";
 
 #[test]
-fn the_broken_definition_uri_sample_is_reported_with_the_path_that_exists() {
+fn the_mistyped_definition_uri_sample_is_validated_from_the_file_that_exists() {
     let Some(dir) = shared("corpus/samples") else {
         return;
     };
-    let loaded = load_path(&dir.join(BROKEN_SAMPLE), &LoadOptions::default()).unwrap();
-    let errors: Vec<_> = loaded
+    let loaded = load_path(&dir.join(NEAR_MISS_SAMPLE), &LoadOptions::default()).unwrap();
+    assert_eq!(loaded.definitions.len(), 1);
+    let codes: Vec<_> = loaded
         .diagnostics
         .iter()
-        .filter(|d| d.severity == Severity::Error)
+        .map(|d| (d.code, d.severity))
         .collect();
-    assert_eq!(errors.len(), 1);
-    assert_eq!(errors[0].code, "UNRESOLVED_DEFINITION_URI");
+    assert_eq!(codes, [("UNRESOLVED_DEFINITION_URI", Severity::Warning)]);
     assert_eq!(
-        errors[0].help.as_deref(),
+        loaded.diagnostics[0].help.as_deref(),
         Some(
-            "did you mean 'statemachine/statemachine.asl.json'? That file exists, relative to the template's folder"
+            "did you mean 'statemachine/statemachine.asl.json'? That file exists, relative to the template's folder; SAM refuses to package a DefinitionUri that does not exist"
         )
     );
 }
@@ -117,10 +117,7 @@ fn the_real_world_corpus_validates_without_errors() {
     let Some(dir) = shared("corpus/samples") else {
         return;
     };
-    let files: Vec<PathBuf> = files_under(&dir)
-        .into_iter()
-        .filter(|p| !p.ends_with(BROKEN_SAMPLE))
-        .collect();
+    let files: Vec<PathBuf> = files_under(&dir);
     let (machines, errors) = errors_in(&files);
     assert!(machines > 150, "found only {machines} state machines");
     assert!(
@@ -137,10 +134,7 @@ fn every_template_in_the_corpus_yields_each_of_its_state_machines() {
         return;
     };
     let mut declared_total = 0;
-    for path in files_under(&dir)
-        .into_iter()
-        .filter(|p| !p.ends_with(BROKEN_SAMPLE))
-    {
+    for path in files_under(&dir) {
         let text = std::fs::read_to_string(&path).unwrap_or_default();
         // Resources declared as `Type: AWS::…::StateMachine` (YAML or JSON).
         let declared = text
@@ -161,7 +155,7 @@ fn every_template_in_the_corpus_yields_each_of_its_state_machines() {
         let in_s3 = loaded
             .diagnostics
             .iter()
-            .filter(|d| d.code == "UNRESOLVED_DEFINITION_URI")
+            .filter(|d| d.code == "UNRESOLVED_DEFINITION_URI" && d.message.contains("in S3"))
             .count();
         assert_eq!(
             loaded.definitions.len() + in_s3,

@@ -138,6 +138,7 @@ fn redrive(args: &RedriveArgs) -> Result<i32, String> {
                         source,
                         machine: None,
                         diagnostics,
+                        template_level: false,
                     }];
                     eprint!(
                         "{}",

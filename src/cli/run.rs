@@ -189,6 +189,7 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
             source: loaded.source.clone(),
             machine: None,
             diagnostics: loaded.diagnostics.clone(),
+            template_level: false,
         }]);
         if loaded
             .diagnostics
@@ -210,6 +211,7 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
             source: definition.source.clone(),
             machine: definition.machine.clone(),
             diagnostics,
+            template_level: false,
         }]);
         eprintln!("error: the definition is invalid: fix the errors above, then run it again");
         return Ok(exit::COULD_NOT_RUN);
@@ -238,6 +240,7 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
                         source,
                         machine: None,
                         diagnostics: diags,
+                        template_level: false,
                     }]);
                     return Ok(exit::COULD_NOT_RUN);
                 }
@@ -476,6 +479,7 @@ fn warn_unknown_mocks(mocks: &Mocks, machine: &model::StateMachine) {
             source: mocks.source.clone(),
             machine: None,
             diagnostics: vec![d],
+            template_level: false,
         }]);
     }
 }

@@ -168,6 +168,7 @@ fn check_file(path: &Path, explicit: bool, opts: &LoadOptions) -> Checked {
             source: loaded.source.clone(),
             machine: None,
             diagnostics: loaded.diagnostics.clone(),
+            template_level: loaded.kind == FileKind::Template,
         });
     }
     for def in &loaded.definitions {
@@ -175,6 +176,7 @@ fn check_file(path: &Path, explicit: bool, opts: &LoadOptions) -> Checked {
             source: def.source.clone(),
             machine: def.machine.clone(),
             diagnostics: validate(def),
+            template_level: false,
         });
     }
     out

@@ -73,6 +73,7 @@ pub fn extract(
             Ok(d) => definitions.push(d),
             Err(d) => diagnostics.push(*d),
         }
+        diagnostics.append(&mut machine.warnings.borrow_mut());
     }
     (definitions, diagnostics)
 }
@@ -129,6 +130,8 @@ struct Machine<'a> {
     substitutions: Vec<(String, Option<String>)>,
     /// Names the template gives a value unknown offline (an unresolved intrinsic).
     declared: RefCell<BTreeSet<String>>,
+    /// Warnings about the template that do not stop the definition from loading.
+    warnings: RefCell<Vec<Diagnostic>>,
 }
 
 impl<'a> Machine<'a> {
@@ -155,6 +158,7 @@ impl<'a> Machine<'a> {
             opts,
             substitutions,
             declared: RefCell::new(BTreeSet::new()),
+            warnings: RefCell::new(Vec::new()),
         }
     }
 
@@ -435,30 +439,66 @@ impl<'a> Machine<'a> {
 
     /// SAM's `DefinitionUri`: a local file, relative to the template.
     ///
-    /// A missing file stays an error (SAM refuses to package the template), with a
-    /// "did you mean" when a file of that name sits nearby.
+    /// A missing file is an error (SAM refuses to package the template). When a
+    /// file of that name sits nearby (a typo in a folder name), that file is the
+    /// one meant: it is validated, and the template gets a warning naming it, so
+    /// the state machine is still checked.
     fn uri_definition(&self, uri: &Node) -> Result<Definition, Box<Diagnostic>> {
         let Some(relative) = uri.as_str().filter(|s| !s.starts_with("s3://")) else {
             return Err(self.in_s3(uri, "DefinitionUri"));
         };
-        let path = definition_path(self.source.path(), relative);
-        let text = read_definition(&path).map_err(|why| {
-            Box::new(Diagnostic::error(
-                UNRESOLVED_DEFINITION_URI,
-                "",
-                uri.span,
-                format!(
-                    "the DefinitionUri of {} cannot be read ({}: {why}); SAM refuses to package it",
+        let mut path = definition_path(self.source.path(), relative);
+        let text = match read_definition(&path) {
+            Ok(text) => text,
+            Err(why) => {
+                let unreadable = format!(
+                    "the DefinitionUri of {} cannot be read ({}: {why})",
                     self.id,
                     path.display()
-                ),
-            )
-            .with_help(match similar_file(self.source.path(), relative) {
-                Some(found) => format!("did you mean '{found}'? That file exists, relative to the template's folder"),
-                None => "point DefinitionUri at the state machine's definition file, relative to the template's folder".into(),
-            })
-            .with_label("cannot read this file"))
-        })?;
+                );
+                let Some(found) = similar_file(self.source.path(), relative) else {
+                    return Err(Box::new(
+                        Diagnostic::error(
+                            UNRESOLVED_DEFINITION_URI,
+                            "",
+                            uri.span,
+                            format!("{unreadable}; SAM refuses to package it"),
+                        )
+                        .with_help("point DefinitionUri at the state machine's definition file, relative to the template's folder")
+                        .with_label("cannot read this file"),
+                    ));
+                };
+                let near = definition_path(self.source.path(), &found);
+                let text = read_definition(&near).map_err(|why| {
+                    Box::new(
+                        Diagnostic::error(
+                            UNRESOLVED_DEFINITION_URI,
+                            "",
+                            uri.span,
+                            format!(
+                                "{unreadable}, nor can '{found}', the file it probably means ({why})"
+                            ),
+                        )
+                        .with_help("point DefinitionUri at the state machine's definition file, relative to the template's folder")
+                        .with_label("cannot read this file"),
+                    )
+                })?;
+                self.warnings.borrow_mut().push(
+                    Diagnostic::warning(
+                        UNRESOLVED_DEFINITION_URI,
+                        "",
+                        uri.span,
+                        format!("{unreadable}; validated '{found}' instead, the file of that name beside it"),
+                    )
+                    .with_help(format!(
+                        "did you mean '{found}'? That file exists, relative to the template's folder; SAM refuses to package a DefinitionUri that does not exist"
+                    ))
+                    .with_label("no such file"),
+                );
+                path = near;
+                text
+            }
+        };
         let format = Format::detect(&path, &text);
         let source = Arc::new(SourceFile::new(path, text));
         let parsed = match format {

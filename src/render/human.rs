@@ -92,7 +92,7 @@ impl miette::Diagnostic for Report<'_> {
 /// Renders every diagnostic, then the totals. `color` picks the theme.
 pub fn render(reports: &[FileReport], color: bool) -> String {
     let (mut out, errors, warnings) = render_reports(reports, color);
-    let checked = reports.len();
+    let checked = reports.iter().filter(|r| !r.template_level).count();
     let noun = if checked == 1 {
         "state machine"
     } else {

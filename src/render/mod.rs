@@ -20,6 +20,9 @@ pub struct FileReport {
     /// The template's logical id, for a machine inside a template.
     pub machine: Option<String>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Diagnostics about a template itself, beside its state machines' reports:
+    /// not a state machine of its own in the totals.
+    pub template_level: bool,
 }
 
 impl FileReport {
