@@ -16,6 +16,7 @@ use serde_json::{Value, json};
 use super::history::resolve_message;
 use super::{ColorChoice, RedriveArgs, RunFormat, exit, use_color};
 use crate::engine::{self, ClockKind, Plan, RedriveError, RedriveRequest, RunError, RunOptions};
+use crate::history::json_text;
 use crate::load::{LoadOptions, load_text};
 use crate::mocks::Mocks;
 use crate::render::{self, FileReport};
@@ -198,7 +199,7 @@ fn redrive(args: &RedriveArgs) -> Result<i32, String> {
         }
     };
 
-    let mut describe = super::run::describe(&execution, &opts, &record.input);
+    let mut describe = super::run::describe(&execution, &opts, json_text(&record.input));
     let redrive_date = redrive_ms.max(execution.history.events[events].timestamp_ms);
     if let Some(obj) = describe.as_object_mut() {
         obj.remove("redriveStatus");

@@ -12,6 +12,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::engine::{
     self, ClockKind, Execution, MAX_EXECUTION_INPUT, Plan, RunError, RunOptions, Status,
 };
+use crate::history::json_text;
 use crate::load::{Definition, LoadOptions, load_path};
 use crate::mocks::{Mocks, UNKNOWN_MOCK_STATE};
 use crate::model;
@@ -219,7 +220,8 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
     let machine_name = machine_name(definition, &args.definition);
     let input = session.input(args.input.as_deref())?;
     // StartExecution refuses a larger input; no execution is created.
-    let input_len = input.to_string().len();
+    let input_text = json_text(&input);
+    let input_len = input_text.len();
     if input_len > MAX_EXECUTION_INPUT {
         return Err(format!(
             "the input is {input_len} characters of JSON; AWS's StartExecution accepts at most {MAX_EXECUTION_INPUT} \
@@ -315,14 +317,14 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
             return Ok(exit::COULD_NOT_RUN);
         }
     };
-    let mut out = describe(&execution, &run_opts, &input);
+    let mut out = describe(&execution, &run_opts, input_text);
     if let Some(store) = &store {
         out["definitionPath"] = json!(args.definition.display().to_string());
         let record = Record {
-            describe: out.clone(),
+            describe: out,
             history: Value::Null,
             definition: definition.root.to_value(),
-            input: input.clone(),
+            input,
             mocks: args
                 .mocks
                 .as_ref()
@@ -337,6 +339,8 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
                 ),
                 _ => e.to_string(),
             })?;
+        // The record's describe, without what only the store keeps.
+        out = record.describe;
         if let Some(o) = out.as_object_mut() {
             o.remove("definitionPath");
         }
@@ -553,7 +557,8 @@ fn truncate(s: &str, n: usize) -> String {
 }
 
 /// `DescribeExecution`'s response for a finished execution.
-pub fn describe(e: &Execution, opts: &RunOptions, input: &Value) -> Value {
+/// `input_text` is the execution's input as JSON text.
+pub fn describe(e: &Execution, opts: &RunOptions, input_text: String) -> Value {
     let mut out = serde_json::Map::new();
     out.insert("executionArn".into(), json!(opts.execution_arn()));
     out.insert("stateMachineArn".into(), json!(opts.state_machine_arn()));
@@ -561,10 +566,24 @@ pub fn describe(e: &Execution, opts: &RunOptions, input: &Value) -> Value {
     out.insert("status".into(), json!(e.status.as_str()));
     out.insert("startDate".into(), json!(e.start_ms as f64 / 1000.0));
     out.insert("stopDate".into(), json!(e.stop_ms as f64 / 1000.0));
-    out.insert("input".into(), json!(input.to_string()));
+    out.insert("input".into(), Value::String(input_text));
     out.insert("inputDetails".into(), json!({"included": true}));
     if let Some(o) = &e.output {
-        out.insert("output".into(), json!(o.to_string()));
+        // The text ExecutionSucceeded already holds: a large output is not written twice.
+        let text = e
+            .history
+            .events
+            .last()
+            .filter(|ev| ev.event_type == "ExecutionSucceeded")
+            .and_then(|ev| {
+                ev.details
+                    .as_ref()?
+                    .get("output")?
+                    .as_str()
+                    .map(str::to_string)
+            })
+            .unwrap_or_else(|| json_text(o));
+        out.insert("output".into(), Value::String(text));
         out.insert("outputDetails".into(), json!({"included": true}));
     }
     if let Some(err) = &e.error {

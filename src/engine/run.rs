@@ -16,7 +16,7 @@ use crate::dataflow::eval::{Bindings, EvalError, PathSpec, Rng, StateFlow, apply
 use crate::dataflow::path;
 use crate::dataflow::result_path::apply_result_path;
 use crate::dataflow::template::Template;
-use crate::history::{Details, Field, History, details};
+use crate::history::{Details, Field, History, details, json_text};
 use crate::mocks::{Miss, MockCursor, Mocks, Outcome};
 use crate::model::{ScopeId, StateId, StateType};
 
@@ -84,7 +84,7 @@ fn fail(error: &str, cause: impl Into<String>) -> Stop {
 
 /// A payload as history events carry it: JSON text.
 fn text(v: &Value) -> Value {
-    Value::String(v.to_string())
+    Value::String(json_text(v))
 }
 
 impl<'a> Runner<'a> {
@@ -122,7 +122,7 @@ impl<'a> Runner<'a> {
         });
         // ExecutionStarted is not the previous event of the first state's: AWS chains from 0.
         let started = Details::default()
-            .payload("input", "inputDetails", input.to_string())
+            .payload("input", "inputDetails", json_text(&input))
             .with("roleArn", json!(self.opts.role_arn()));
         self.history
             .push("ExecutionStarted", 0, self.now_ms, Some(started));
@@ -135,7 +135,7 @@ impl<'a> Runner<'a> {
         let result = self.run_scope(0, input, &mut prev);
         let (status, output, error, cause) = match result {
             Ok(output) => {
-                let d = Details::default().payload("output", "outputDetails", output.to_string());
+                let d = Details::default().payload("output", "outputDetails", json_text(&output));
                 self.history
                     .push("ExecutionSucceeded", prev, self.now_ms, Some(d));
                 (Status::Succeeded, Some(output), None, None)
@@ -342,7 +342,7 @@ impl<'a> Runner<'a> {
         let plan = self.plan;
         let sp = &plan.states[id];
         let entered_ms = self.now_ms;
-        let raw_text = raw_text.unwrap_or_else(|| raw.to_string());
+        let raw_text = raw_text.unwrap_or_else(|| json_text(&raw));
         let entered = Details::default()
             .with("name", Field::Shared(sp.shared_name.clone()))
             .payload("input", "inputDetails", raw_text);
@@ -383,7 +383,7 @@ impl<'a> Runner<'a> {
         if matches!(sp.body, Body::Fail { .. }) {
             unreachable!("a Fail state never exits");
         }
-        let out_text = exit.output.to_string();
+        let out_text = json_text(&exit.output);
         let mut exited = Details::default().with("name", Field::Shared(sp.shared_name.clone()));
         if let Some(assigned) = &exit.assigned {
             let shown: Map<String, Value> =
@@ -786,7 +786,7 @@ impl<'a> Runner<'a> {
             }
             Kind::LambdaFunction => {
                 let mut d = Details::default()
-                    .payload("input", "inputDetails", params.to_string())
+                    .payload("input", "inputDetails", json_text(&params))
                     .with("resource", json!(task.resource));
                 if let Some(t) = timeout {
                     d.insert("timeoutInSeconds", json!(t as i64));
@@ -801,7 +801,7 @@ impl<'a> Runner<'a> {
                 let mut d = details([("resource", Some(json!(task.resource)))]).payload(
                     "input",
                     "inputDetails",
-                    params.to_string(),
+                    json_text(&params),
                 );
                 if let Some(t) = timeout {
                     d.insert("timeoutInSeconds", json!(t as i64));
@@ -831,7 +831,7 @@ impl<'a> Runner<'a> {
                 ("resourceType", Some(json!(resource_type))),
                 ("resource", Some(json!(resource))),
             ])
-            .payload("output", "outputDetails", submitted.to_string());
+            .payload("output", "outputDetails", json_text(&submitted));
             self.chain("TaskSubmitted", prev, Some(d))?;
         }
         let response = match response {
@@ -881,15 +881,15 @@ impl<'a> Runner<'a> {
                     ("resourceType", Some(json!(resource_type))),
                     ("resource", Some(json!(resource))),
                 ])
-                .payload("output", "outputDetails", result.to_string());
+                .payload("output", "outputDetails", json_text(&result));
                 self.chain("TaskSucceeded", prev, Some(d))?;
             }
             Kind::LambdaFunction => {
-                let d = Details::default().payload("output", "outputDetails", result.to_string());
+                let d = Details::default().payload("output", "outputDetails", json_text(&result));
                 self.chain("LambdaFunctionSucceeded", prev, Some(d))?;
             }
             Kind::Activity => {
-                let d = Details::default().payload("output", "outputDetails", result.to_string());
+                let d = Details::default().payload("output", "outputDetails", json_text(&result));
                 self.chain("ActivitySucceeded", prev, Some(d))?;
             }
         }

@@ -6,6 +6,8 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value, json};
 
+mod write;
+
 /// One history event.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
@@ -73,8 +75,15 @@ impl serde::Serialize for Field {
 
 /// An `...EventDetails` object: its fields in AWS's order (a handful per event, so
 /// a list, not a hash map).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Details(Vec<(&'static str, Field)>);
+
+impl Default for Details {
+    /// Room for the usual fields (name, input, inputDetails, ...) without regrowing.
+    fn default() -> Self {
+        Details(Vec::with_capacity(4))
+    }
+}
 
 impl Details {
     /// Sets `key`, in place if it is there, else at the end.
@@ -135,14 +144,61 @@ pub fn details_key(event_type: &str) -> Cow<'static, str> {
     if event_type.ends_with("StateExited") {
         return Cow::Borrowed("stateExitedEventDetails");
     }
-    let mut key = String::with_capacity(event_type.len() + 12);
-    let mut chars = event_type.chars();
-    if let Some(first) = chars.next() {
-        key.push(first.to_ascii_lowercase());
-    }
-    key.extend(chars);
-    key.push_str("EventDetails");
-    Cow::Owned(key)
+    // The types with details, spelled out: a history has tens of thousands of events.
+    Cow::Borrowed(match event_type {
+        "ActivityFailed" => "activityFailedEventDetails",
+        "ActivityScheduleFailed" => "activityScheduleFailedEventDetails",
+        "ActivityScheduled" => "activityScheduledEventDetails",
+        "ActivityStarted" => "activityStartedEventDetails",
+        "ActivitySucceeded" => "activitySucceededEventDetails",
+        "ActivityTimedOut" => "activityTimedOutEventDetails",
+        "ExecutionAborted" => "executionAbortedEventDetails",
+        "ExecutionFailed" => "executionFailedEventDetails",
+        "ExecutionRedriven" => "executionRedrivenEventDetails",
+        "ExecutionStarted" => "executionStartedEventDetails",
+        "ExecutionSucceeded" => "executionSucceededEventDetails",
+        "ExecutionTimedOut" => "executionTimedOutEventDetails",
+        "LambdaFunctionFailed" => "lambdaFunctionFailedEventDetails",
+        "LambdaFunctionScheduleFailed" => "lambdaFunctionScheduleFailedEventDetails",
+        "LambdaFunctionScheduled" => "lambdaFunctionScheduledEventDetails",
+        "LambdaFunctionStartFailed" => "lambdaFunctionStartFailedEventDetails",
+        "LambdaFunctionStarted" => "lambdaFunctionStartedEventDetails",
+        "LambdaFunctionSucceeded" => "lambdaFunctionSucceededEventDetails",
+        "LambdaFunctionTimedOut" => "lambdaFunctionTimedOutEventDetails",
+        "MapIterationAborted" => "mapIterationAbortedEventDetails",
+        "MapIterationFailed" => "mapIterationFailedEventDetails",
+        "MapIterationStarted" => "mapIterationStartedEventDetails",
+        "MapIterationSucceeded" => "mapIterationSucceededEventDetails",
+        "MapRunFailed" => "mapRunFailedEventDetails",
+        "MapRunRedriven" => "mapRunRedrivenEventDetails",
+        "MapRunStarted" => "mapRunStartedEventDetails",
+        "MapStateStarted" => "mapStateStartedEventDetails",
+        "TaskFailed" => "taskFailedEventDetails",
+        "TaskScheduled" => "taskScheduledEventDetails",
+        "TaskStartFailed" => "taskStartFailedEventDetails",
+        "TaskStarted" => "taskStartedEventDetails",
+        "TaskSubmitFailed" => "taskSubmitFailedEventDetails",
+        "TaskSubmitted" => "taskSubmittedEventDetails",
+        "TaskSucceeded" => "taskSucceededEventDetails",
+        "TaskTimedOut" => "taskTimedOutEventDetails",
+        _ => {
+            let mut key = String::with_capacity(event_type.len() + 12);
+            let mut chars = event_type.chars();
+            if let Some(first) = chars.next() {
+                key.push(first.to_ascii_lowercase());
+            }
+            key.extend(chars);
+            key.push_str("EventDetails");
+            return Cow::Owned(key);
+        }
+    })
+}
+
+/// A value as compact JSON text (as `to_string`, without going through
+/// `fmt::Display`'s writer, which costs twice as much on large payloads).
+pub fn json_text(v: &Value) -> String {
+    // A Value always serializes.
+    serde_json::to_string(v).unwrap_or_default()
 }
 
 impl Event {

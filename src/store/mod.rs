@@ -128,7 +128,13 @@ impl Store {
         let result = (|| {
             write_json(&tmp.join(DESCRIBE), &record.describe)?;
             match history {
-                Some(h) => write_json(&tmp.join(HISTORY), h)?,
+                Some(h) => {
+                    let mut bytes = Vec::new();
+                    h.write_json(&mut bytes);
+                    bytes.push(b'\n');
+                    let path = tmp.join(HISTORY);
+                    std::fs::write(&path, bytes).map_err(io(&path))?;
+                }
                 None => write_json(&tmp.join(HISTORY), &record.history)?,
             }
             write_json(&tmp.join(DEFINITION), &record.definition)?;
