@@ -8,6 +8,8 @@ use serde_json::{Map, Value, json};
 
 mod write;
 
+pub use write::write_value;
+
 /// One history event.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
@@ -27,7 +29,10 @@ pub struct Event {
 /// marker.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Field {
-    Json(Value),
+    /// Any other JSON, boxed: a Value is several times the size of the rest.
+    Json(Box<Value>),
+    /// A string: payloads (JSON text), errors, causes.
+    Text(String),
     /// Text shared with the plan (state names).
     Shared(Arc<str>),
     /// AWS's `{"truncated": false}` beside a payload.
@@ -36,14 +41,18 @@ pub enum Field {
 
 impl From<Value> for Field {
     fn from(v: Value) -> Self {
-        Field::Json(v)
+        match v {
+            Value::String(s) => Field::Text(s),
+            v => Field::Json(Box::new(v)),
+        }
     }
 }
 
 impl Field {
     pub fn to_json(&self) -> Value {
         match self {
-            Field::Json(v) => v.clone(),
+            Field::Json(v) => (**v).clone(),
+            Field::Text(s) => Value::String(s.clone()),
             Field::Shared(s) => Value::String(s.to_string()),
             Field::NotTruncated => json!({ "truncated": false }),
         }
@@ -52,6 +61,7 @@ impl Field {
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Field::Json(v) => v.as_str(),
+            Field::Text(s) => Some(s),
             Field::Shared(s) => Some(s),
             Field::NotTruncated => None,
         }
@@ -63,6 +73,7 @@ impl serde::Serialize for Field {
         use serde::ser::SerializeMap;
         match self {
             Field::Json(v) => v.serialize(serializer),
+            Field::Text(s) => serializer.serialize_str(s),
             Field::Shared(s) => serializer.serialize_str(s),
             Field::NotTruncated => {
                 let mut map = serializer.serialize_map(Some(1))?;
@@ -104,7 +115,7 @@ impl Details {
     /// A payload as JSON text, and its `...Details` marker (`input` and
     /// `inputDetails`, `output` and `outputDetails`).
     pub fn payload(mut self, key: &'static str, details_key: &'static str, text: String) -> Self {
-        self.insert(key, Value::String(text));
+        self.insert(key, Field::Text(text));
         self.insert(details_key, Field::NotTruncated);
         self
     }
@@ -197,8 +208,10 @@ pub fn details_key(event_type: &str) -> Cow<'static, str> {
 /// A value as compact JSON text (as `to_string`, without going through
 /// `fmt::Display`'s writer, which costs twice as much on large payloads).
 pub fn json_text(v: &Value) -> String {
-    // A Value always serializes.
-    serde_json::to_string(v).unwrap_or_default()
+    let mut out = Vec::with_capacity(128);
+    write::write_value(v, &mut out);
+    // Only whole UTF-8 strings and ASCII go in.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 impl Event {
@@ -304,7 +317,7 @@ pub fn details<const N: usize>(fields: [(&'static str, Option<Value>); N]) -> De
     Details(
         fields
             .into_iter()
-            .filter_map(|(k, v)| v.map(|v| (k, Field::Json(v))))
+            .filter_map(|(k, v)| v.map(|v| (k, Field::from(v))))
             .collect(),
     )
 }

@@ -11,15 +11,28 @@ use super::{Details, Event, Field, History, details_key};
 impl History {
     /// Appends `{"events":[...]}` to `out`.
     pub fn write_json(&self, out: &mut Vec<u8>) {
-        out.reserve(self.events.len() * 200);
+        // Writing into a Vec cannot fail.
+        let _ = self.write_to(out);
+    }
+
+    /// Writes `{"events":[...]}` to `w`, a chunk at a time: the whole text of a
+    /// long history would be megabytes of memory to fault in for one write.
+    pub fn write_to(&self, w: &mut impl std::io::Write) -> std::io::Result<()> {
+        const CHUNK: usize = 1 << 16;
+        let mut out = Vec::with_capacity(CHUNK + 4096);
         out.extend_from_slice(b"{\"events\":[");
         for (i, event) in self.events.iter().enumerate() {
             if i > 0 {
                 out.push(b',');
             }
-            write_event(event, out);
+            write_event(event, &mut out);
+            if out.len() >= CHUNK {
+                w.write_all(&out)?;
+                out.clear();
+            }
         }
         out.extend_from_slice(b"]}");
+        w.write_all(&out)
     }
 }
 
@@ -50,11 +63,8 @@ fn write_details(d: &Details, out: &mut Vec<u8>) {
         write_str(key, out);
         out.push(b':');
         match field {
-            Field::Json(serde_json::Value::String(s)) => write_str(s, out),
-            Field::Json(v) => {
-                // Writing into a Vec cannot fail, and a Value always serializes.
-                let _ = serde_json::to_writer(&mut *out, v);
-            }
+            Field::Json(v) => write_value(v, out),
+            Field::Text(s) => write_str(s, out),
             Field::Shared(s) => write_str(s, out),
             Field::NotTruncated => out.extend_from_slice(b"{\"truncated\":false}"),
         }
@@ -90,6 +100,49 @@ fn write_seconds(ms: i64, out: &mut Vec<u8>) {
     out.extend_from_slice(&digits[..len]);
 }
 
+/// `v` as compact JSON, as `serde_json::to_writer` writes it.
+pub fn write_value(v: &serde_json::Value, out: &mut Vec<u8>) {
+    use serde_json::Value;
+    match v {
+        Value::Null => out.extend_from_slice(b"null"),
+        Value::Bool(true) => out.extend_from_slice(b"true"),
+        Value::Bool(false) => out.extend_from_slice(b"false"),
+        Value::Number(n) => {
+            if let Some(u) = n.as_u64() {
+                out.extend_from_slice(itoa::Buffer::new().format(u).as_bytes());
+            } else if let Some(i) = n.as_i64() {
+                out.extend_from_slice(itoa::Buffer::new().format(i).as_bytes());
+            } else {
+                // Writing into a Vec cannot fail.
+                let _ = serde_json::to_writer(&mut *out, n);
+            }
+        }
+        Value::String(s) => write_str(s, out),
+        Value::Array(items) => {
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_value(item, out);
+            }
+            out.push(b']');
+        }
+        Value::Object(map) => {
+            out.push(b'{');
+            for (i, (k, item)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_str(k, out);
+                out.push(b':');
+                write_value(item, out);
+            }
+            out.push(b'}');
+        }
+    }
+}
+
 /// What each byte becomes inside a JSON string: 0 for itself, else the letter
 /// after the backslash (`u` for `\u00XX`), as serde_json escapes.
 const ESCAPE: [u8; 256] = {
@@ -111,32 +164,59 @@ const ESCAPE: [u8; 256] = {
 
 /// `s` as a JSON string.
 fn write_str(s: &str, out: &mut Vec<u8>) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     let bytes = s.as_bytes();
-    out.reserve(bytes.len() + 2);
-    out.push(b'"');
-    let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
+    // Most names and keys need no escape: copied whole.
+    if bytes.iter().all(|&b| ESCAPE[b as usize] == 0) {
+        out.reserve(bytes.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(bytes);
+        out.push(b'"');
+        return;
+    }
+    // Payloads are JSON text, a quote every few bytes: copying runs between
+    // escapes costs a call per run, so bytes go one by one into room made up
+    // front (twice the text: every byte escaped). Control characters, six bytes
+    // each and rare, take the slow path.
+    if bytes.iter().any(|&b| b < 0x20) {
+        return write_str_with_controls(bytes, out);
+    }
+    let start = out.len();
+    out.resize(start + bytes.len() * 2 + 2, 0);
+    let buf = &mut out[start..];
+    buf[0] = b'"';
+    let mut j = 1;
+    for &b in bytes {
         let escape = ESCAPE[b as usize];
-        if escape == 0 {
-            continue;
+        if escape != 0 {
+            buf[j] = b'\\';
+            buf[j + 1] = escape;
+            j += 2;
+        } else {
+            buf[j] = b;
+            j += 1;
         }
-        out.extend_from_slice(&bytes[start..i]);
-        if escape == b'u' {
-            out.extend_from_slice(&[
+    }
+    buf[j] = b'"';
+    out.truncate(start + j + 1);
+}
+
+fn write_str_with_controls(bytes: &[u8], out: &mut Vec<u8>) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push(b'"');
+    for &b in bytes {
+        match ESCAPE[b as usize] {
+            0 => out.push(b),
+            b'u' => out.extend_from_slice(&[
                 b'\\',
                 b'u',
                 b'0',
                 b'0',
                 HEX[(b >> 4) as usize],
                 HEX[(b & 0xf) as usize],
-            ]);
-        } else {
-            out.extend_from_slice(&[b'\\', escape]);
+            ]),
+            escape => out.extend_from_slice(&[b'\\', escape]),
         }
-        start = i + 1;
     }
-    out.extend_from_slice(&bytes[start..]);
     out.push(b'"');
 }
 
@@ -227,6 +307,18 @@ mod tests {
                 "{ms}"
             );
         }
+    }
+
+    #[test]
+    fn values_are_written_as_serde_json_writes_them() {
+        let v = json!({"a": [1, -2, 2.5, 1e300, -0.0, null, true, false, "x\u{0}y"],
+                       "": {}, "b": [], "c": {"d": u64::MAX, "e": i64::MIN}});
+        let mut out = Vec::new();
+        write_value(&v, &mut out);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            serde_json::to_string(&v).unwrap()
+        );
     }
 
     #[test]

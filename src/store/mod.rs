@@ -129,11 +129,12 @@ impl Store {
             write_json(&tmp.join(DESCRIBE), &record.describe)?;
             match history {
                 Some(h) => {
-                    let mut bytes = Vec::new();
-                    h.write_json(&mut bytes);
-                    bytes.push(b'\n');
+                    use std::io::Write;
                     let path = tmp.join(HISTORY);
-                    std::fs::write(&path, bytes).map_err(io(&path))?;
+                    let mut f = std::fs::File::create(&path).map_err(io(&path))?;
+                    h.write_to(&mut f)
+                        .and_then(|()| f.write_all(b"\n"))
+                        .map_err(io(&path))?;
                 }
                 None => write_json(&tmp.join(HISTORY), &record.history)?,
             }
@@ -239,13 +240,11 @@ fn unique() -> u128 {
 /// the rename, so a killed or interrupted run never leaves a half-written
 /// execution; only a power cut could, and a damaged execution is reported as
 /// such, never read as valid. Waiting on the disk cost 8 to 80 ms per run.
-fn write_json(path: &Path, value: &impl serde::Serialize) -> Result<(), StoreError> {
-    use std::io::Write;
-    let f = std::fs::File::create(path).map_err(io(path))?;
-    let mut w = std::io::BufWriter::with_capacity(1 << 16, f);
-    serde_json::to_writer(&mut w, value).map_err(|e| io(path)(e.into()))?;
-    w.write_all(b"\n").map_err(io(path))?;
-    w.flush().map_err(io(path))
+fn write_json(path: &Path, value: &Value) -> Result<(), StoreError> {
+    let mut bytes = Vec::new();
+    crate::history::write_value(value, &mut bytes);
+    bytes.push(b'\n');
+    std::fs::write(path, bytes).map_err(io(path))
 }
 
 fn read_json(path: &Path) -> Result<Value, StoreError> {
