@@ -69,6 +69,17 @@ pub(super) fn wall_offset(origin_ms: i64, until_ms: i64) -> std::time::Duration 
     std::time::Duration::from_millis((until_ms - origin_ms).max(0) as u64)
 }
 
+/// `$$.Map` for one item: `{"Item": {"Index": i, "Value": item}}`, built
+/// directly (`json!` would copy the item through serde once more).
+fn map_item_context(index: usize, item: Value) -> Value {
+    let mut entry = Map::with_capacity(2);
+    entry.insert("Index".into(), Value::from(index));
+    entry.insert("Value".into(), item);
+    let mut map = Map::with_capacity(1);
+    map.insert("Item".into(), Value::Object(entry));
+    Value::Object(map)
+}
+
 /// What a state hands on: its output and where to go next (`None`: the scope ends).
 struct Exit {
     output: Value,
@@ -1327,7 +1338,7 @@ impl<'a> Runner<'a> {
                         sp,
                         entered_ms,
                         0,
-                        Some(("Map", json!({"Item": {"Index": index, "Value": item}}))),
+                        Some(("Map", map_item_context(index, item))),
                     );
                     self.eval_template(t, effective, &item_ctx, "ItemSelector")?
                 }
@@ -1362,20 +1373,18 @@ impl<'a> Runner<'a> {
                 }
                 outcome
             } else {
-                let d = details([
-                    ("index", Some(json!(index))),
-                    ("name", Some(json!(sp.name))),
-                ]);
+                let d = Details::default()
+                    .with("index", Value::from(index))
+                    .with("name", Field::Shared(sp.shared_name.clone()));
                 self.chain("MapIterationStarted", prev, Some(d))?;
                 self.pending.resume = resume;
                 let was_in_branch = std::mem::replace(&mut self.in_branch, false);
                 let outcome = self.run_scope(map.processor, item_input, prev);
                 self.in_branch = was_in_branch;
                 self.variables = outer;
-                let d = details([
-                    ("index", Some(json!(index))),
-                    ("name", Some(json!(sp.name))),
-                ]);
+                let d = Details::default()
+                    .with("index", Value::from(index))
+                    .with("name", Field::Shared(sp.shared_name.clone()));
                 // The next iteration chains from this one's last state event, not from this.
                 let event_type = match &outcome {
                     Ok(_) => "MapIterationSucceeded",

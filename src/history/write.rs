@@ -176,10 +176,7 @@ fn write_str(s: &str, out: &mut Vec<u8>) {
     // Payloads are JSON text, a quote every few bytes: copying runs between
     // escapes costs a call per run, so bytes go one by one into room made up
     // front (twice the text: every byte escaped). Control characters, six bytes
-    // each and rare, take the slow path.
-    if bytes.iter().any(|&b| b < 0x20) {
-        return write_str_with_controls(bytes, out);
-    }
+    // each and rare, start over on the slow path.
     let start = out.len();
     out.resize(start + bytes.len() * 2 + 2, 0);
     let buf = &mut out[start..];
@@ -187,6 +184,10 @@ fn write_str(s: &str, out: &mut Vec<u8>) {
     let mut j = 1;
     for &b in bytes {
         let escape = ESCAPE[b as usize];
+        if escape == b'u' {
+            out.truncate(start);
+            return write_str_with_controls(bytes, out);
+        }
         if escape != 0 {
             buf[j] = b'\\';
             buf[j + 1] = escape;

@@ -80,6 +80,16 @@ pub fn exists(path: &Path, b: &Bindings) -> bool {
     }
 }
 
+/// A member of an object. Payload objects are small, and comparing a few keys
+/// costs less than hashing the name (serde_json's maps hash with SipHash).
+fn member<'a>(m: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
+    if m.len() <= 8 {
+        m.iter().find(|(k, _)| k.as_str() == name).map(|(_, v)| v)
+    } else {
+        m.get(name)
+    }
+}
+
 /// The common case without allocating: a path of names and indexes that
 /// reaches a value. Anything else (and every failure) takes the general way.
 fn lookup<'a>(path: &Path, b: &Bindings<'a>) -> Option<&'a Value> {
@@ -89,7 +99,7 @@ fn lookup<'a>(path: &Path, b: &Bindings<'a>) -> Option<&'a Value> {
             return None;
         }
         v = match (&seg.selector, v) {
-            (Selector::Name(n), Value::Object(m)) => m.get(n)?,
+            (Selector::Name(n), Value::Object(m)) => member(m, n)?,
             (Selector::Index(i), Value::Array(_)) => index(v, *i)?,
             _ => return None,
         };
@@ -440,7 +450,7 @@ impl<'v> Step<'_, '_, 'v> {
                 };
                 let mut merged = Map::new();
                 for n in names {
-                    if let Some(x) = m.get(n) {
+                    if let Some(x) = member(m, n) {
                         merged.insert(n.clone(), x.clone());
                     }
                 }
@@ -533,7 +543,7 @@ impl<'v> Step<'_, '_, 'v> {
         let Value::Object(m) = v else {
             return self.not_object(v, upstream_definite);
         };
-        match m.get(name) {
+        match member(m, name) {
             Some(x) => emit(Cow::Borrowed(x)),
             None if !self.leaf && upstream_definite && token_definite => {
                 return Err(fail(format!(
