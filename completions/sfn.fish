@@ -69,7 +69,7 @@ complete -c sfn -n "__fish_sfn_using_subcommand history" -l format -d 'Output fo
 json\t''"
 complete -c sfn -n "__fish_sfn_using_subcommand history" -l include-data -d 'Include events\' input and output (GetExecutionHistory\'s includeExecutionData)' -r -f -a "true\t''
 false\t''"
-complete -c sfn -n "__fish_sfn_using_subcommand history" -l diff -d 'Compare two executions side by side, event by event' -r
+complete -c sfn -n "__fish_sfn_using_subcommand history" -l diff -d 'Compare two executions side by side, event by event (exit 1 if they differ, as diff)' -r
 complete -c sfn -n "__fish_sfn_using_subcommand history" -l store -d 'The execution store (default: $SFN_STORE, else .sfn in the working directory)' -r -F
 complete -c sfn -n "__fish_sfn_using_subcommand history" -l color -d 'Colours: auto (a terminal without NO_COLOR), always or never' -r -f -a "auto\t''
 always\t''

@@ -583,13 +583,13 @@ fn diff_shows_two_runs_side_by_side() {
     let (dir, _) = store();
     let out = stdout(
         sfn(dir.path()).args(["history", "--diff", "order-1", "order-3"]),
-        0,
+        1,
     );
     insta::assert_snapshot!("diff_amounts", out);
     assert!(out.lines().all(|l| l.chars().count() <= 80), "{out}");
     let out = stdout(
         sfn(dir.path()).args(["history", "--diff", "order-1", "order-2"]),
-        0,
+        1,
     );
     insta::assert_snapshot!("diff_declined", out);
     let same = stdout(
@@ -601,9 +601,14 @@ fn diff_shows_two_runs_side_by_side() {
         "{same}"
     );
 
-    let j = json_out(sfn(dir.path()).args([
-        "history", "--diff", "order-1", "order-2", "--format", "json",
-    ]));
+    // Different histories exit 1, as diff(1) does.
+    let j: Value = serde_json::from_str(&stdout(
+        sfn(dir.path()).args([
+            "history", "--diff", "order-1", "order-2", "--format", "json",
+        ]),
+        1,
+    ))
+    .expect("stdout is JSON");
     assert_eq!(
         j["a"],
         json!({"name": "order-1", "status": "SUCCEEDED", "events": 21})
@@ -729,7 +734,7 @@ fn executions_saved_by_sfn_run_read_back() {
         .map(|e| e["name"].clone())
         .collect();
     assert_eq!(names, [json!("big"), json!("small")]);
-    let diff = stdout(sfn(&store).args(["history", "--diff", "small", "big"]), 0);
+    let diff = stdout(sfn(&store).args(["history", "--diff", "small", "big"]), 1);
     assert!(
         diff.ends_with("5 changed, 1 only in small, 0 only in big\n"),
         "{diff}"

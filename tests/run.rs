@@ -403,3 +403,34 @@ fn list_keeps_whole_names_when_piped() {
         .code(0)
         .stdout(predicate::str::contains(name));
 }
+
+/// The human view of a long run lists its first 20 and last 10 states and
+/// counts the ones between, instead of 12,003 lines.
+#[test]
+fn a_long_path_is_shortened_in_the_human_view() {
+    let out = sfn()
+        .args([
+            "run",
+            "testdata/bench/loop-6000.asl.json",
+            "--no-store",
+            "--name",
+            "long",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    // Init, then Inc/More? 6,000 times, then Last, Done: 12,003 states.
+    assert_eq!(lines[..3], ["  → Init", "  → Inc", "  → More?"]);
+    assert_eq!(
+        lines[20],
+        "  … 11973 more states (`sfn history` lists every event)"
+    );
+    assert_eq!(lines[29..31], ["  → Last", "  → Done"]);
+    assert_eq!(
+        lines[31],
+        "long SUCCEEDED in 0.000s (virtual time), 24008 events"
+    );
+}

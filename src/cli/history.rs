@@ -72,8 +72,14 @@ fn run_diff(store: &Store, a: &str, b: &str, args: &HistoryArgs, opts: &TableOpt
         HistoryFormat::Json => emit_json(&diff::diff_json(side_a, side_b)),
         HistoryFormat::Table => emit(&diff::side_by_side(side_a, side_b, opts)),
     }
+    // As diff(1): scripts can tell "the same" from "changed" without parsing.
+    let code = if diff::differ(&events_a, &events_b) {
+        exit::FAILED
+    } else {
+        exit::OK
+    };
     keep((events_a, events_b));
-    exit::OK
+    code
 }
 
 /// The events of a stored `GetExecutionHistory` response, in the order and

@@ -192,7 +192,7 @@ pub struct HistoryArgs {
         default_missing_value = "true"
     )]
     pub include_data: bool,
-    /// Compare two executions side by side, event by event
+    /// Compare two executions side by side, event by event (exit 1 if they differ, as diff)
     #[arg(long, num_args = 2, value_names = ["A", "B"])]
     pub diff: Option<Vec<String>>,
     #[command(flatten)]

@@ -608,15 +608,41 @@ pub fn describe(e: &Execution, opts: &RunOptions, input_text: String) -> Value {
     Value::Object(out)
 }
 
+/// The states entered, one per line; a long path (a loop, a large Map) shows
+/// its start and end, and says how many states are left out between.
+fn path_lines(path: &[&str]) -> String {
+    const HEAD: usize = 20;
+    const TAIL: usize = 10;
+    let mut out = String::new();
+    if path.len() <= HEAD + TAIL + 1 {
+        for name in path {
+            out.push_str(&format!("  → {name}\n"));
+        }
+        return out;
+    }
+    for name in &path[..HEAD] {
+        out.push_str(&format!("  → {name}\n"));
+    }
+    out.push_str(&format!(
+        "  … {} more states (`sfn history` lists every event)\n",
+        path.len() - HEAD - TAIL
+    ));
+    for name in &path[path.len() - TAIL..] {
+        out.push_str(&format!("  → {name}\n"));
+    }
+    out
+}
+
 fn print_human(e: &Execution, opts: &RunOptions, color: bool) {
     use owo_colors::OwoColorize;
-    for ev in &e.history.events {
-        if let Some(name) = ev.state_name()
-            && ev.event_type.ends_with("StateEntered")
-        {
-            println!("  → {name}");
-        }
-    }
+    let path: Vec<&str> = e
+        .history
+        .events
+        .iter()
+        .filter(|ev| ev.event_type.ends_with("StateEntered"))
+        .filter_map(|ev| ev.state_name())
+        .collect();
+    print!("{}", path_lines(&path));
     let status = e.status.as_str();
     let elapsed = (e.stop_ms - e.start_ms) as f64 / 1000.0;
     let line = format!(

@@ -68,6 +68,12 @@ fn counts(ops: &[DiffOp]) -> (usize, usize, usize) {
     (changed, only_a, only_b)
 }
 
+/// Whether the two executions' events differ (type, state or details).
+pub fn differ(a: &[Value], b: &[Value]) -> bool {
+    let (changed, only_a, only_b) = counts(&align(a, b));
+    changed + only_a + only_b > 0
+}
+
 /// One row of the side-by-side view.
 enum Pair {
     Same(usize, usize),
