@@ -21,6 +21,8 @@ use crate::store::{Record, Store};
 use crate::validate::{closest_name, validate_model};
 
 pub fn run(args: &RunArgs) -> i32 {
+    // The schema compiles on the other core while the definition and input load.
+    std::thread::spawn(crate::validate::prepare);
     if args.watch {
         return watch(args);
     }

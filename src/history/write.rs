@@ -16,23 +16,48 @@ impl History {
     }
 
     /// Writes `{"events":[...]}` to `w`, a chunk at a time: the whole text of a
-    /// long history would be megabytes of memory to fault in for one write.
+    /// long history would be megabytes of memory to fault in for one write. A
+    /// long history's second half is formatted on another thread meanwhile.
     pub fn write_to(&self, w: &mut impl std::io::Write) -> std::io::Result<()> {
         const CHUNK: usize = 1 << 16;
-        let mut out = Vec::with_capacity(CHUNK + 4096);
-        out.extend_from_slice(b"{\"events\":[");
-        for (i, event) in self.events.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
+        const SPLIT_AT: usize = 4096;
+        let (first, second) = if self.events.len() >= SPLIT_AT {
+            self.events.split_at(self.events.len() / 2)
+        } else {
+            (&self.events[..], &[][..])
+        };
+        std::thread::scope(|scope| {
+            let tail = (!second.is_empty()).then(|| {
+                scope.spawn(|| {
+                    let mut out = Vec::with_capacity(second.len() * 200);
+                    for event in second {
+                        out.push(b',');
+                        write_event(event, &mut out);
+                    }
+                    out
+                })
+            });
+            let mut out = Vec::with_capacity(CHUNK + 4096);
+            out.extend_from_slice(b"{\"events\":[");
+            for (i, event) in first.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_event(event, &mut out);
+                if out.len() >= CHUNK {
+                    w.write_all(&out)?;
+                    out.clear();
+                }
             }
-            write_event(event, &mut out);
-            if out.len() >= CHUNK {
-                w.write_all(&out)?;
-                out.clear();
+            w.write_all(&out)?;
+            if let Some(tail) = tail {
+                let tail = tail
+                    .join()
+                    .map_err(|_| std::io::Error::other("formatting the history failed"))?;
+                w.write_all(&tail)?;
             }
-        }
-        out.extend_from_slice(b"]}");
-        w.write_all(&out)
+            w.write_all(b"]}")
+        })
     }
 }
 
@@ -274,6 +299,19 @@ mod tests {
         );
         h.push("MapStateSucceeded", 4, 5, None);
         h.push("ExecutionAborted", 0, 0, Some(Details::default()));
+        let (fast, serde) = both(&h);
+        assert_eq!(fast, serde);
+    }
+
+    #[test]
+    fn a_long_history_written_in_two_halves_is_the_same_json() {
+        let mut h = History::default();
+        for i in 0..5_000u64 {
+            let d = Details::default()
+                .with("name", Field::Shared("S".into()))
+                .payload("input", "inputDetails", format!("{{\"i\":{i}}}"));
+            h.push("PassStateEntered", i, 1_700_000_000_000 + i as i64, Some(d));
+        }
         let (fast, serde) = both(&h);
         assert_eq!(fast, serde);
     }

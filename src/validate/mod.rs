@@ -139,6 +139,12 @@ impl<'a> Context<'a> {
     }
 }
 
+/// Builds what validation builds once per process (the compiled schema), so a
+/// caller can do it on another thread while it loads files.
+pub fn prepare() {
+    rules::schema::prepare();
+}
+
 /// Validates one definition: every rule, then load-time diagnostics, ordered by position.
 pub fn validate(definition: &Definition) -> Vec<Diagnostic> {
     let machine = model::build(&definition.root);

@@ -111,6 +111,11 @@ pub fn is_comparison_operator(key: &str) -> bool {
     ) && operators.binary_search(&key).is_ok()
 }
 
+/// Compiles the schema now (validation waits for it if it is still compiling).
+pub fn prepare() {
+    validator();
+}
+
 /// The compiled schema, over the spanned tree: compiled once, on first use.
 fn validator() -> Option<&'static jsonschema::Validator<SpannedJson>> {
     static VALIDATOR: OnceLock<Option<jsonschema::Validator<SpannedJson>>> = OnceLock::new();
