@@ -16,7 +16,7 @@ use crate::dataflow::eval::{Bindings, EvalError, PathSpec, Rng, StateFlow, apply
 use crate::dataflow::path;
 use crate::dataflow::result_path::apply_result_path;
 use crate::dataflow::template::Template;
-use crate::history::{Details, Field, History, details, json_text};
+use crate::history::{Details, Field, History, JsonText, details, json_text};
 use crate::mocks::{Miss, MockCursor, Mocks, Outcome};
 use crate::model::{ScopeId, StateId, StateType};
 
@@ -133,7 +133,7 @@ impl<'a> Runner<'a> {
         });
         // ExecutionStarted is not the previous event of the first state's: AWS chains from 0.
         let started = Details::default()
-            .payload("input", "inputDetails", json_text(&input))
+            .payload("input", "inputDetails", JsonText::of(&input))
             .with("roleArn", json!(self.opts.role_arn()));
         self.history
             .push("ExecutionStarted", 0, self.now_ms, Some(started));
@@ -146,7 +146,8 @@ impl<'a> Runner<'a> {
         let result = self.run_scope(0, input, &mut prev);
         let (status, output, error, cause) = match result {
             Ok(output) => {
-                let d = Details::default().payload("output", "outputDetails", json_text(&output));
+                let d =
+                    Details::default().payload("output", "outputDetails", JsonText::of(&output));
                 self.history
                     .push("ExecutionSucceeded", prev, self.now_ms, Some(d));
                 (Status::Succeeded, Some(output), None, None)
@@ -327,9 +328,9 @@ impl<'a> Runner<'a> {
         &mut self,
         id: StateId,
         raw: Value,
-        raw_text: Option<String>,
+        raw_text: Option<JsonText>,
         prev: &mut u64,
-    ) -> Step<(Exit, String)> {
+    ) -> Step<(Exit, JsonText)> {
         let result = self.run_state_inner(id, raw, raw_text, prev);
         // A Task whose failure ends a Parallel branch never exits: AWS records it as
         // aborted once the branch fails (TaskFailed, TaskStateAborted, then
@@ -347,13 +348,13 @@ impl<'a> Runner<'a> {
         &mut self,
         id: StateId,
         raw: Value,
-        raw_text: Option<String>,
+        raw_text: Option<JsonText>,
         prev: &mut u64,
-    ) -> Step<(Exit, String)> {
+    ) -> Step<(Exit, JsonText)> {
         let plan = self.plan;
         let sp = &plan.states[id];
         let entered_ms = self.now_ms;
-        let raw_text = raw_text.unwrap_or_else(|| json_text(&raw));
+        let raw_text = raw_text.unwrap_or_else(|| JsonText::of(&raw));
         let entered = Details::default()
             .with("name", Field::Shared(sp.shared_name.clone()))
             .payload("input", "inputDetails", raw_text);
@@ -394,7 +395,7 @@ impl<'a> Runner<'a> {
         if matches!(sp.body, Body::Fail { .. }) {
             unreachable!("a Fail state never exits");
         }
-        let out_text = json_text(&exit.output);
+        let out_text = JsonText::of(&exit.output);
         let mut exited = Details::default().with("name", Field::Shared(sp.shared_name.clone()));
         if let Some(assigned) = &exit.assigned {
             let shown: Map<String, Value> =
@@ -797,7 +798,7 @@ impl<'a> Runner<'a> {
             }
             Kind::LambdaFunction => {
                 let mut d = Details::default()
-                    .payload("input", "inputDetails", json_text(&params))
+                    .payload("input", "inputDetails", JsonText::of(&params))
                     .with("resource", json!(task.resource));
                 if let Some(t) = timeout {
                     d.insert("timeoutInSeconds", json!(t as i64));
@@ -812,7 +813,7 @@ impl<'a> Runner<'a> {
                 let mut d = details([("resource", Some(json!(task.resource)))]).payload(
                     "input",
                     "inputDetails",
-                    json_text(&params),
+                    JsonText::of(&params),
                 );
                 if let Some(t) = timeout {
                     d.insert("timeoutInSeconds", json!(t as i64));
@@ -842,7 +843,7 @@ impl<'a> Runner<'a> {
                 ("resourceType", Some(json!(resource_type))),
                 ("resource", Some(json!(resource))),
             ])
-            .payload("output", "outputDetails", json_text(&submitted));
+            .payload("output", "outputDetails", JsonText::of(&submitted));
             self.chain("TaskSubmitted", prev, Some(d))?;
         }
         let response = match response {
@@ -892,15 +893,17 @@ impl<'a> Runner<'a> {
                     ("resourceType", Some(json!(resource_type))),
                     ("resource", Some(json!(resource))),
                 ])
-                .payload("output", "outputDetails", json_text(&result));
+                .payload("output", "outputDetails", JsonText::of(&result));
                 self.chain("TaskSucceeded", prev, Some(d))?;
             }
             Kind::LambdaFunction => {
-                let d = Details::default().payload("output", "outputDetails", json_text(&result));
+                let d =
+                    Details::default().payload("output", "outputDetails", JsonText::of(&result));
                 self.chain("LambdaFunctionSucceeded", prev, Some(d))?;
             }
             Kind::Activity => {
-                let d = Details::default().payload("output", "outputDetails", json_text(&result));
+                let d =
+                    Details::default().payload("output", "outputDetails", JsonText::of(&result));
                 self.chain("ActivitySucceeded", prev, Some(d))?;
             }
         }

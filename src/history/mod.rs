@@ -31,8 +31,11 @@ pub struct Event {
 pub enum Field {
     /// Any other JSON, boxed: a Value is several times the size of the rest.
     Json(Box<Value>),
-    /// A string: payloads (JSON text), errors, causes.
+    /// A string: errors, causes, ARNs.
     Text(String),
+    /// A payload: JSON text, kept already escaped as a JSON string's contents,
+    /// since it is written into the history file and nowhere else.
+    Payload(JsonText),
     /// Text shared with the plan (state names).
     Shared(Arc<str>),
     /// AWS's `{"truncated": false}` beside a payload.
@@ -53,15 +56,27 @@ impl Field {
         match self {
             Field::Json(v) => (**v).clone(),
             Field::Text(s) => Value::String(s.clone()),
+            Field::Payload(p) => Value::String(p.text()),
             Field::Shared(s) => Value::String(s.to_string()),
             Field::NotTruncated => json!({ "truncated": false }),
         }
     }
 
+    /// The field's text, if it is a string (a payload's text is unescaped, so
+    /// this copies).
+    pub fn text(&self) -> Option<Cow<'_, str>> {
+        match self {
+            Field::Payload(p) => Some(Cow::Owned(p.text())),
+            other => other.as_str().map(Cow::Borrowed),
+        }
+    }
+
+    /// The field as a string, if it is one held as it is (not a payload).
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Field::Json(v) => v.as_str(),
             Field::Text(s) => Some(s),
+            Field::Payload(_) => None,
             Field::Shared(s) => Some(s),
             Field::NotTruncated => None,
         }
@@ -74,6 +89,7 @@ impl serde::Serialize for Field {
         match self {
             Field::Json(v) => v.serialize(serializer),
             Field::Text(s) => serializer.serialize_str(s),
+            Field::Payload(p) => serializer.serialize_str(&p.text()),
             Field::Shared(s) => serializer.serialize_str(s),
             Field::NotTruncated => {
                 let mut map = serializer.serialize_map(Some(1))?;
@@ -114,8 +130,8 @@ impl Details {
 
     /// A payload as JSON text, and its `...Details` marker (`input` and
     /// `inputDetails`, `output` and `outputDetails`).
-    pub fn payload(mut self, key: &'static str, details_key: &'static str, text: String) -> Self {
-        self.insert(key, Field::Text(text));
+    pub fn payload(mut self, key: &'static str, details_key: &'static str, text: JsonText) -> Self {
+        self.insert(key, Field::Payload(text));
         self.insert(details_key, Field::NotTruncated);
         self
     }
@@ -203,6 +219,46 @@ pub fn details_key(event_type: &str) -> Cow<'static, str> {
             return Cow::Owned(key);
         }
     })
+}
+
+/// A value's compact JSON text, held as it goes into the history file: escaped
+/// as the contents of a JSON string. Escaping when the value is written out
+/// costs as much again as writing it, for every payload of a long history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JsonText {
+    escaped: String,
+    len: usize,
+}
+
+impl JsonText {
+    pub fn of(v: &Value) -> Self {
+        let mut out = Vec::with_capacity(128);
+        let len = write::write_value_escaped(v, &mut out);
+        JsonText {
+            // Only whole UTF-8 strings and ASCII go in.
+            escaped: String::from_utf8(out).unwrap_or_default(),
+            len,
+        }
+    }
+
+    /// The length of the JSON text in bytes (AWS's payload limits count it).
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The JSON text.
+    pub fn text(&self) -> String {
+        serde_json::from_str(&format!("\"{}\"", self.escaped)).unwrap_or_default()
+    }
+
+    /// The JSON text escaped as a JSON string's contents (no quotes around).
+    pub fn escaped(&self) -> &str {
+        &self.escaped
+    }
 }
 
 /// A value as compact JSON text (as `to_string`, without going through

@@ -65,14 +65,14 @@ fn write_event(e: &Event, out: &mut Vec<u8>) {
     out.extend_from_slice(b"{\"timestamp\":");
     write_seconds(e.timestamp_ms, out);
     out.extend_from_slice(b",\"type\":");
-    write_str(e.event_type, out);
+    write_name(e.event_type, out);
     out.extend_from_slice(b",\"id\":");
     out.extend_from_slice(itoa::Buffer::new().format(e.id).as_bytes());
     out.extend_from_slice(b",\"previousEventId\":");
     out.extend_from_slice(itoa::Buffer::new().format(e.previous_event_id).as_bytes());
     if let Some(d) = &e.details {
         out.push(b',');
-        write_str(&details_key(e.event_type), out);
+        write_name(&details_key(e.event_type), out);
         out.push(b':');
         write_details(d, out);
     }
@@ -85,11 +85,17 @@ fn write_details(d: &Details, out: &mut Vec<u8>) {
         if i > 0 {
             out.push(b',');
         }
-        write_str(key, out);
+        write_name(key, out);
         out.push(b':');
         match field {
             Field::Json(v) => write_value(v, out),
             Field::Text(s) => write_str(s, out),
+            Field::Payload(p) => {
+                out.reserve(p.escaped().len() + 2);
+                out.push(b'"');
+                out.extend_from_slice(p.escaped().as_bytes());
+                out.push(b'"');
+            }
             Field::Shared(s) => write_str(s, out),
             Field::NotTruncated => out.extend_from_slice(b"{\"truncated\":false}"),
         }
@@ -168,6 +174,97 @@ pub fn write_value(v: &serde_json::Value, out: &mut Vec<u8>) {
     }
 }
 
+/// `v`'s compact JSON text, written escaped as the contents of a JSON string
+/// (what [`write_str`] would make of `write_value`'s output, without its
+/// quotes); returns the length of the text itself.
+pub fn write_value_escaped(v: &serde_json::Value, out: &mut Vec<u8>) -> usize {
+    use serde_json::Value;
+    match v {
+        Value::Null => plain(b"null", out),
+        Value::Bool(true) => plain(b"true", out),
+        Value::Bool(false) => plain(b"false", out),
+        Value::Number(_) => {
+            // Numbers hold no character that needs escaping.
+            let start = out.len();
+            write_value(v, out);
+            out.len() - start
+        }
+        Value::String(s) => write_str_escaped(s, out),
+        Value::Array(items) => {
+            let mut len = plain(b"[", out);
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    len += plain(b",", out);
+                }
+                len += write_value_escaped(item, out);
+            }
+            len + plain(b"]", out)
+        }
+        Value::Object(map) => {
+            let mut len = plain(b"{", out);
+            for (i, (k, item)) in map.iter().enumerate() {
+                if i > 0 {
+                    len += plain(b",", out);
+                }
+                len += write_str_escaped(k, out);
+                len += plain(b":", out);
+                len += write_value_escaped(item, out);
+            }
+            len + plain(b"}", out)
+        }
+    }
+}
+
+fn plain(bytes: &[u8], out: &mut Vec<u8>) -> usize {
+    out.extend_from_slice(bytes);
+    bytes.len()
+}
+
+/// A string of the JSON text, escaped once more: its quotes are `\"`, and each
+/// backslash of its own escapes doubled. Returns the length of the string as
+/// it is in the JSON text (quotes and escapes included).
+fn write_str_escaped(s: &str, out: &mut Vec<u8>) -> usize {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let bytes = s.as_bytes();
+    out.reserve(bytes.len() + 4);
+    out.extend_from_slice(b"\\\"");
+    let mut len = 2;
+    for &b in bytes {
+        match ESCAPE[b as usize] {
+            0 => {
+                out.push(b);
+                len += 1;
+            }
+            b'u' => {
+                out.extend_from_slice(&[
+                    b'\\',
+                    b'\\',
+                    b'u',
+                    b'0',
+                    b'0',
+                    HEX[(b >> 4) as usize],
+                    HEX[(b & 0xf) as usize],
+                ]);
+                len += 6;
+            }
+            b'"' => {
+                out.extend_from_slice(b"\\\\\\\"");
+                len += 2;
+            }
+            b'\\' => {
+                out.extend_from_slice(b"\\\\\\\\");
+                len += 2;
+            }
+            letter => {
+                out.extend_from_slice(&[b'\\', b'\\', letter]);
+                len += 2;
+            }
+        }
+    }
+    out.extend_from_slice(b"\\\"");
+    len
+}
+
 /// What each byte becomes inside a JSON string: 0 for itself, else the letter
 /// after the backslash (`u` for `\u00XX`), as serde_json escapes.
 const ESCAPE: [u8; 256] = {
@@ -186,6 +283,16 @@ const ESCAPE: [u8; 256] = {
     table[b'\\' as usize] = b'\\';
     table
 };
+
+/// One of the engine's own names (event types, detail keys: ASCII letters) as
+/// a JSON string, without looking for what to escape.
+fn write_name(name: &str, out: &mut Vec<u8>) {
+    debug_assert!(name.bytes().all(|b| ESCAPE[b as usize] == 0), "{name}");
+    out.reserve(name.len() + 2);
+    out.push(b'"');
+    out.extend_from_slice(name.as_bytes());
+    out.push(b'"');
+}
 
 /// `s` as a JSON string.
 fn write_str(s: &str, out: &mut Vec<u8>) {
@@ -250,7 +357,7 @@ fn write_str_with_controls(bytes: &[u8], out: &mut Vec<u8>) {
 mod tests {
     use serde_json::json;
 
-    use super::super::{Details, Field, History, details};
+    use super::super::{Details, Field, History, JsonText, details};
     use super::*;
 
     fn both(h: &History) -> (String, String) {
@@ -269,14 +376,15 @@ mod tests {
             .payload(
                 "input",
                 "inputDetails",
-                json!({"a": "q\"uote\\ \n\t\u{1}\u{7f} é 😀", "n": [1, 2.5, null, true]})
-                    .to_string(),
+                JsonText::of(
+                    &json!({"a": "q\"uote\\ \n\t\u{1}\u{7f} é 😀", "n": [1, 2.5, null, true]}),
+                ),
             )
             .with("roleArn", json!("arn:aws:iam::1:role/r"));
         h.push("ExecutionStarted", 0, 1_700_000_000_000, Some(started));
         let entered = Details::default()
             .with("name", Field::Shared("Tag \"x\"".into()))
-            .payload("input", "inputDetails", "{}".into());
+            .payload("input", "inputDetails", JsonText::of(&json!({})));
         h.push("PassStateEntered", 1, 1_700_000_000_120, Some(entered));
         h.push(
             "MapIterationStarted",
@@ -309,7 +417,7 @@ mod tests {
         for i in 0..5_000u64 {
             let d = Details::default()
                 .with("name", Field::Shared("S".into()))
-                .payload("input", "inputDetails", format!("{{\"i\":{i}}}"));
+                .payload("input", "inputDetails", JsonText::of(&json!({ "i": i })));
             h.push("PassStateEntered", i, 1_700_000_000_000 + i as i64, Some(d));
         }
         let (fast, serde) = both(&h);
@@ -358,6 +466,28 @@ mod tests {
             String::from_utf8(out).unwrap(),
             serde_json::to_string(&v).unwrap()
         );
+    }
+
+    #[test]
+    fn escaped_text_is_the_json_text_escaped_once_more() {
+        let all: String = (0u8..=0x7f).map(char::from).collect();
+        for v in [
+            json!({"a": [1, -2, 2.5, null, true, false, "q\"uote\\ \n\t é 😀"], "": {}, all.clone(): all}),
+            json!("x"),
+            json!(3),
+            json!([]),
+        ] {
+            let text = serde_json::to_string(&v).unwrap();
+            let mut escaped = Vec::new();
+            let len = write_value_escaped(&v, &mut escaped);
+            assert_eq!(len, text.len());
+            let mut once_more = Vec::new();
+            write_str(&text, &mut once_more);
+            assert_eq!(
+                format!("\"{}\"", String::from_utf8(escaped).unwrap()),
+                String::from_utf8(once_more).unwrap()
+            );
+        }
     }
 
     #[test]
