@@ -8,6 +8,7 @@
 //! `MaxConcurrency`, so results and event order are deterministic.
 
 pub mod errors;
+mod interleave;
 pub mod items;
 pub mod plan;
 mod redrive;

@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use serde_json::{Map, Value, json};
 
 use super::errors::{self, StatesError};
+use super::interleave::{self, Cut, Ext, Lanes, Sub};
 use super::items::{self, ReaderPlan, WriterPlan};
 use super::plan::{Body, MapPlan, NumberSpec, Plan, StatePlan, TaskPlan, TextSpec, WaitPlan};
 use super::resource::{self, Kind, Pattern};
@@ -32,6 +33,9 @@ enum Stop {
     /// Data flow failed inside the current state: becomes `Failed` with AWS's
     /// "An error occurred while executing the state ..." prefix once the state is known.
     Eval(EvalError),
+    /// A sibling Parallel branch or Map iteration failed before this point in time:
+    /// what would happen from here on never happens (see [`super::interleave`]).
+    Cut,
 }
 
 impl From<EvalError> for Stop {
@@ -61,6 +65,13 @@ pub(super) struct Runner<'a> {
     real_origin: Option<(std::time::Instant, i64)>,
     /// Whether the scope running is a Parallel branch (not a Map iteration in one).
     in_branch: bool,
+    /// Recording a branch or an iteration into a history of its own: the number of
+    /// events recorded before it (for the quota, and the ids causes name).
+    history_base: usize,
+    /// Recording a branch or an iteration: the branches and iterations nested in it.
+    lanes: Option<Lanes>,
+    /// A sibling failed at this instant: nothing happens from then on.
+    cut_ms: Option<i64>,
 }
 
 /// How long after the real-clock origin a wait that ends at `until_ms` (on the
@@ -119,6 +130,9 @@ impl<'a> Runner<'a> {
             pending: Default::default(),
             real_origin: None,
             in_branch: false,
+            history_base: 0,
+            lanes: None,
+            cut_ms: None,
         }
     }
 
@@ -170,7 +184,8 @@ impl<'a> Runner<'a> {
                     .push("ExecutionTimedOut", prev, self.now_ms, Some(d));
                 (Status::TimedOut, None, None, None)
             }
-            Err(Stop::Aborted) => {
+            // A cut is always taken by the Parallel or Map that set it.
+            Err(Stop::Aborted | Stop::Cut) => {
                 // As AWS records StopExecution: no event for the states in flight, the
                 // abort chained to no event, and empty details (no error or cause given).
                 self.history
@@ -201,7 +216,10 @@ impl<'a> Runner<'a> {
 
     /// Records an event; past AWS's quota the execution fails.
     fn event(&mut self, event_type: &'static str, prev: u64, d: Option<Details>) -> Step<u64> {
-        if self.history.len() >= MAX_HISTORY_EVENTS - 1 {
+        if self.cut_ms.is_some_and(|cut| self.now_ms >= cut) {
+            return Err(Stop::Cut);
+        }
+        if self.history_base + self.history.len() >= MAX_HISTORY_EVENTS - 1 {
             return Err(fail(
                 errors::RUNTIME,
                 format!(
@@ -220,7 +238,12 @@ impl<'a> Runner<'a> {
     }
 
     fn advance(&mut self, seconds: f64) -> Step<()> {
-        let ms = (seconds.max(0.0) * 1000.0).round() as i64;
+        let mut ms = (seconds.max(0.0) * 1000.0).round() as i64;
+        // Cut part-way through: the clock stops at the cut.
+        let cut = self.cut_ms.filter(|&c| self.now_ms + ms >= c);
+        if let Some(c) = cut {
+            ms = (c - self.now_ms).max(0);
+        }
         if self.opts.clock == ClockKind::Real && ms > 0 {
             // Parallel branches and Map iterations run one after another here, side
             // by side on AWS: the schedule (`now_ms`) says when this wait ends, so
@@ -243,6 +266,9 @@ impl<'a> Runner<'a> {
             }
         }
         self.now_ms += ms;
+        if cut.is_some() {
+            return Err(Stop::Cut);
+        }
         self.check_time()
     }
 
@@ -361,7 +387,7 @@ impl<'a> Runner<'a> {
         let entered_id = self.chain(entered_type(&sp.state_type), prev, Some(entered))?;
         let result = match self.run_body(sp, &raw, prev, entered_ms) {
             Err(Stop::Eval(e)) => {
-                let e = e.in_state(&sp.name, entered_id);
+                let e = e.in_state(&sp.name, self.global_id(entered_id));
                 Err(Stop::Failed(StatesError::new(e.error, e.cause)))
             }
             other => other,
@@ -378,7 +404,7 @@ impl<'a> Runner<'a> {
                 let assigned = match assigned {
                     Ok(a) => a,
                     Err(Stop::Eval(e)) => {
-                        let e = e.in_state(&sp.name, entered_id);
+                        let e = e.in_state(&sp.name, self.global_id(entered_id));
                         return Err(Stop::Failed(StatesError::new(e.error, e.cause)));
                     }
                     Err(other) => return Err(other),
@@ -1101,44 +1127,148 @@ impl<'a> Runner<'a> {
         let mut end = start;
         let mut outputs = Vec::with_capacity(branches.len());
         let mut redriven = self.pending.take_children(sp.id);
+        // Each branch is recorded on its own, then merged by time (interleave.rs).
+        let mut subs: Vec<Sub> = Vec::with_capacity(branches.len());
+        let mut siblings = Siblings::new(self.cut_ms);
         for (k, &branch) in branches.iter().enumerate() {
             match redriven.remove(&k) {
                 // Succeeded before the redrive: not run again.
                 Some(super::redrive::Child::Done(out)) => {
                     outputs.push(out);
+                    subs.push(Sub::empty(Ext::Id(started)));
                     continue;
                 }
                 Some(super::redrive::Child::Resume(r)) => self.pending.resume = Some(r),
                 None => {}
             }
-            // Branches run side by side: each starts when the state started.
-            // Branches start together: each one's first event follows ParallelStateStarted.
+            // Branches run side by side: each starts when the state started, and its
+            // first event follows ParallelStateStarted.
             self.now_ms = start;
-            let mut branch_prev = started;
+            let saved = self.begin_sub(&subs);
+            let mut branch_prev = 0;
             // A branch sees the variables of the scope around it; what it assigns stays inside.
             let outer = self.variables.clone();
             let was_in_branch = std::mem::replace(&mut self.in_branch, true);
             let outcome = self.run_scope(branch, effective.clone(), &mut branch_prev);
             self.in_branch = was_in_branch;
             self.variables = outer;
+            let (events, lanes) = self.end_sub(saved);
+            subs.push(Sub {
+                events,
+                lanes,
+                ext: Ext::Id(started),
+                tail: branch_prev,
+                end: None,
+            });
+            end = end.max(self.now_ms);
             match outcome {
                 Ok(out) => outputs.push(out),
                 Err(Stop::Failed(e)) => {
-                    end = end.max(self.now_ms);
-                    self.now_ms = end;
-                    *prev = branch_prev;
-                    return Err(Stop::Failed(e));
+                    outputs.push(Value::Null);
+                    let keep = subs[k].events.len();
+                    siblings.failed(self, k, keep, e);
                 }
-                Err(other) => return Err(other),
+                Err(stop) => {
+                    outputs.push(Value::Null);
+                    let at = self.now_ms;
+                    if let Err(stop) = siblings.stopped(stop, at) {
+                        // Aborted, or the run cannot go on: what happened so far stays.
+                        self.cut_ms = siblings.outer_cut;
+                        self.merge_subs(started, None, subs, None);
+                        return Err(stop);
+                    }
+                }
             }
-            end = end.max(self.now_ms);
-            *prev = branch_prev;
         }
-        self.now_ms = end;
-        // As MapStateSucceeded: not in the chain; the state's exit follows the last
-        // branch's last event (AWS's recorded test_parallel_state).
-        self.event("ParallelStateSucceeded", *prev, None)?;
-        self.finish(sp, raw, Value::Array(outputs), &context)
+        self.cut_ms = siblings.outer_cut;
+        match siblings.end() {
+            SiblingsEnd::Failed {
+                at_ms,
+                sub,
+                keep,
+                error,
+            } => {
+                let tail = subs[sub].tail;
+                let cut = Cut {
+                    at_ms,
+                    failing: Some((sub, keep)),
+                    aborts: true,
+                };
+                let merged = self.merge_subs(started, None, subs, Some(cut));
+                // ParallelStateFailed follows the failing branch's last event.
+                *prev = merged.id(sub, tail);
+                self.now_ms = at_ms;
+                Err(Stop::Failed(error))
+            }
+            SiblingsEnd::Stopped(stop, at_ms) => {
+                self.merge_subs(started, None, subs, None);
+                self.now_ms = at_ms;
+                Err(stop)
+            }
+            SiblingsEnd::Done => {
+                let tails: Vec<(usize, u64)> = subs
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, s)| !s.events.is_empty())
+                    .map(|(k, s)| (k, s.tail))
+                    .collect();
+                let merged = self.merge_subs(started, None, subs, None);
+                // The branch that ended last (in the merged order): with branches that
+                // take no time, the last one, as AWS records them.
+                if let Some(last) = tails.iter().map(|&(k, t)| merged.id(k, t)).max() {
+                    *prev = last;
+                }
+                self.now_ms = end;
+                // As MapStateSucceeded: not in the chain; the state's exit follows the last
+                // branch's last event (AWS's recorded test_parallel_state).
+                self.event("ParallelStateSucceeded", *prev, None)?;
+                self.finish(sp, raw, Value::Array(outputs), &context)
+            }
+        }
+    }
+
+    /// An event id as the history will number it once branches and iterations are
+    /// merged: exact when they do not overlap in time (they are then recorded one
+    /// after another), else the id in that order.
+    fn global_id(&self, local: u64) -> u64 {
+        self.history_base as u64 + local
+    }
+
+    /// Starts recording a branch or an iteration on its own (after the `earlier` ones).
+    fn begin_sub(&mut self, earlier: &[Sub]) -> SavedHistory {
+        let before: usize = earlier.iter().map(|s| s.events.len()).sum();
+        let saved = SavedHistory {
+            history: std::mem::take(&mut self.history),
+            lanes: self.lanes.replace(Lanes::default()),
+            base: self.history_base,
+        };
+        self.history_base = saved.base + saved.history.len() + before;
+        saved
+    }
+
+    /// Ends what [`Self::begin_sub`] started: the branch's or iteration's events.
+    fn end_sub(&mut self, saved: SavedHistory) -> (Vec<crate::history::Event>, Lanes) {
+        let sub = std::mem::replace(&mut self.history, saved.history);
+        let lanes = std::mem::replace(&mut self.lanes, saved.lanes).unwrap_or_default();
+        self.history_base = saved.base;
+        (sub.events, lanes)
+    }
+
+    fn merge_subs(
+        &mut self,
+        owner: u64,
+        map_name: Option<&str>,
+        subs: Vec<Sub>,
+        cut: Option<Cut>,
+    ) -> interleave::Merged {
+        interleave::merge(
+            &mut self.history,
+            self.lanes.as_mut(),
+            owner,
+            map_name,
+            subs,
+            cut,
+        )
     }
 
     fn run_map(
@@ -1320,13 +1450,23 @@ impl<'a> Runner<'a> {
         let mut outputs = Vec::with_capacity(work.len());
         let mut failures = 0usize;
         let mut first_error: Option<StatesError> = None;
-        let mut last_iteration_event = None;
         let mut redriven = self.pending.take_children(sp.id);
+        // Inline: each iteration is recorded on its own, then merged by time
+        // (interleave.rs). Distributed: each item is a child execution.
+        let inline = !map.distributed;
+        let owner = *prev;
+        let mut subs: Vec<Sub> = Vec::with_capacity(if inline { work.len() } else { 0 });
+        let mut ext = Ext::Id(*prev);
+        let mut siblings = Siblings::new(self.cut_ms);
+        let no_tolerance = tolerated_count.is_none() && tolerated_pct.is_none();
         for (index, item) in work.into_iter().enumerate() {
             let resume = match redriven.remove(&index) {
                 // Succeeded before the redrive: not run again.
                 Some(super::redrive::Child::Done(out)) => {
                     outputs.push(out);
+                    if inline {
+                        subs.push(Sub::empty(ext));
+                    }
                     continue;
                 }
                 Some(super::redrive::Child::Resume(r)) => Some(r),
@@ -1334,6 +1474,12 @@ impl<'a> Runner<'a> {
             };
             let std::cmp::Reverse((at, slot)) =
                 free_at.pop().unwrap_or(std::cmp::Reverse((start, 0)));
+            // A sibling failed (or an enclosing one did) before this one would start:
+            // the rest never start (slots free up later and later).
+            if inline && self.cut_ms.is_some_and(|cut| at >= cut) {
+                let _ = siblings.stopped(Stop::Cut, at);
+                break;
+            }
             self.now_ms = at;
             let item_input = match &map.item_selector {
                 Some(t) => {
@@ -1343,7 +1489,23 @@ impl<'a> Runner<'a> {
                         0,
                         Some(("Map", map_item_context(index, item))),
                     );
-                    self.eval_template(t, effective, &item_ctx, "ItemSelector")?
+                    match self.eval_template(t, effective, &item_ctx, "ItemSelector") {
+                        Ok(v) => v,
+                        Err(stop) => {
+                            // Before the iteration starts: the others stop then, and
+                            // (a States.Runtime error) nothing is recorded for them.
+                            self.cut_ms = siblings.outer_cut;
+                            if inline {
+                                let cut = Cut {
+                                    at_ms: at,
+                                    failing: None,
+                                    aborts: false,
+                                };
+                                self.merge_iterations(owner, &sp.name, subs, Some(cut), prev);
+                            }
+                            return Err(stop);
+                        }
+                    }
                 }
                 None => item,
             };
@@ -1352,6 +1514,8 @@ impl<'a> Runner<'a> {
             let outcome = if map.distributed {
                 // Each item is a child execution with its own history.
                 let parent = std::mem::take(&mut self.history);
+                let lanes = self.lanes.take();
+                let base = std::mem::take(&mut self.history_base);
                 let mut child_prev = 0;
                 let start = self.now_ms;
                 let child_input = children.as_ref().map(|_| item_input.clone());
@@ -1359,6 +1523,8 @@ impl<'a> Runner<'a> {
                 let outcome = self.run_scope(map.processor, item_input, &mut child_prev);
                 self.in_branch = was_in_branch;
                 self.history = parent;
+                self.lanes = lanes;
+                self.history_base = base;
                 self.variables = outer;
                 if let (Some(children), Some(input)) = (children.as_deref_mut(), child_input) {
                     let outcome = match &outcome {
@@ -1376,25 +1542,50 @@ impl<'a> Runner<'a> {
                 }
                 outcome
             } else {
+                let saved = self.begin_sub(&subs);
+                let mut it_prev = 0;
                 let d = Details::default()
                     .with("index", Value::from(index))
                     .with("name", Field::Shared(sp.shared_name.clone()));
-                self.chain("MapIterationStarted", prev, Some(d))?;
-                self.pending.resume = resume;
-                let was_in_branch = std::mem::replace(&mut self.in_branch, false);
-                let outcome = self.run_scope(map.processor, item_input, prev);
-                self.in_branch = was_in_branch;
+                let mut outcome = match self.chain("MapIterationStarted", &mut it_prev, Some(d)) {
+                    Ok(_) => {
+                        self.pending.resume = resume;
+                        let was_in_branch = std::mem::replace(&mut self.in_branch, false);
+                        let outcome = self.run_scope(map.processor, item_input, &mut it_prev);
+                        self.in_branch = was_in_branch;
+                        outcome
+                    }
+                    Err(stop) => Err(stop),
+                };
                 self.variables = outer;
-                let d = Details::default()
-                    .with("index", Value::from(index))
-                    .with("name", Field::Shared(sp.shared_name.clone()));
                 // The next iteration chains from this one's last state event, not from this.
                 let event_type = match &outcome {
-                    Ok(_) => "MapIterationSucceeded",
-                    Err(Stop::Failed(_)) => "MapIterationFailed",
-                    Err(_) => return outcome.map(|_| (outputs, None)),
+                    Ok(_) => Some("MapIterationSucceeded"),
+                    Err(Stop::Failed(_)) => Some("MapIterationFailed"),
+                    Err(_) => None,
                 };
-                last_iteration_event = Some(self.event(event_type, *prev, Some(d))?);
+                let mut end_event = None;
+                if let Some(event_type) = event_type {
+                    let d = Details::default()
+                        .with("index", Value::from(index))
+                        .with("name", Field::Shared(sp.shared_name.clone()));
+                    match self.event(event_type, it_prev, Some(d)) {
+                        Ok(id) => end_event = Some(id),
+                        Err(stop) => outcome = Err(stop),
+                    }
+                }
+                let (events, lanes) = self.end_sub(saved);
+                let run = !events.is_empty();
+                subs.push(Sub {
+                    events,
+                    lanes,
+                    ext,
+                    tail: it_prev,
+                    end: end_event,
+                });
+                if run {
+                    ext = Ext::TailOf(index);
+                }
                 outcome
             };
             match outcome {
@@ -1402,23 +1593,36 @@ impl<'a> Runner<'a> {
                 Err(Stop::Failed(e)) => {
                     failures += 1;
                     outputs.push(Value::Null);
-                    first_error.get_or_insert(e);
+                    first_error.get_or_insert(e.clone());
                     let tolerated = tolerated_count.is_some_and(|c| failures as f64 <= c)
                         || tolerated_pct.is_some_and(|p| {
                             failures as f64 * 100.0 <= p * outputs.len().max(1) as f64
                         });
-                    if !tolerated {
+                    if !tolerated && map.distributed {
                         self.now_ms = end.max(self.now_ms);
-                        let e =
-                            first_error.unwrap_or_else(|| StatesError::new(errors::RUNTIME, ""));
-                        return Err(Stop::Failed(if map.distributed {
-                            StatesError::new(
-                                errors::EXCEED_TOLERATED_FAILURE_THRESHOLD,
-                                "The specified tolerated failure threshold was exceeded",
-                            )
-                        } else {
+                        return Err(Stop::Failed(StatesError::new(
+                            errors::EXCEED_TOLERATED_FAILURE_THRESHOLD,
+                            "The specified tolerated failure threshold was exceeded",
+                        )));
+                    }
+                    if !tolerated {
+                        // Its MapIterationFailed comes after what it cut.
+                        let keep = subs[index].events.len().saturating_sub(1);
+                        let e = if no_tolerance {
                             e
-                        }));
+                        } else {
+                            first_error.clone().unwrap_or(e)
+                        };
+                        siblings.failed(self, index, keep, e);
+                    }
+                }
+                Err(stop) if inline => {
+                    outputs.push(Value::Null);
+                    let at = self.now_ms;
+                    if let Err(stop) = siblings.stopped(stop, at) {
+                        self.cut_ms = siblings.outer_cut;
+                        self.merge_iterations(owner, &sp.name, subs, None, prev);
+                        return Err(stop);
                     }
                 }
                 Err(other) => return Err(other),
@@ -1426,8 +1630,70 @@ impl<'a> Runner<'a> {
             free_at.push(std::cmp::Reverse((self.now_ms, slot)));
             end = end.max(self.now_ms);
         }
-        self.now_ms = end;
-        Ok((outputs, last_iteration_event))
+        if !inline {
+            self.now_ms = end;
+            return Ok((outputs, None));
+        }
+        self.cut_ms = siblings.outer_cut;
+        match siblings.end() {
+            SiblingsEnd::Failed {
+                at_ms,
+                sub,
+                keep,
+                error,
+            } => {
+                let tail = subs[sub].tail;
+                let cut = Cut {
+                    at_ms,
+                    failing: Some((sub, keep)),
+                    aborts: true,
+                };
+                let merged = self.merge_subs(owner, Some(&sp.name), subs, Some(cut));
+                // MapStateFailed follows the failing iteration's last state event.
+                *prev = merged.id(sub, tail);
+                self.now_ms = at_ms;
+                Err(Stop::Failed(error))
+            }
+            SiblingsEnd::Stopped(stop, at_ms) => {
+                self.merge_iterations(owner, &sp.name, subs, None, prev);
+                self.now_ms = at_ms;
+                Err(stop)
+            }
+            SiblingsEnd::Done => {
+                let last = self.merge_iterations(owner, &sp.name, subs, None, prev);
+                self.now_ms = end;
+                Ok((outputs, last))
+            }
+        }
+    }
+
+    /// Merges a Map's iterations; the chain goes on from the last one to end (its last
+    /// state event). Returns its `MapIterationSucceeded`/`Failed`.
+    fn merge_iterations(
+        &mut self,
+        owner: u64,
+        name: &str,
+        subs: Vec<Sub>,
+        cut: Option<Cut>,
+        prev: &mut u64,
+    ) -> Option<u64> {
+        let ends: Vec<(usize, u64, Option<u64>)> = subs
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| !s.events.is_empty())
+            .map(|(k, s)| (k, s.tail, s.end))
+            .collect();
+        let merged = self.merge_subs(owner, Some(name), subs, cut);
+        // The iteration that ended last (in the merged order): with iterations that
+        // take no time, the last one, as AWS records them.
+        let (tail, end) = ends
+            .iter()
+            .map(|&(k, tail, end)| (merged.id(k, tail), end.map_or(0, |e| merged.id(k, e))))
+            .max_by_key(|&(tail, end)| (end, tail))?;
+        if tail != 0 {
+            *prev = tail;
+        }
+        (end != 0).then_some(end)
     }
 
     /// An `ItemReader`'s `Parameters` and `MaxItems(Path)`, read from the state's input
@@ -1675,4 +1941,89 @@ pub(crate) fn iso(ms: i64) -> String {
         "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
     );
     t.format(&f).unwrap_or_default()
+}
+
+/// The parent's history while a branch or an iteration records its own.
+struct SavedHistory {
+    history: History,
+    lanes: Option<Lanes>,
+    base: usize,
+}
+
+/// How the branches of a Parallel, or the iterations of an inline Map, went side by
+/// side (they run one after another here).
+struct Siblings {
+    /// The cut set by an enclosing Parallel or Map, restored once these are done.
+    outer_cut: Option<i64>,
+    /// The failure that stops the others: when, which one, how many of its events
+    /// come before the aborts, the error.
+    failure: Option<(i64, usize, usize, StatesError)>,
+    /// A time-out, or a cut from an enclosing failure, and the clock then.
+    stop: Option<(Stop, i64)>,
+}
+
+enum SiblingsEnd {
+    Failed {
+        at_ms: i64,
+        sub: usize,
+        keep: usize,
+        error: StatesError,
+    },
+    Stopped(Stop, i64),
+    Done,
+}
+
+impl Siblings {
+    fn new(outer_cut: Option<i64>) -> Self {
+        Siblings {
+            outer_cut,
+            failure: None,
+            stop: None,
+        }
+    }
+
+    /// Sibling `index` failed now. The earliest failure wins (at the same instant, the
+    /// lower index: it comes first); the ones that run after it stop at its instant.
+    fn failed(&mut self, runner: &mut Runner<'_>, index: usize, keep: usize, e: StatesError) {
+        let at = runner.now_ms;
+        if self.failure.as_ref().is_none_or(|f| at < f.0) {
+            self.failure = Some((at, index, keep, e));
+            runner.cut_ms = Some(self.outer_cut.map_or(at, |c| c.min(at)));
+        }
+    }
+
+    /// A sibling stopped for another reason: a time-out or a cut waits for the others;
+    /// anything else (Ctrl-C, a missing mock) is handed back to stop at once.
+    fn stopped(&mut self, stop: Stop, at: i64) -> Result<(), Stop> {
+        match stop {
+            Stop::TimedOut => {
+                if !matches!(self.stop, Some((Stop::TimedOut, _))) {
+                    self.stop = Some((Stop::TimedOut, at));
+                }
+                Ok(())
+            }
+            Stop::Cut => {
+                if self.stop.is_none() {
+                    self.stop = Some((Stop::Cut, at));
+                }
+                Ok(())
+            }
+            other => Err(other),
+        }
+    }
+
+    fn end(self) -> SiblingsEnd {
+        if let Some((at_ms, sub, keep, error)) = self.failure {
+            return SiblingsEnd::Failed {
+                at_ms,
+                sub,
+                keep,
+                error,
+            };
+        }
+        match self.stop {
+            Some((stop, at)) => SiblingsEnd::Stopped(stop, at),
+            None => SiblingsEnd::Done,
+        }
+    }
 }

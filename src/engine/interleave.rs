@@ -1,0 +1,473 @@
+//! Parallel branches and inline Map iterations side by side: each one is recorded
+//! into a history of its own (a [`Sub`], local ids from 1), then the histories are
+//! merged into the parent's by timestamp, and, when one of them fails, the others
+//! are cut at that instant and what they had in flight is recorded as aborted.
+//!
+//! # Order
+//!
+//! Events are merged stably by timestamp: at equal timestamps branch 0's events come
+//! first, then branch 1's, ... (the order of AWS's recordings of branches and
+//! iterations whose states take no time, which every conformance case has). When no
+//! branch overlaps another in time the histories are simply concatenated.
+//!
+//! # What AWS records when a branch or an iteration fails
+//!
+//! No recording in the conformance cases shows it. What follows is what floci
+//! (github.com/floci-io/floci, an emulator checked against real AWS) measured on AWS
+//! and pins in its tests: `AslExecutorParallelCutTest` ("Measured on AWS: ...") and
+//! `StepFunctionsMapIterationFailureIntegrationTest` ("measured in ap-northeast-1 on
+//! 2026-09-30"), and what its `HistoryChain.publishBeside` documents:
+//!
+//! - Parallel: each branch still running gets the `<Type>StateAborted` event of the
+//!   state it is in (`TaskStateAborted`, `WaitStateAborted`, ...), without details,
+//!   chained to the failing branch's last event, all before `ParallelStateFailed`,
+//!   which is chained to that same event. A branch that had finished records nothing.
+//! - inline Map: each iteration still running gets `MapIterationAborted` (details
+//!   `index` and `name`, as the other iteration events) and then the
+//!   `<Type>StateAborted` of the state it is in, all chained to the failing
+//!   iteration's last event, before the failing iteration's `MapIterationFailed` and
+//!   `MapStateFailed` (chained to that same event). An iteration not yet started, or
+//!   already ended, records nothing.
+//!
+//! Where nothing measured says, the most plausible choice, and so guesses:
+//! - an aborted Parallel or Map nested in a cut branch (`ParallelStateAborted`,
+//!   `MapStateAborted`) is followed by the aborts of what it had in flight, outer
+//!   first, as `MapIterationAborted` precedes the state inside the iteration;
+//!   a distributed Map whose Map Run is in flight adds `MapRunAborted` after its
+//!   `MapStateAborted` (no details);
+//! - the abort events carry the failure's timestamp;
+//! - a branch or iteration that would have started at the failure's instant or later
+//!   never starts (branches after the failing one at the same instant are dropped,
+//!   those before it kept: the order at equal timestamps above).
+
+use crate::history::{Details, Event, History, details};
+
+/// Where a branch's or iteration's first event chains to (its local previous id 0).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Ext {
+    /// An event of the parent history.
+    Id(u64),
+    /// The chain's last event of an earlier branch or iteration (a Map's next
+    /// iteration follows the one before it).
+    TailOf(usize),
+}
+
+/// A branch or an iteration nested somewhere inside a [`Sub`]: which lane it hangs
+/// from, and the `ParallelStateStarted`/`MapStateStarted` event (local id) of the
+/// state that runs it.
+#[derive(Debug, Clone)]
+pub(super) struct Lane {
+    parent: u32,
+    owner: u64,
+    index: usize,
+    iteration: bool,
+}
+
+/// For a history being recorded as a [`Sub`]: the lane of each event (an event past
+/// the end of `per_event` is in lane 0, the sub's own chain) and the lanes nested in
+/// it (lane `l > 0` is `table[l - 1]`).
+#[derive(Debug, Default)]
+pub(super) struct Lanes {
+    per_event: Vec<u32>,
+    table: Vec<Lane>,
+}
+
+impl Lanes {
+    fn of(&self, pos: usize) -> u32 {
+        self.per_event.get(pos).copied().unwrap_or(0)
+    }
+}
+
+/// One branch's or iteration's events, recorded on their own.
+#[derive(Debug)]
+pub(super) struct Sub {
+    pub events: Vec<Event>,
+    pub lanes: Lanes,
+    pub ext: Ext,
+    /// The local id its chain ended on (what the state after it chains from).
+    pub tail: u64,
+    /// An iteration's `MapIterationSucceeded`/`Failed` (local id).
+    pub end: Option<u64>,
+}
+
+impl Sub {
+    /// A branch or iteration that records nothing (kept from before a redrive, or
+    /// never started).
+    pub fn empty(ext: Ext) -> Self {
+        Sub {
+            events: Vec::new(),
+            lanes: Lanes::default(),
+            ext,
+            tail: 0,
+            end: None,
+        }
+    }
+}
+
+/// Where the merge stops: a failure at `at_ms`.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Cut {
+    pub at_ms: i64,
+    /// The failing branch or iteration, and how many of its events come before the
+    /// aborts (the rest, a `MapIterationFailed`, after them). `None`: the failure is
+    /// the parent's own (every branch is then before it).
+    pub failing: Option<(usize, usize)>,
+    /// Whether what was in flight is recorded as aborted.
+    pub aborts: bool,
+}
+
+/// New ids of the merged events.
+pub(super) struct Merged {
+    ids: Vec<Vec<u64>>,
+}
+
+impl Merged {
+    /// The id in the parent history of event `local` of sub `sub` (0 if dropped).
+    pub fn id(&self, sub: usize, local: u64) -> u64 {
+        if local == 0 {
+            return 0;
+        }
+        self.ids
+            .get(sub)
+            .and_then(|m| m.get(local as usize - 1))
+            .copied()
+            .unwrap_or(0)
+    }
+}
+
+/// An abort event to record: type, details, and the sub's lane it belongs to.
+type Abort = (&'static str, Option<Details>, u32);
+
+/// Merges `subs` (in index order) into `parent`: by timestamp, stably, cut at `cut`.
+/// `owner` is the parent's `ParallelStateStarted`/`MapStateStarted`; `map_name` the
+/// Map's name when the subs are its iterations (`None`: a Parallel's branches).
+/// `lanes`: the parent's, when the parent is itself a branch or an iteration.
+pub(super) fn merge(
+    parent: &mut History,
+    lanes: Option<&mut Lanes>,
+    owner: u64,
+    map_name: Option<&str>,
+    subs: Vec<Sub>,
+    cut: Option<Cut>,
+) -> Merged {
+    // How many events of each sub happened before the cut.
+    let kept: Vec<usize> = subs
+        .iter()
+        .enumerate()
+        .map(|(i, s)| match cut {
+            None => s.events.len(),
+            Some(Cut {
+                failing: Some((j, keep)),
+                at_ms,
+                ..
+            }) => {
+                if i == j {
+                    keep
+                } else if i < j {
+                    count_while(&s.events, |t| t <= at_ms)
+                } else {
+                    count_while(&s.events, |t| t < at_ms)
+                }
+            }
+            Some(Cut {
+                failing: None,
+                at_ms,
+                ..
+            }) => count_while(&s.events, |t| t <= at_ms),
+        })
+        .collect();
+    let failing = cut.and_then(|c| c.failing);
+    // What the others had in flight.
+    let mut aborts: Vec<(usize, Abort)> = Vec::new();
+    if cut.is_some_and(|c| c.aborts) {
+        for (i, s) in subs.iter().enumerate() {
+            if failing.is_some_and(|(j, _)| j == i) || kept[i] == 0 {
+                continue;
+            }
+            let mut out = Vec::new();
+            in_flight(s, kept[i], map_name.map(|n| (i, n)), &mut out);
+            aborts.extend(out.into_iter().map(|a| (i, a)));
+        }
+    }
+    // The order: sub indices of the kept events, by timestamp, stably.
+    let total: usize = kept.iter().sum();
+    let mut sorted = true;
+    let mut max_ts = i64::MIN;
+    for (i, s) in subs.iter().enumerate() {
+        let evs = &s.events[..kept[i]];
+        if let Some(first) = evs.first() {
+            if first.timestamp_ms < max_ts {
+                sorted = false;
+                break;
+            }
+            max_ts = max_ts.max(evs.iter().map(|e| e.timestamp_ms).max().unwrap_or(i64::MIN));
+        }
+    }
+    let order: Vec<u32> = if sorted {
+        let mut o = Vec::with_capacity(total);
+        for (i, &k) in kept.iter().enumerate() {
+            o.extend(std::iter::repeat_n(i as u32, k));
+        }
+        o
+    } else {
+        let mut keyed: Vec<(i64, u32)> = Vec::with_capacity(total);
+        for (i, s) in subs.iter().enumerate() {
+            keyed.extend(
+                s.events[..kept[i]]
+                    .iter()
+                    .map(|e| (e.timestamp_ms, i as u32)),
+            );
+        }
+        // Stable: each sub's events keep their order.
+        keyed.sort_by_key(|&(t, i)| (t, i));
+        keyed.into_iter().map(|(_, i)| i).collect()
+    };
+
+    let mut ids: Vec<Vec<u64>> = subs.iter().map(|s| vec![0; s.events.len()]).collect();
+    let mut emitted = vec![0usize; subs.len()];
+    let exts: Vec<Ext> = subs.iter().map(|s| s.ext).collect();
+    let tails: Vec<u64> = subs.iter().map(|s| s.tail).collect();
+    let mut lanes_of: Vec<Lanes> = Vec::with_capacity(subs.len());
+    let mut iters: Vec<std::vec::IntoIter<Event>> = Vec::with_capacity(subs.len());
+    for s in subs {
+        lanes_of.push(s.lanes);
+        iters.push(s.events.into_iter());
+    }
+    // The lane ids the subs' lanes get in the parent's.
+    let track = lanes.is_some();
+    let mut lane_base = Vec::new();
+    let mut new_lanes: Vec<u32> = Vec::new();
+    if let Some(l) = &lanes {
+        let mut next = l.table.len() as u32 + 1;
+        for sl in &lanes_of {
+            lane_base.push(next);
+            next += 1 + sl.table.len() as u32;
+        }
+    }
+    parent.events.reserve(total + aborts.len() + 1);
+    let mut fail_event = 0u64;
+    let push = |parent: &mut History,
+                ids: &mut Vec<Vec<u64>>,
+                emitted: &mut Vec<usize>,
+                iters: &mut Vec<std::vec::IntoIter<Event>>,
+                new_lanes: &mut Vec<u32>,
+                i: usize| {
+        let Some(mut e) = iters[i].next() else {
+            return 0;
+        };
+        let id = parent.events.len() as u64 + 1;
+        let local = e.id as usize;
+        e.previous_event_id = if e.previous_event_id == 0 {
+            resolve(exts[i], &exts, &tails, ids, emitted, owner)
+        } else {
+            ids[i]
+                .get(e.previous_event_id as usize - 1)
+                .copied()
+                .unwrap_or(0)
+        };
+        e.id = id;
+        if let Some(slot) = ids[i].get_mut(local - 1) {
+            *slot = id;
+        }
+        emitted[i] += 1;
+        if track {
+            new_lanes.push(lane_base[i] + lanes_of[i].of(local - 1));
+        }
+        parent.events.push(e);
+        id
+    };
+    for &i in &order {
+        let id = push(
+            parent,
+            &mut ids,
+            &mut emitted,
+            &mut iters,
+            &mut new_lanes,
+            i as usize,
+        );
+        if failing.is_some_and(|(j, keep)| j == i as usize && emitted[j] == keep) {
+            fail_event = id;
+        }
+    }
+    let at_ms = cut.map_or(0, |c| c.at_ms);
+    let abort_prev = if fail_event != 0 {
+        fail_event
+    } else {
+        parent.events.last().map_or(0, |e| e.id)
+    };
+    for (i, (event_type, d, lane)) in aborts {
+        parent.push(event_type, abort_prev, at_ms, d);
+        if track {
+            new_lanes.push(lane_base[i] + lane);
+        }
+    }
+    // The failing iteration's MapIterationFailed.
+    if let Some((j, _)) = failing {
+        while !iters[j].as_slice().is_empty() {
+            push(
+                parent,
+                &mut ids,
+                &mut emitted,
+                &mut iters,
+                &mut new_lanes,
+                j,
+            );
+        }
+    }
+    if let Some(l) = lanes {
+        let start = parent.events.len() - new_lanes.len();
+        l.per_event.resize(start, 0);
+        l.per_event.extend(new_lanes);
+        for (i, sl) in lanes_of.into_iter().enumerate() {
+            let b = lane_base[i];
+            l.table.push(Lane {
+                parent: 0,
+                owner,
+                index: i,
+                iteration: map_name.is_some(),
+            });
+            for lane in sl.table {
+                l.table.push(Lane {
+                    parent: b + lane.parent,
+                    owner: if lane.owner == 0 {
+                        0
+                    } else {
+                        ids[i].get(lane.owner as usize - 1).copied().unwrap_or(0)
+                    },
+                    index: lane.index,
+                    iteration: lane.iteration,
+                });
+            }
+        }
+    }
+    Merged { ids }
+}
+
+/// The parent-history id a sub's first event chains to: the parent's event, or the
+/// last event an earlier sub had recorded so far (up to its chain's end).
+fn resolve(
+    ext: Ext,
+    exts: &[Ext],
+    tails: &[u64],
+    ids: &[Vec<u64>],
+    emitted: &[usize],
+    fallback: u64,
+) -> u64 {
+    let mut ext = ext;
+    // Each step goes to an earlier sub: it ends.
+    loop {
+        match ext {
+            Ext::Id(id) => return id,
+            Ext::TailOf(k) => {
+                let upto = (tails[k] as usize).min(emitted[k]);
+                if upto > 0 && ids[k][upto - 1] != 0 {
+                    return ids[k][upto - 1];
+                }
+                match exts.get(k) {
+                    Some(&next) if next != ext => ext = next,
+                    _ => return fallback,
+                }
+            }
+        }
+    }
+}
+
+fn count_while(events: &[Event], keep: impl Fn(i64) -> bool) -> usize {
+    events.iter().take_while(|e| keep(e.timestamp_ms)).count()
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct LaneState {
+    /// The state entered and not left: its Entered event's position, and its last
+    /// `ParallelStateStarted`/`MapStateStarted` (id), if any.
+    open: Option<(usize, u64)>,
+    iteration_started: bool,
+    iteration_ended: bool,
+    map_run: bool,
+}
+
+/// The abort events for what `sub` had in flight after its first `n` events, outer
+/// first. `iteration`: its index and Map's name, if the sub is a Map iteration.
+fn in_flight(sub: &Sub, n: usize, iteration: Option<(usize, &str)>, out: &mut Vec<Abort>) {
+    let mut st = vec![LaneState::default(); sub.lanes.table.len() + 1];
+    for (pos, e) in sub.events[..n].iter().enumerate() {
+        let s = &mut st[sub.lanes.of(pos) as usize];
+        let t = e.event_type;
+        match t {
+            "ParallelStateStarted" | "MapStateStarted" => {
+                if let Some(o) = &mut s.open {
+                    o.1 = e.id;
+                }
+            }
+            "MapIterationStarted" => s.iteration_started = true,
+            "MapIterationSucceeded" | "MapIterationFailed" | "MapIterationAborted" => {
+                s.iteration_ended = true
+            }
+            "MapRunStarted" | "MapRunRedriven" => s.map_run = true,
+            "MapRunSucceeded" | "MapRunFailed" | "MapRunAborted" => s.map_run = false,
+            _ if t.ends_with("StateEntered") => {
+                s.open = Some((pos, 0));
+                s.map_run = false;
+            }
+            _ if t.ends_with("StateExited") || t.ends_with("StateAborted") => s.open = None,
+            _ => {}
+        }
+    }
+    emit(sub, &st, 0, iteration, out);
+}
+
+fn emit(
+    sub: &Sub,
+    st: &[LaneState],
+    lane: u32,
+    iteration: Option<(usize, &str)>,
+    out: &mut Vec<Abort>,
+) {
+    let s = &st[lane as usize];
+    if let Some((index, name)) = iteration {
+        if !s.iteration_started || s.iteration_ended {
+            return;
+        }
+        let d = details([
+            ("index", Some(serde_json::json!(index))),
+            ("name", Some(serde_json::json!(name))),
+        ]);
+        out.push(("MapIterationAborted", Some(d), lane));
+    }
+    let Some((pos, started)) = s.open else {
+        return;
+    };
+    let entered = &sub.events[pos];
+    let (abort, nested) = match entered.event_type {
+        "TaskStateEntered" => ("TaskStateAborted", false),
+        "WaitStateEntered" => ("WaitStateAborted", false),
+        "ParallelStateEntered" => ("ParallelStateAborted", true),
+        "MapStateEntered" => ("MapStateAborted", true),
+        // Pass, Choice, Succeed and Fail take no time: never in flight.
+        _ => return,
+    };
+    out.push((abort, None, lane));
+    if abort == "MapStateAborted" && s.map_run {
+        out.push(("MapRunAborted", None, lane));
+    }
+    if !nested || started == 0 {
+        return;
+    }
+    let name = entered
+        .details
+        .as_ref()
+        .and_then(|d| d.get("name"))
+        .and_then(|f| f.as_str())
+        .unwrap_or_default();
+    for (k, l) in sub.lanes.table.iter().enumerate() {
+        if l.parent == lane && l.owner == started {
+            emit(
+                sub,
+                st,
+                k as u32 + 1,
+                l.iteration.then_some((l.index, name)),
+                out,
+            );
+        }
+    }
+}

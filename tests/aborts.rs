@@ -1,0 +1,508 @@
+//! Parallel branches and inline Map iterations side by side: their events interleave
+//! by time, and when one fails, what the others have in flight is recorded as
+//! aborted.
+//!
+//! No AWS recording in the conformance cases shows a sibling being cut. The shapes
+//! pinned here follow what floci (github.com/floci-io/floci) measured on AWS and pins
+//! in `AslExecutorParallelCutTest` and `StepFunctionsMapIterationFailureIntegrationTest`
+//! ("measured in ap-northeast-1 on 2026-09-30"):
+//! - Parallel: one `<Type>StateAborted` (no details) per cut branch, for the state it
+//!   is in, chained to the failing branch's last event, before `ParallelStateFailed`,
+//!   which chains to that same event; a branch that had finished records nothing;
+//! - inline Map: per cut iteration `MapIterationAborted` (index, name) then the
+//!   `<Type>StateAborted` of its state, all chained to the failing iteration's last
+//!   event, then `MapIterationFailed` and `MapStateFailed`, chained to that event too.
+//!
+//! Guesses (nothing measured): abort events carry the failure's timestamp; a nested
+//! Parallel or Map in flight is aborted outer first (`ParallelStateAborted`, then
+//! what its branches had in flight); a Map iteration started while the one before it
+//! is still running chains to that one's latest event so far.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use serde_json::{Value, json};
+use sfn::engine::{ClockKind, Execution, Plan, RunOptions, Status, execute};
+use sfn::load::{LoadOptions, load_text};
+use sfn::mocks::Mocks;
+
+const START_MS: i64 = 1_700_000_000_000;
+
+/// Runs a definition with mocks in the native format (`null`: none).
+fn run(definition: Value, input: Value, mocks: Value) -> Execution {
+    let loaded = load_text(
+        Path::new("t.asl.json"),
+        definition.to_string(),
+        &LoadOptions::default(),
+    );
+    let model = sfn::model::build(&loaded.definitions[0].root);
+    let plan = Plan::compile(&model).unwrap_or_else(|u| panic!("{u:?}"));
+    let mocks = if mocks.is_null() {
+        Mocks::empty()
+    } else {
+        Mocks::parse(Path::new("m.json"), mocks.to_string(), None, &[])
+            .unwrap_or_else(|d| panic!("{d:?}"))
+    };
+    let opts = RunOptions {
+        execution_name: "e".into(),
+        state_machine_name: "m".into(),
+        seed: 7,
+        clock: ClockKind::Virtual,
+        start_ms: START_MS,
+        abort: Arc::new(AtomicBool::new(false)),
+        s3_dir: "s3".into(),
+    };
+    execute(&plan, input, &mocks, &opts).unwrap_or_else(|e| panic!("{e:?}"))
+}
+
+/// Each event as `id prev +seconds Type what`: `what` is the state's name, or a Map
+/// iteration's index.
+fn lines(x: &Execution) -> Vec<String> {
+    x.history
+        .events
+        .iter()
+        .map(|e| {
+            let json = e.to_json();
+            let details = json
+                .as_object()
+                .unwrap()
+                .iter()
+                .find(|(k, _)| k.ends_with("EventDetails"))
+                .map(|(_, v)| v.clone())
+                .unwrap_or(Value::Null);
+            let what = match (details.get("name"), details.get("index")) {
+                (_, Some(i)) => format!("#{i}"),
+                (Some(n), None) => n.as_str().unwrap_or_default().to_string(),
+                _ => String::new(),
+            };
+            let t = (e.timestamp_ms - START_MS) as f64 / 1000.0;
+            format!(
+                "{} {} +{t} {} {what}",
+                e.id, e.previous_event_id, e.event_type
+            )
+            .trim_end()
+            .to_string()
+        })
+        .collect()
+}
+
+fn task(name: &str, next: Option<&str>) -> Value {
+    let mut t = json!({"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+        "Parameters": {"FunctionName": name}});
+    match next {
+        Some(n) => t["Next"] = json!(n),
+        None => t["End"] = json!(true),
+    }
+    t
+}
+
+fn branch(start: &str, states: Value) -> Value {
+    json!({"StartAt": start, "States": states})
+}
+
+fn parallel(branches: Vec<Value>) -> Value {
+    json!({"StartAt": "P", "States": {"P": {"Type": "Parallel", "Branches": branches, "End": true}}})
+}
+
+/// Waits `seconds`, then fails.
+fn failing_branch(wait: &str, seconds: u64) -> Value {
+    branch(
+        wait,
+        json!({
+            wait: {"Type": "Wait", "Seconds": seconds, "Next": "Boom"},
+            "Boom": {"Type": "Fail", "Error": "Boom", "Cause": "sibling failed"}
+        }),
+    )
+}
+
+#[test]
+fn a_failing_branch_aborts_the_wait_and_the_tasks_its_siblings_are_in() {
+    let x = run(
+        parallel(vec![
+            branch(
+                "W0",
+                json!({"W0": {"Type": "Wait", "Seconds": 10, "End": true}}),
+            ),
+            branch("T1", json!({"T1": task("T1", None)})),
+            failing_branch("W2", 2),
+            // Done before the failure: nothing aborted.
+            branch("T3", json!({"T3": task("T3", None)})),
+            // After the failing branch in the list, still running at the failure.
+            branch("T4", json!({"T4": task("T4", None)})),
+        ]),
+        json!({}),
+        json!({
+            "T1": {"delay": 10, "return": {"Payload": 1}},
+            "T3": {"delay": 1, "return": {"Payload": 3}},
+            "T4": {"delay": 5, "return": {"Payload": 4}}
+        }),
+    );
+    assert_eq!(x.status, Status::Failed);
+    assert_eq!(x.error.as_deref(), Some("Boom"));
+    assert_eq!(
+        lines(&x),
+        [
+            "1 0 +0 ExecutionStarted",
+            "2 0 +0 ParallelStateEntered P",
+            "3 2 +0 ParallelStateStarted",
+            "4 3 +0 WaitStateEntered W0",
+            "5 3 +0 TaskStateEntered T1",
+            "6 5 +0 TaskScheduled",
+            "7 6 +0 TaskStarted",
+            "8 3 +0 WaitStateEntered W2",
+            "9 3 +0 TaskStateEntered T3",
+            "10 9 +0 TaskScheduled",
+            "11 10 +0 TaskStarted",
+            "12 3 +0 TaskStateEntered T4",
+            "13 12 +0 TaskScheduled",
+            "14 13 +0 TaskStarted",
+            "15 11 +1 TaskSucceeded",
+            "16 15 +1 TaskStateExited T3",
+            "17 8 +2 WaitStateExited W2",
+            "18 17 +2 FailStateEntered Boom",
+            "19 18 +2 WaitStateAborted",
+            "20 18 +2 TaskStateAborted",
+            "21 18 +2 TaskStateAborted",
+            "22 18 +2 ParallelStateFailed",
+            "23 22 +2 ExecutionFailed",
+        ]
+    );
+    // The execution stops when the branch fails, not when the others would have.
+    assert_eq!(x.stop_ms - x.start_ms, 2_000);
+}
+
+#[test]
+fn a_failing_task_ends_its_branch_and_aborts_the_siblings_after_its_own_abort() {
+    let x = run(
+        parallel(vec![
+            branch(
+                "W0",
+                json!({"W0": {"Type": "Wait", "Seconds": 10, "End": true}}),
+            ),
+            branch("T1", json!({"T1": task("T1", None)})),
+        ]),
+        json!({}),
+        json!({"T1": {"delay": 3, "throw": {"error": "Nope", "cause": "no"}}}),
+    );
+    assert_eq!(x.error.as_deref(), Some("Nope"));
+    assert_eq!(
+        lines(&x)[3..],
+        [
+            "4 3 +0 WaitStateEntered W0",
+            "5 3 +0 TaskStateEntered T1",
+            "6 5 +0 TaskScheduled",
+            "7 6 +0 TaskStarted",
+            "8 7 +3 TaskFailed",
+            // The failing Task's own abort, as AWS's recorded test_parallel_catch_error.
+            "9 8 +3 TaskStateAborted",
+            "10 9 +3 WaitStateAborted",
+            "11 9 +3 ParallelStateFailed",
+            "12 11 +3 ExecutionFailed",
+        ]
+    );
+}
+
+#[test]
+fn branches_that_take_time_interleave_by_time() {
+    let x = run(
+        parallel(vec![
+            branch(
+                "A",
+                json!({"A": {"Type": "Wait", "Seconds": 2, "Next": "A2"},
+                       "A2": {"Type": "Pass", "End": true}}),
+            ),
+            branch(
+                "B",
+                json!({"B": task("B", Some("B2")), "B2": {"Type": "Pass", "End": true}}),
+            ),
+        ]),
+        json!({}),
+        json!({"B": {"delay": 1, "return": {"Payload": "b"}}}),
+    );
+    assert_eq!(x.status, Status::Succeeded);
+    assert_eq!(
+        lines(&x),
+        [
+            "1 0 +0 ExecutionStarted",
+            "2 0 +0 ParallelStateEntered P",
+            "3 2 +0 ParallelStateStarted",
+            "4 3 +0 WaitStateEntered A",
+            "5 3 +0 TaskStateEntered B",
+            "6 5 +0 TaskScheduled",
+            "7 6 +0 TaskStarted",
+            "8 7 +1 TaskSucceeded",
+            "9 8 +1 TaskStateExited B",
+            "10 9 +1 PassStateEntered B2",
+            "11 10 +1 PassStateExited B2",
+            "12 4 +2 WaitStateExited A",
+            "13 12 +2 PassStateEntered A2",
+            "14 13 +2 PassStateExited A2",
+            // The state's end follows the branch that ended last.
+            "15 14 +2 ParallelStateSucceeded",
+            "16 14 +2 ParallelStateExited P",
+            "17 16 +2 ExecutionSucceeded",
+        ]
+    );
+    assert_eq!(x.output, Some(json!([{}, {"Payload": "b"}])));
+}
+
+#[test]
+fn retries_interleave_with_the_other_branch() {
+    let mut t = task("T", None);
+    t["Retry"] = json!([{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 2, "MaxAttempts": 1}]);
+    let x = run(
+        parallel(vec![
+            branch("T", json!({"T": t})),
+            branch(
+                "W",
+                json!({"W": {"Type": "Wait", "Seconds": 1, "End": true}}),
+            ),
+        ]),
+        json!({}),
+        json!({"T": [{"throw": {"error": "Flaky", "cause": "once"}}, {"return": {"Payload": 1}}]}),
+    );
+    assert_eq!(x.status, Status::Succeeded);
+    assert_eq!(
+        lines(&x)[3..],
+        [
+            "4 3 +0 TaskStateEntered T",
+            "5 4 +0 TaskScheduled",
+            "6 5 +0 TaskStarted",
+            "7 6 +0 TaskFailed",
+            "8 3 +0 WaitStateEntered W",
+            "9 8 +1 WaitStateExited W",
+            "10 7 +2 TaskScheduled",
+            "11 10 +2 TaskStarted",
+            "12 11 +2 TaskSucceeded",
+            "13 12 +2 TaskStateExited T",
+            "14 13 +2 ParallelStateSucceeded",
+            "15 13 +2 ParallelStateExited P",
+            "16 15 +2 ExecutionSucceeded",
+        ]
+    );
+}
+
+#[test]
+fn a_nested_parallel_in_flight_is_aborted_with_what_its_branches_are_in() {
+    let inner = json!({"Type": "Parallel", "End": true, "Branches": [
+        branch("IW", json!({"IW": {"Type": "Wait", "Seconds": 10, "End": true}})),
+        branch("IT", json!({"IT": task("IT", None)})),
+    ]});
+    let x = run(
+        parallel(vec![
+            branch("P2", json!({"P2": inner})),
+            failing_branch("W", 3),
+        ]),
+        json!({}),
+        json!({"IT": {"delay": 10, "return": {"Payload": 1}}}),
+    );
+    assert_eq!(x.error.as_deref(), Some("Boom"));
+    assert_eq!(
+        lines(&x),
+        [
+            "1 0 +0 ExecutionStarted",
+            "2 0 +0 ParallelStateEntered P",
+            "3 2 +0 ParallelStateStarted",
+            "4 3 +0 ParallelStateEntered P2",
+            "5 4 +0 ParallelStateStarted",
+            "6 5 +0 WaitStateEntered IW",
+            "7 5 +0 TaskStateEntered IT",
+            "8 7 +0 TaskScheduled",
+            "9 8 +0 TaskStarted",
+            "10 3 +0 WaitStateEntered W",
+            "11 10 +3 WaitStateExited W",
+            "12 11 +3 FailStateEntered Boom",
+            "13 12 +3 ParallelStateAborted",
+            "14 12 +3 WaitStateAborted",
+            "15 12 +3 TaskStateAborted",
+            "16 12 +3 ParallelStateFailed",
+            "17 16 +3 ExecutionFailed",
+        ]
+    );
+}
+
+#[test]
+fn a_nested_map_in_flight_is_aborted_with_its_iterations() {
+    let inner = json!({"Type": "Map", "End": true, "ItemProcessor": {
+        "StartAt": "IW", "States": {"IW": {"Type": "Wait", "Seconds": 10, "End": true}}}});
+    let x = run(
+        json!({"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true, "Branches": [
+            branch("M2", json!({"M2": inner})),
+            failing_branch("W", 3),
+        ]}}}),
+        json!([1, 2]),
+        Value::Null,
+    );
+    assert_eq!(
+        lines(&x)[3..],
+        [
+            "4 3 +0 MapStateEntered M2",
+            "5 4 +0 MapStateStarted",
+            "6 5 +0 MapIterationStarted #0",
+            "7 6 +0 WaitStateEntered IW",
+            "8 7 +0 MapIterationStarted #1",
+            "9 8 +0 WaitStateEntered IW",
+            "10 3 +0 WaitStateEntered W",
+            "11 10 +3 WaitStateExited W",
+            "12 11 +3 FailStateEntered Boom",
+            "13 12 +3 MapStateAborted",
+            "14 12 +3 MapIterationAborted #0",
+            "15 12 +3 WaitStateAborted",
+            "16 12 +3 MapIterationAborted #1",
+            "17 12 +3 WaitStateAborted",
+            "18 12 +3 ParallelStateFailed",
+            "19 18 +3 ExecutionFailed",
+        ]
+    );
+}
+
+fn routed_map(max_concurrency: u64) -> Value {
+    json!({"StartAt": "M", "States": {"M": {"Type": "Map", "MaxConcurrency": max_concurrency,
+        "End": true, "ItemProcessor": {"StartAt": "Route", "States": {
+            "Route": {"Type": "Choice", "Default": "Slow",
+                      "Choices": [{"Variable": "$.kind", "StringEquals": "fail", "Next": "Pause"},
+                                  {"Variable": "$.kind", "StringEquals": "fast", "Next": "Fast"}]},
+            "Slow": task("Slow", None),
+            "Pause": {"Type": "Wait", "Seconds": 2, "Next": "Boom"},
+            "Boom": {"Type": "Fail", "Error": "Boom", "Cause": "iteration failed"},
+            "Fast": {"Type": "Pass", "End": true}}}}}})
+}
+
+#[test]
+fn a_failing_map_iteration_aborts_the_one_in_flight_and_the_rest_never_start() {
+    let x = run(
+        routed_map(2),
+        json!([{"kind": "slow"}, {"kind": "fail"}, {"kind": "fast"}]),
+        json!({"Slow": {"delay": 10, "return": {"Payload": 1}}}),
+    );
+    assert_eq!(x.error.as_deref(), Some("Boom"));
+    assert_eq!(
+        lines(&x),
+        [
+            "1 0 +0 ExecutionStarted",
+            "2 0 +0 MapStateEntered M",
+            "3 2 +0 MapStateStarted",
+            "4 3 +0 MapIterationStarted #0",
+            "5 4 +0 ChoiceStateEntered Route",
+            "6 5 +0 ChoiceStateExited Route",
+            "7 6 +0 TaskStateEntered Slow",
+            "8 7 +0 TaskScheduled",
+            "9 8 +0 TaskStarted",
+            // Iteration 0 is still running: its latest event so far.
+            "10 9 +0 MapIterationStarted #1",
+            "11 10 +0 ChoiceStateEntered Route",
+            "12 11 +0 ChoiceStateExited Route",
+            "13 12 +0 WaitStateEntered Pause",
+            "14 13 +2 WaitStateExited Pause",
+            "15 14 +2 FailStateEntered Boom",
+            "16 15 +2 MapIterationAborted #0",
+            "17 15 +2 TaskStateAborted",
+            "18 15 +2 MapIterationFailed #1",
+            "19 15 +2 MapStateFailed",
+            "20 19 +2 ExecutionFailed",
+        ]
+    );
+}
+
+#[test]
+fn map_iterations_that_take_no_time_stay_one_after_another() {
+    let x = run(
+        routed_map(0),
+        json!([{"kind": "fast"}, {"kind": "fast"}]),
+        Value::Null,
+    );
+    assert_eq!(x.status, Status::Succeeded);
+    assert_eq!(
+        lines(&x),
+        [
+            "1 0 +0 ExecutionStarted",
+            "2 0 +0 MapStateEntered M",
+            "3 2 +0 MapStateStarted",
+            "4 3 +0 MapIterationStarted #0",
+            "5 4 +0 ChoiceStateEntered Route",
+            "6 5 +0 ChoiceStateExited Route",
+            "7 6 +0 PassStateEntered Fast",
+            "8 7 +0 PassStateExited Fast",
+            "9 8 +0 MapIterationSucceeded #0",
+            "10 8 +0 MapIterationStarted #1",
+            "11 10 +0 ChoiceStateEntered Route",
+            "12 11 +0 ChoiceStateExited Route",
+            "13 12 +0 PassStateEntered Fast",
+            "14 13 +0 PassStateExited Fast",
+            "15 14 +0 MapIterationSucceeded #1",
+            "16 15 +0 MapStateSucceeded",
+            "17 15 +0 MapStateExited M",
+            "18 17 +0 ExecutionSucceeded",
+        ]
+    );
+}
+
+#[test]
+fn a_map_over_slow_items_interleaves_them_under_max_concurrency() {
+    let x = run(
+        routed_map(2),
+        json!([{"kind": "slow"}, {"kind": "slow"}, {"kind": "fast"}]),
+        json!({"Slow": [{"delay": 3, "return": {"Payload": 1}}, {"delay": 1, "return": {"Payload": 2}}]}),
+    );
+    assert_eq!(x.status, Status::Succeeded);
+    // Item 2 starts when item 1's slot frees up (at 1 s), before item 0 ends, and
+    // chains to item 1's last state event as iterations one after another do.
+    assert_eq!(
+        lines(&x),
+        [
+            "1 0 +0 ExecutionStarted",
+            "2 0 +0 MapStateEntered M",
+            "3 2 +0 MapStateStarted",
+            "4 3 +0 MapIterationStarted #0",
+            "5 4 +0 ChoiceStateEntered Route",
+            "6 5 +0 ChoiceStateExited Route",
+            "7 6 +0 TaskStateEntered Slow",
+            "8 7 +0 TaskScheduled",
+            "9 8 +0 TaskStarted",
+            "10 9 +0 MapIterationStarted #1",
+            "11 10 +0 ChoiceStateEntered Route",
+            "12 11 +0 ChoiceStateExited Route",
+            "13 12 +0 TaskStateEntered Slow",
+            "14 13 +0 TaskScheduled",
+            "15 14 +0 TaskStarted",
+            "16 15 +1 TaskSucceeded",
+            "17 16 +1 TaskStateExited Slow",
+            "18 17 +1 MapIterationSucceeded #1",
+            "19 17 +1 MapIterationStarted #2",
+            "20 19 +1 ChoiceStateEntered Route",
+            "21 20 +1 ChoiceStateExited Route",
+            "22 21 +1 PassStateEntered Fast",
+            "23 22 +1 PassStateExited Fast",
+            "24 23 +1 MapIterationSucceeded #2",
+            "25 9 +3 TaskSucceeded",
+            "26 25 +3 TaskStateExited Slow",
+            "27 26 +3 MapIterationSucceeded #0",
+            // The state's end follows the iteration that ended last.
+            "28 27 +3 MapStateSucceeded",
+            "29 27 +3 MapStateExited M",
+            "30 29 +3 ExecutionSucceeded",
+        ]
+    );
+    assert_eq!(
+        x.output,
+        Some(json!([{"Payload": 1}, {"Payload": 2}, {"kind": "fast"}]))
+    );
+}
+
+#[test]
+fn a_tolerated_failure_aborts_nothing() {
+    let mut def = routed_map(0);
+    def["States"]["M"]["ToleratedFailureCount"] = json!(1);
+    let x = run(
+        def,
+        json!([{"kind": "slow"}, {"kind": "fail"}]),
+        json!({"Slow": {"delay": 5, "return": {"Payload": 1}}}),
+    );
+    assert_eq!(x.status, Status::Succeeded);
+    assert!(
+        lines(&x).iter().all(|l| !l.contains("Aborted")),
+        "{:#?}",
+        lines(&x)
+    );
+}
