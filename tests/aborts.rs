@@ -506,3 +506,141 @@ fn a_tolerated_failure_aborts_nothing() {
         lines(&x)
     );
 }
+
+/// Redrives `x` a minute after it stopped, the mock counters going on.
+fn redrive(definition: Value, x: &Execution, mocks: Value) -> Execution {
+    let loaded = load_text(
+        Path::new("t.asl.json"),
+        definition.to_string(),
+        &LoadOptions::default(),
+    );
+    let model = sfn::model::build(&loaded.definitions[0].root);
+    let plan = Plan::compile(&model).unwrap_or_else(|u| panic!("{u:?}"));
+    let mocks = Mocks::parse(Path::new("m.json"), mocks.to_string(), None, &[])
+        .unwrap_or_else(|d| panic!("{d:?}"));
+    let opts = RunOptions {
+        execution_name: "e".into(),
+        state_machine_name: "m".into(),
+        seed: 7,
+        clock: ClockKind::Virtual,
+        start_ms: START_MS,
+        abort: Arc::new(AtomicBool::new(false)),
+        s3_dir: "s3".into(),
+    };
+    let history = x.history.to_json();
+    let request = sfn::engine::RedriveRequest {
+        history: &history,
+        input: json!({}),
+        redrive_count: 1,
+        redrive_ms: x.stop_ms + 60_000,
+        replay_mocks_after: Some(0),
+    };
+    sfn::engine::redrive(&plan, &mocks, &opts, request).unwrap_or_else(|e| panic!("{e:?}"))
+}
+
+#[test]
+fn a_redrive_runs_again_the_states_a_failure_aborted_and_not_those_that_exited() {
+    let def = parallel(vec![
+        branch(
+            "W",
+            json!({"W": {"Type": "Wait", "Seconds": 1, "Next": "T0"}, "T0": task("T0", None)}),
+        ),
+        branch("T1", json!({"T1": task("T1", None)})),
+    ]);
+    let mocks = json!({
+        "T0": {"delay": 5, "return": {"Payload": 0}},
+        "T1": [{"delay": 3, "throw": {"error": "Flaky", "cause": "once"}}, {"return": {"Payload": 1}}]
+    });
+    let x = run(def.clone(), json!({}), mocks.clone());
+    assert_eq!(
+        lines(&x)[3..],
+        [
+            "4 3 +0 WaitStateEntered W",
+            "5 3 +0 TaskStateEntered T1",
+            "6 5 +0 TaskScheduled",
+            "7 6 +0 TaskStarted",
+            "8 4 +1 WaitStateExited W",
+            "9 8 +1 TaskStateEntered T0",
+            "10 9 +1 TaskScheduled",
+            "11 10 +1 TaskStarted",
+            "12 7 +3 TaskFailed",
+            "13 12 +3 TaskStateAborted",
+            "14 13 +3 TaskStateAborted",
+            "15 13 +3 ParallelStateFailed",
+            "16 15 +3 ExecutionFailed",
+        ]
+    );
+    let r = redrive(def, &x, mocks);
+    assert_eq!(r.status, Status::Succeeded, "{:#?}", lines(&r));
+    assert_eq!(r.output, Some(json!([{"Payload": 0}, {"Payload": 1}])));
+    // W exited: it does not run again; both Tasks do, side by side.
+    assert_eq!(
+        lines(&r)[16..],
+        [
+            "17 16 +63 ExecutionRedriven",
+            "18 17 +63 ParallelStateEntered P",
+            "19 18 +63 ParallelStateStarted",
+            "20 19 +63 TaskStateEntered T0",
+            "21 20 +63 TaskScheduled",
+            "22 21 +63 TaskStarted",
+            "23 19 +63 TaskStateEntered T1",
+            "24 23 +63 TaskScheduled",
+            "25 24 +63 TaskStarted",
+            "26 25 +63 TaskSucceeded",
+            "27 26 +63 TaskStateExited T1",
+            "28 22 +68 TaskSucceeded",
+            "29 28 +68 TaskStateExited T0",
+            "30 29 +68 ParallelStateSucceeded",
+            "31 29 +68 ParallelStateExited P",
+            "32 31 +68 ExecutionSucceeded",
+        ]
+    );
+}
+
+#[test]
+fn a_redrive_resumes_the_map_iterations_a_failure_cut() {
+    let def = routed_map(0);
+    let mocks =
+        json!({"Slow": [{"delay": 10, "return": {"Payload": 1}}, {"return": {"Payload": 2}}]});
+    // Item 1 fails at 2 s while item 0 is in its Task and item 2 has succeeded.
+    let x = run(
+        def.clone(),
+        json!([{"kind": "slow"}, {"kind": "fail"}, {"kind": "fast"}]),
+        mocks.clone(),
+    );
+    assert_eq!(x.error.as_deref(), Some("Boom"));
+    let l = lines(&x);
+    assert_eq!(
+        l[l.len() - 5..],
+        [
+            "22 21 +2 MapIterationAborted #0",
+            "23 21 +2 TaskStateAborted",
+            "24 21 +2 MapIterationFailed #1",
+            "25 21 +2 MapStateFailed",
+            "26 25 +2 ExecutionFailed",
+        ]
+    );
+    // Item 0 runs its aborted Task again, item 1 its Fail state, item 2 (done) not.
+    let r = redrive(def, &x, mocks);
+    assert_eq!(r.error.as_deref(), Some("Boom"));
+    assert_eq!(
+        lines(&r)[26..],
+        [
+            "27 26 +62 ExecutionRedriven",
+            "28 27 +62 MapStateEntered M",
+            "29 28 +62 MapStateStarted",
+            "30 29 +62 MapIterationStarted #0",
+            "31 30 +62 TaskStateEntered Slow",
+            "32 31 +62 TaskScheduled",
+            "33 32 +62 TaskStarted",
+            "34 33 +62 TaskSucceeded",
+            "35 34 +62 TaskStateExited Slow",
+            "36 35 +62 MapIterationSucceeded #0",
+            "37 35 +62 MapIterationStarted #1",
+            "38 37 +62 FailStateEntered Boom",
+            "39 38 +62 MapIterationFailed #1",
+            "40 38 +62 MapStateFailed",
+            "41 40 +62 ExecutionFailed",
+        ]
+    );
+}

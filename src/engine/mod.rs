@@ -5,13 +5,16 @@
 //! intervals, mock delays and timeouts advance it instantly), or real.
 //! Map iterations and Parallel branches run one after another in index order,
 //! each starting at the virtual time its slot would start at under
-//! `MaxConcurrency`, so results and event order are deterministic.
+//! `MaxConcurrency`, each recorded on its own; their events are then merged by
+//! time, and a failure cuts the others at its instant (`interleave.rs`), so results
+//! and event order are deterministic.
 
 pub mod errors;
 mod interleave;
 pub mod items;
 pub mod plan;
 mod redrive;
+mod redrive_order;
 mod resource;
 mod run;
 

@@ -8,9 +8,11 @@
 //! Map or a Parallel, only the iterations and branches that did not succeed run
 //! again; the others keep their recorded outputs. Retries start from zero.
 //!
-//! The history is read as the engine wrote it: iterations and branches one after
-//! another, each Parallel branch starting with a state entered right after
-//! `ParallelStateStarted`.
+//! The history is read as the engine writes branches and iterations that take no
+//! time: one after another, each Parallel branch starting with a state entered right
+//! after `ParallelStateStarted` (`redrive_order` puts interleaved ones back in that
+//! order and leaves out the abort events: an aborted state has no exit, so it runs
+//! again).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Mutex;
@@ -134,7 +136,9 @@ pub(super) fn redrive(
         .get("events")
         .and_then(Value::as_array)
         .ok_or_else(|| RedriveError::History("the history has no \"events\" list".into()))?;
-    let mut parser = Parser::new(plan, events);
+    // Branches and iterations one after another, as the parser reads them.
+    let ordered = super::redrive_order::sequential(events);
+    let mut parser = Parser::new(plan, &ordered);
     if events.first().map(event_type) != Some("ExecutionStarted") {
         return Err(RedriveError::History(
             "the history does not begin with ExecutionStarted".into(),
