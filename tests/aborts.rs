@@ -644,3 +644,33 @@ fn a_redrive_resumes_the_map_iterations_a_failure_cut() {
         ]
     );
 }
+
+#[test]
+fn a_distributed_map_in_flight_is_aborted_with_its_map_run() {
+    let inner = json!({"Type": "Map", "End": true, "ItemProcessor": {
+        "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+        "StartAt": "IW", "States": {"IW": {"Type": "Wait", "Seconds": 10, "End": true}}}});
+    let x = run(
+        json!({"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true, "Branches": [
+            branch("D", json!({"D": inner})),
+            failing_branch("W", 3),
+        ]}}}),
+        json!([1, 2]),
+        Value::Null,
+    );
+    assert_eq!(
+        lines(&x)[3..],
+        [
+            "4 3 +0 MapStateEntered D",
+            "5 4 +0 MapStateStarted",
+            "6 5 +0 MapRunStarted",
+            "7 3 +0 WaitStateEntered W",
+            "8 7 +3 WaitStateExited W",
+            "9 8 +3 FailStateEntered Boom",
+            "10 9 +3 MapStateAborted",
+            "11 9 +3 MapRunAborted",
+            "12 9 +3 ParallelStateFailed",
+            "13 12 +3 ExecutionFailed",
+        ]
+    );
+}

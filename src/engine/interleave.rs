@@ -117,8 +117,11 @@ pub(super) struct Cut {
 }
 
 /// New ids of the merged events.
-pub(super) struct Merged {
-    ids: Vec<Vec<u64>>,
+pub(super) enum Merged {
+    /// Each sub's events one after another: sub `i`'s event `l` is `offsets[i] + l`.
+    Concatenated { offsets: Vec<u64>, lens: Vec<u64> },
+    /// Each sub's new ids by local id (0: dropped).
+    Mapped(Vec<Vec<u64>>),
 }
 
 impl Merged {
@@ -127,12 +130,86 @@ impl Merged {
         if local == 0 {
             return 0;
         }
-        self.ids
-            .get(sub)
-            .and_then(|m| m.get(local as usize - 1))
-            .copied()
-            .unwrap_or(0)
+        match self {
+            Merged::Concatenated { offsets, lens } => match (offsets.get(sub), lens.get(sub)) {
+                (Some(o), Some(&n)) if local <= n => o + local,
+                _ => 0,
+            },
+            Merged::Mapped(ids) => ids
+                .get(sub)
+                .and_then(|m| m.get(local as usize - 1))
+                .copied()
+                .unwrap_or(0),
+        }
     }
+}
+
+/// The common case, branches and iterations that do not overlap in time and nothing
+/// failed: each sub's events appended in turn, ids shifted, no tables.
+fn concatenate(
+    parent: &mut History,
+    lanes: Option<&mut Lanes>,
+    owner: u64,
+    iterations: bool,
+    subs: Vec<Sub>,
+) -> Merged {
+    let total: usize = subs.iter().map(|s| s.events.len()).sum();
+    parent.events.reserve(total);
+    let mut offsets = Vec::with_capacity(subs.len());
+    let mut lens = Vec::with_capacity(subs.len());
+    let mut tails: Vec<u64> = Vec::with_capacity(subs.len());
+    let mut track = lanes.map(|l| {
+        l.per_event.resize(parent.events.len(), 0);
+        l
+    });
+    for (i, s) in subs.into_iter().enumerate() {
+        let offset = parent.events.len() as u64;
+        let first_prev = match s.ext {
+            Ext::Id(id) => id,
+            // The subs chained to have events (their chains are not empty).
+            Ext::TailOf(k) => match (offsets.get(k), tails.get(k)) {
+                (Some(&o), Some(&t)) if t > 0 => o + t,
+                _ => owner,
+            },
+        };
+        lens.push(s.events.len() as u64);
+        tails.push(s.tail);
+        offsets.push(offset);
+        if let Some(l) = track.as_deref_mut() {
+            let lane_base = l.table.len() as u32 + 1;
+            for pos in 0..s.events.len() {
+                l.per_event.push(lane_base + s.lanes.of(pos));
+            }
+            l.table.push(Lane {
+                parent: 0,
+                owner,
+                index: i,
+                iteration: iterations,
+            });
+            for lane in s.lanes.table {
+                l.table.push(Lane {
+                    parent: lane_base + lane.parent,
+                    owner: if lane.owner == 0 {
+                        0
+                    } else {
+                        offset + lane.owner
+                    },
+                    index: lane.index,
+                    iteration: lane.iteration,
+                });
+            }
+        }
+        parent.events.extend(s.events.into_iter().map(|mut e| {
+            e.id += offset;
+            e.previous_event_id = if e.previous_event_id == 0 {
+                first_prev
+            } else {
+                e.previous_event_id + offset
+            };
+            e
+        }));
+    }
+    Merged::Concatenated { offsets, lens }
 }
 
 /// An abort event to record: type, details, and the sub's lane it belongs to.
@@ -202,6 +279,9 @@ pub(super) fn merge(
             }
             max_ts = max_ts.max(evs.iter().map(|e| e.timestamp_ms).max().unwrap_or(i64::MIN));
         }
+    }
+    if cut.is_none() && sorted {
+        return concatenate(parent, lanes, owner, map_name.is_some(), subs);
     }
     let order: Vec<u32> = if sorted {
         let mut o = Vec::with_capacity(total);
@@ -340,7 +420,7 @@ pub(super) fn merge(
             }
         }
     }
-    Merged { ids }
+    Merged::Mapped(ids)
 }
 
 /// The parent-history id a sub's first event chains to: the parent's event, or the

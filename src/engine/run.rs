@@ -1129,6 +1129,7 @@ impl<'a> Runner<'a> {
         let mut redriven = self.pending.take_children(sp.id);
         // Each branch is recorded on its own, then merged by time (interleave.rs).
         let mut subs: Vec<Sub> = Vec::with_capacity(branches.len());
+        let mut recorded = 0;
         let mut siblings = Siblings::new(self.cut_ms);
         for (k, &branch) in branches.iter().enumerate() {
             match redriven.remove(&k) {
@@ -1144,7 +1145,7 @@ impl<'a> Runner<'a> {
             // Branches run side by side: each starts when the state started, and its
             // first event follows ParallelStateStarted.
             self.now_ms = start;
-            let saved = self.begin_sub(&subs);
+            let saved = self.begin_sub(recorded);
             let mut branch_prev = 0;
             // A branch sees the variables of the scope around it; what it assigns stays inside.
             let outer = self.variables.clone();
@@ -1153,6 +1154,7 @@ impl<'a> Runner<'a> {
             self.in_branch = was_in_branch;
             self.variables = outer;
             let (events, lanes) = self.end_sub(saved);
+            recorded += events.len();
             subs.push(Sub {
                 events,
                 lanes,
@@ -1234,9 +1236,9 @@ impl<'a> Runner<'a> {
         self.history_base as u64 + local
     }
 
-    /// Starts recording a branch or an iteration on its own (after the `earlier` ones).
-    fn begin_sub(&mut self, earlier: &[Sub]) -> SavedHistory {
-        let before: usize = earlier.iter().map(|s| s.events.len()).sum();
+    /// Starts recording a branch or an iteration on its own, after `before` events of
+    /// its earlier siblings.
+    fn begin_sub(&mut self, before: usize) -> SavedHistory {
         let saved = SavedHistory {
             history: std::mem::take(&mut self.history),
             lanes: self.lanes.replace(Lanes::default()),
@@ -1457,6 +1459,7 @@ impl<'a> Runner<'a> {
         let owner = *prev;
         let mut subs: Vec<Sub> = Vec::with_capacity(if inline { work.len() } else { 0 });
         let mut ext = Ext::Id(*prev);
+        let mut recorded = 0;
         let mut siblings = Siblings::new(self.cut_ms);
         let no_tolerance = tolerated_count.is_none() && tolerated_pct.is_none();
         for (index, item) in work.into_iter().enumerate() {
@@ -1542,7 +1545,7 @@ impl<'a> Runner<'a> {
                 }
                 outcome
             } else {
-                let saved = self.begin_sub(&subs);
+                let saved = self.begin_sub(recorded);
                 let mut it_prev = 0;
                 let d = Details::default()
                     .with("index", Value::from(index))
@@ -1575,6 +1578,7 @@ impl<'a> Runner<'a> {
                     }
                 }
                 let (events, lanes) = self.end_sub(saved);
+                recorded += events.len();
                 let run = !events.is_empty();
                 subs.push(Sub {
                     events,
