@@ -158,10 +158,10 @@ fn concatenate(
     let mut offsets = Vec::with_capacity(subs.len());
     let mut lens = Vec::with_capacity(subs.len());
     let mut tails: Vec<u64> = Vec::with_capacity(subs.len());
-    let mut track = lanes.map(|l| {
+    let mut track = lanes;
+    if let Some(l) = track.as_deref_mut() {
         l.per_event.resize(parent.events.len(), 0);
-        l
-    });
+    }
     for (i, s) in subs.into_iter().enumerate() {
         let offset = parent.events.len() as u64;
         let first_prev = match s.ext {
