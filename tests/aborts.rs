@@ -674,3 +674,32 @@ fn a_distributed_map_in_flight_is_aborted_with_its_map_run() {
         ]
     );
 }
+
+#[test]
+fn the_machine_timeout_stops_every_branch_at_the_deadline() {
+    let mut def = parallel(vec![
+        branch(
+            "A",
+            json!({"A": {"Type": "Wait", "Seconds": 10, "End": true}}),
+        ),
+        branch(
+            "B",
+            json!({"B": {"Type": "Wait", "Seconds": 2, "Next": "B2"},
+                   "B2": {"Type": "Wait", "Seconds": 10, "End": true}}),
+        ),
+    ]);
+    def["TimeoutSeconds"] = json!(5);
+    let x = run(def, json!({}), Value::Null);
+    assert_eq!(x.status, Status::TimedOut);
+    // Both branches ran up to the deadline; nothing is recorded as aborted.
+    assert_eq!(
+        lines(&x)[3..],
+        [
+            "4 3 +0 WaitStateEntered A",
+            "5 3 +0 WaitStateEntered B",
+            "6 5 +2 WaitStateExited B",
+            "7 6 +2 WaitStateEntered B2",
+            "8 3 +10 ExecutionTimedOut",
+        ]
+    );
+}
