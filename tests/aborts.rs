@@ -703,3 +703,37 @@ fn the_machine_timeout_stops_every_branch_at_the_deadline() {
         ]
     );
 }
+
+#[test]
+fn the_iteration_that_fails_first_in_time_fails_the_map() {
+    let def = json!({"StartAt": "M", "States": {"M": {"Type": "Map", "End": true,
+        "ItemProcessor": {"StartAt": "Route", "States": {
+            "Route": {"Type": "Choice", "Default": "Late",
+                      "Choices": [{"Variable": "$", "StringEquals": "early", "Next": "Early"}]},
+            "Late": {"Type": "Wait", "Seconds": 5, "Next": "LateFail"},
+            "LateFail": {"Type": "Fail", "Error": "Late"},
+            "Early": {"Type": "Wait", "Seconds": 1, "Next": "EarlyFail"},
+            "EarlyFail": {"Type": "Fail", "Error": "Early"}}}}}});
+    let x = run(def, json!(["late", "early"]), Value::Null);
+    assert_eq!(x.error.as_deref(), Some("Early"));
+    assert_eq!(
+        lines(&x)[3..],
+        [
+            "4 3 +0 MapIterationStarted #0",
+            "5 4 +0 ChoiceStateEntered Route",
+            "6 5 +0 ChoiceStateExited Route",
+            "7 6 +0 WaitStateEntered Late",
+            "8 7 +0 MapIterationStarted #1",
+            "9 8 +0 ChoiceStateEntered Route",
+            "10 9 +0 ChoiceStateExited Route",
+            "11 10 +0 WaitStateEntered Early",
+            "12 11 +1 WaitStateExited Early",
+            "13 12 +1 FailStateEntered EarlyFail",
+            "14 13 +1 MapIterationAborted #0",
+            "15 13 +1 WaitStateAborted",
+            "16 13 +1 MapIterationFailed #1",
+            "17 13 +1 MapStateFailed",
+            "18 17 +1 ExecutionFailed",
+        ]
+    );
+}
