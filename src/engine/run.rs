@@ -1145,7 +1145,7 @@ impl<'a> Runner<'a> {
             // Branches run side by side: each starts when the state started, and its
             // first event follows ParallelStateStarted.
             self.now_ms = start;
-            let saved = self.begin_sub(recorded);
+            let saved = self.begin_sub(recorded, subs.last().map_or(0, |s| s.events.len()));
             let mut branch_prev = 0;
             // A branch sees the variables of the scope around it; what it assigns stays inside.
             let outer = self.variables.clone();
@@ -1238,9 +1238,14 @@ impl<'a> Runner<'a> {
 
     /// Starts recording a branch or an iteration on its own, after `before` events of
     /// its earlier siblings.
-    fn begin_sub(&mut self, before: usize) -> SavedHistory {
+    /// `size`: how many events it may record (the one before it recorded), so that
+    /// its list is allocated once.
+    fn begin_sub(&mut self, before: usize, size: usize) -> SavedHistory {
+        let fresh = History {
+            events: Vec::with_capacity(size),
+        };
         let saved = SavedHistory {
-            history: std::mem::take(&mut self.history),
+            history: std::mem::replace(&mut self.history, fresh),
             lanes: self.lanes.replace(Lanes::default()),
             base: self.history_base,
         };
@@ -1545,7 +1550,7 @@ impl<'a> Runner<'a> {
                 }
                 outcome
             } else {
-                let saved = self.begin_sub(recorded);
+                let saved = self.begin_sub(recorded, subs.last().map_or(0, |s| s.events.len()));
                 let mut it_prev = 0;
                 let d = Details::default()
                     .with("index", Value::from(index))
