@@ -40,6 +40,8 @@
 //!   never starts (branches after the failing one at the same instant are dropped,
 //!   those before it kept: the order at equal timestamps above).
 
+use super::errors::StatesError;
+use super::run::Stop;
 use crate::history::{Details, Event, History, details};
 
 /// Where a branch's or iteration's first event chains to (its local previous id 0).
@@ -548,6 +550,90 @@ fn emit(
                 l.iteration.then_some((l.index, name)),
                 out,
             );
+        }
+    }
+}
+
+/// How the branches of a Parallel, or the iterations of an inline Map, went side by
+/// side (they run one after another here).
+pub(super) struct Siblings {
+    /// The cut set by an enclosing Parallel or Map, restored once these are done.
+    pub outer_cut: Option<i64>,
+    /// The failure that stops the others: when, which one, how many of its events
+    /// come before the aborts, the error.
+    failure: Option<(i64, usize, usize, StatesError)>,
+    /// A time-out, or a cut from an enclosing failure, and the clock then.
+    stop: Option<(Stop, i64)>,
+}
+
+pub(super) enum SiblingsEnd {
+    Failed {
+        at_ms: i64,
+        sub: usize,
+        keep: usize,
+        error: StatesError,
+    },
+    Stopped(Stop, i64),
+    Done,
+}
+
+impl Siblings {
+    pub fn new(outer_cut: Option<i64>) -> Self {
+        Siblings {
+            outer_cut,
+            failure: None,
+            stop: None,
+        }
+    }
+
+    /// Sibling `index` failed at `at`. The earliest failure wins (at the same instant, the
+    /// lower index: it comes first); the ones that run after it stop at its instant.
+    pub fn failed(
+        &mut self,
+        at: i64,
+        cut: &mut Option<i64>,
+        index: usize,
+        keep: usize,
+        e: StatesError,
+    ) {
+        if self.failure.as_ref().is_none_or(|f| at < f.0) {
+            self.failure = Some((at, index, keep, e));
+            *cut = Some(self.outer_cut.map_or(at, |c| c.min(at)));
+        }
+    }
+
+    /// A sibling stopped for another reason: a time-out or a cut waits for the others;
+    /// anything else (Ctrl-C, a missing mock) is handed back to stop at once.
+    pub fn stopped(&mut self, stop: Stop, at: i64) -> Result<(), Stop> {
+        match stop {
+            Stop::TimedOut => {
+                if !matches!(self.stop, Some((Stop::TimedOut, _))) {
+                    self.stop = Some((Stop::TimedOut, at));
+                }
+                Ok(())
+            }
+            Stop::Cut => {
+                if self.stop.is_none() {
+                    self.stop = Some((Stop::Cut, at));
+                }
+                Ok(())
+            }
+            other => Err(other),
+        }
+    }
+
+    pub fn end(self) -> SiblingsEnd {
+        if let Some((at_ms, sub, keep, error)) = self.failure {
+            return SiblingsEnd::Failed {
+                at_ms,
+                sub,
+                keep,
+                error,
+            };
+        }
+        match self.stop {
+            Some((stop, at)) => SiblingsEnd::Stopped(stop, at),
+            None => SiblingsEnd::Done,
         }
     }
 }

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use serde_json::{Map, Value, json};
 
 use super::errors::{self, StatesError};
-use super::interleave::{self, Cut, Ext, Lanes, Sub};
+use super::interleave::{self, Cut, Ext, Lanes, Siblings, SiblingsEnd, Sub};
 use super::items::{self, ReaderPlan, WriterPlan};
 use super::plan::{Body, MapPlan, NumberSpec, Plan, StatePlan, TaskPlan, TextSpec, WaitPlan};
 use super::resource::{self, Kind, Pattern};
@@ -22,7 +22,7 @@ use crate::mocks::{Miss, MockCursor, Mocks, Outcome};
 use crate::model::{ScopeId, StateId, StateType};
 
 /// Why a scope stopped before its end.
-enum Stop {
+pub(super) enum Stop {
     /// A state failed: caught by an enclosing Catch, or the execution fails.
     Failed(StatesError),
     /// The machine's `TimeoutSeconds` passed.
@@ -1168,7 +1168,7 @@ impl<'a> Runner<'a> {
                 Err(Stop::Failed(e)) => {
                     outputs.push(Value::Null);
                     let keep = subs[k].events.len();
-                    siblings.failed(self, k, keep, e);
+                    siblings.failed(self.now_ms, &mut self.cut_ms, k, keep, e);
                 }
                 Err(stop) => {
                     outputs.push(Value::Null);
@@ -1622,7 +1622,7 @@ impl<'a> Runner<'a> {
                         } else {
                             first_error.clone().unwrap_or(e)
                         };
-                        siblings.failed(self, index, keep, e);
+                        siblings.failed(self.now_ms, &mut self.cut_ms, index, keep, e);
                     }
                 }
                 Err(stop) if inline => {
@@ -1957,82 +1957,4 @@ struct SavedHistory {
     history: History,
     lanes: Option<Lanes>,
     base: usize,
-}
-
-/// How the branches of a Parallel, or the iterations of an inline Map, went side by
-/// side (they run one after another here).
-struct Siblings {
-    /// The cut set by an enclosing Parallel or Map, restored once these are done.
-    outer_cut: Option<i64>,
-    /// The failure that stops the others: when, which one, how many of its events
-    /// come before the aborts, the error.
-    failure: Option<(i64, usize, usize, StatesError)>,
-    /// A time-out, or a cut from an enclosing failure, and the clock then.
-    stop: Option<(Stop, i64)>,
-}
-
-enum SiblingsEnd {
-    Failed {
-        at_ms: i64,
-        sub: usize,
-        keep: usize,
-        error: StatesError,
-    },
-    Stopped(Stop, i64),
-    Done,
-}
-
-impl Siblings {
-    fn new(outer_cut: Option<i64>) -> Self {
-        Siblings {
-            outer_cut,
-            failure: None,
-            stop: None,
-        }
-    }
-
-    /// Sibling `index` failed now. The earliest failure wins (at the same instant, the
-    /// lower index: it comes first); the ones that run after it stop at its instant.
-    fn failed(&mut self, runner: &mut Runner<'_>, index: usize, keep: usize, e: StatesError) {
-        let at = runner.now_ms;
-        if self.failure.as_ref().is_none_or(|f| at < f.0) {
-            self.failure = Some((at, index, keep, e));
-            runner.cut_ms = Some(self.outer_cut.map_or(at, |c| c.min(at)));
-        }
-    }
-
-    /// A sibling stopped for another reason: a time-out or a cut waits for the others;
-    /// anything else (Ctrl-C, a missing mock) is handed back to stop at once.
-    fn stopped(&mut self, stop: Stop, at: i64) -> Result<(), Stop> {
-        match stop {
-            Stop::TimedOut => {
-                if !matches!(self.stop, Some((Stop::TimedOut, _))) {
-                    self.stop = Some((Stop::TimedOut, at));
-                }
-                Ok(())
-            }
-            Stop::Cut => {
-                if self.stop.is_none() {
-                    self.stop = Some((Stop::Cut, at));
-                }
-                Ok(())
-            }
-            other => Err(other),
-        }
-    }
-
-    fn end(self) -> SiblingsEnd {
-        if let Some((at_ms, sub, keep, error)) = self.failure {
-            return SiblingsEnd::Failed {
-                at_ms,
-                sub,
-                keep,
-                error,
-            };
-        }
-        match self.stop {
-            Some((stop, at)) => SiblingsEnd::Stopped(stop, at),
-            None => SiblingsEnd::Done,
-        }
-    }
 }
