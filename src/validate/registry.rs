@@ -38,6 +38,9 @@ pub static RULES: &[&Rule] = &[
     &rules::pass_result_is_static::RULE,
     &rules::jsonata_expression::RULE,
     &rules::jsonpath_in_jsonata::RULE,
+    // Reported by `sfn run` about the mocks file; listed for `sfn explain`.
+    &rules::invalid_mocks::RULE,
+    &rules::unknown_mock_state::RULE,
 ];
 
 /// The rules reporting `code`, or the rule named `code` (`next-target-exists`), case-insensitively.
