@@ -26,6 +26,7 @@ pub mod unreachable_state;
 pub mod intrinsic_argument;
 pub mod intrinsic_call;
 pub mod invalid_json;
+// Reported by `sfn run` about the mocks file.
 pub mod invalid_mocks;
 pub mod jsonata_expression;
 pub mod jsonpath_in_jsonata;
