@@ -26,8 +26,6 @@ pub mod unreachable_state;
 pub mod intrinsic_argument;
 pub mod intrinsic_call;
 pub mod invalid_json;
-// Reported by `sfn run` about the mocks file.
-pub mod invalid_mocks;
 pub mod jsonata_expression;
 pub mod jsonpath_in_jsonata;
 pub mod missing_definition;
@@ -37,6 +35,9 @@ pub mod pass_result_is_static;
 pub mod path_fields;
 pub mod payload_template;
 pub mod unfilled_placeholder;
-pub mod unknown_mock_state;
 pub mod unresolved_definition;
 pub mod unresolved_definition_uri;
+
+// Reported by `sfn run` about the mocks file.
+pub mod invalid_mocks;
+pub mod unknown_mock_state;
