@@ -699,7 +699,8 @@ fn the_machine_timeout_stops_every_branch_at_the_deadline() {
             "5 3 +0 WaitStateEntered B",
             "6 5 +2 WaitStateExited B",
             "7 6 +2 WaitStateEntered B2",
-            "8 3 +10 ExecutionTimedOut",
+            // At the deadline (TimeoutSeconds 5), not when the waits would end.
+            "8 3 +5 ExecutionTimedOut",
         ]
     );
 }

@@ -434,3 +434,38 @@ fn a_long_path_is_shortened_in_the_human_view() {
         "long SUCCEEDED in 0.000s (virtual time), 24008 events"
     );
 }
+
+/// The machine's `TimeoutSeconds` ends the execution at its deadline, even in
+/// the middle of a Wait, a mocked call's delay or a retry interval: AWS does not
+/// wait for the state to finish.
+#[test]
+fn the_machine_times_out_at_its_deadline_in_the_middle_of_a_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        json!({"TimeoutSeconds": 3, "StartAt": "W",
+               "States": {"W": {"Type": "Wait", "Seconds": 100, "End": true}}}),
+        json!({"TimeoutSeconds": 3, "StartAt": "T", "States": {"T": {"Type": "Task",
+               "Resource": "arn:aws:lambda:us-east-1:123456789012:function:f", "End": true}}}),
+        json!({"TimeoutSeconds": 5, "StartAt": "R", "States": {"R": {"Type": "Task",
+               "Resource": "arn:aws:lambda:us-east-1:123456789012:function:g",
+               "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 100}], "End": true}}}),
+        json!({"TimeoutSeconds": 3, "StartAt": "A", "States": {
+               "A": {"Type": "Wait", "Seconds": 2, "Next": "B"},
+               "B": {"Type": "Wait", "Seconds": 2, "End": true}}}),
+    ];
+    let mocks = dir.path().join("mocks.yaml");
+    std::fs::write(
+        &mocks,
+        "T:\n  delay: 50\n  return: {}\nR:\n  throw: {error: E, cause: c}\n",
+    )
+    .unwrap();
+    for (def, deadline) in cases.iter().zip([3.0, 3.0, 5.0, 3.0]) {
+        let path = dir.path().join("d.asl.json");
+        std::fs::write(&path, def.to_string()).unwrap();
+        let (code, v) = run(&[path.to_str().unwrap(), "--mocks", mocks.to_str().unwrap()]);
+        assert_eq!(code, 1, "{v}");
+        assert_eq!(v["status"], "TIMED_OUT", "{def}");
+        let took = v["stopDate"].as_f64().unwrap() - v["startDate"].as_f64().unwrap();
+        assert!((took - deadline).abs() < 1e-6, "{def}: took {took}s");
+    }
+}

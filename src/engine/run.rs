@@ -244,6 +244,15 @@ impl<'a> Runner<'a> {
         if let Some(c) = cut {
             ms = (c - self.now_ms).max(0);
         }
+        // The machine's TimeoutSeconds passes part-way through: the execution
+        // times out at its deadline, not when the wait (delay, retry) would end.
+        let timed_out = cut.is_none()
+            && self
+                .deadline_ms
+                .is_some_and(|d| self.now_ms + ms > d && self.now_ms <= d);
+        if timed_out && let Some(d) = self.deadline_ms {
+            ms = d - self.now_ms;
+        }
         if self.opts.clock == ClockKind::Real && ms > 0 {
             // Parallel branches and Map iterations run one after another here, side
             // by side on AWS: the schedule (`now_ms`) says when this wait ends, so
@@ -268,6 +277,9 @@ impl<'a> Runner<'a> {
         self.now_ms += ms;
         if cut.is_some() {
             return Err(Stop::Cut);
+        }
+        if timed_out {
+            return Err(Stop::TimedOut);
         }
         self.check_time()
     }
