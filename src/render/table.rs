@@ -220,7 +220,37 @@ pub fn states_of<'a>(events: &[EventView<'a>]) -> Vec<Option<&'a str>> {
         state[i] = state[p];
         kind[i] = kind[p];
     }
+    reassign_aborted(events, &order, &mut state);
     state
+}
+
+/// A sibling's `<Kind>StateAborted` is chained to the event that failed its
+/// Parallel or Map, not to its own state: it belongs to a state of its kind still
+/// in flight. The one its chain leads to if that one is in flight (a failing
+/// Task's own abort), else the earliest entered.
+fn reassign_aborted<'a>(events: &[EventView<'a>], order: &[usize], state: &mut [Option<&'a str>]) {
+    let mut open: Vec<(&str, &'a str)> = Vec::new();
+    for &i in order {
+        let t = events[i].event_type;
+        let Some((kind, what)) = t.split_once("State") else {
+            continue;
+        };
+        match (what, state[i]) {
+            ("Entered", Some(name)) => open.push((kind, name)),
+            ("Exited", Some(name)) => {
+                if let Some(at) = open.iter().rposition(|&o| o == (kind, name)) {
+                    open.remove(at);
+                }
+            }
+            ("Aborted", chained) => {
+                let at = chained
+                    .and_then(|name| open.iter().rposition(|&o| o == (kind, name)))
+                    .or_else(|| open.iter().position(|&(k, _)| k == kind));
+                state[i] = at.map(|at| open.remove(at).1);
+            }
+            _ => {}
+        }
+    }
 }
 
 /// A JSON payload as one line: a string holding JSON is shown as that JSON.
@@ -614,6 +644,30 @@ mod tests {
         assert_eq!(truncate("abcdef", 6), "abcdef");
         assert_eq!(truncate("abcdefg", 6), "abcde…");
         assert_eq!(truncate("ééééé", 3), "éé…");
+    }
+
+    #[test]
+    fn aborted_siblings_belong_to_their_own_states() {
+        // A Parallel whose third branch fails while the first waits, the second
+        // runs a Task and a fourth's Task fails on its own (recorded as aborted).
+        let events = vec![
+            json!({"id": 1, "previousEventId": 0, "type": "ExecutionStarted"}),
+            json!({"id": 2, "previousEventId": 0, "type": "ParallelStateEntered", "stateEnteredEventDetails": {"name": "P"}}),
+            json!({"id": 3, "previousEventId": 2, "type": "ParallelStateStarted"}),
+            json!({"id": 4, "previousEventId": 3, "type": "WaitStateEntered", "stateEnteredEventDetails": {"name": "W"}}),
+            json!({"id": 5, "previousEventId": 3, "type": "TaskStateEntered", "stateEnteredEventDetails": {"name": "Slow"}}),
+            json!({"id": 6, "previousEventId": 3, "type": "TaskStateEntered", "stateEnteredEventDetails": {"name": "Bad"}}),
+            json!({"id": 7, "previousEventId": 6, "type": "TaskFailed", "taskFailedEventDetails": {"error": "E"}}),
+            json!({"id": 8, "previousEventId": 7, "type": "TaskStateAborted"}),
+            json!({"id": 9, "previousEventId": 8, "type": "WaitStateAborted"}),
+            json!({"id": 10, "previousEventId": 8, "type": "TaskStateAborted"}),
+            json!({"id": 11, "previousEventId": 8, "type": "ParallelStateFailed"}),
+            json!({"id": 12, "previousEventId": 11, "type": "ExecutionFailed"}),
+        ];
+        assert_eq!(
+            state_names(&events)[7..11],
+            [Some("Bad"), Some("W"), Some("Slow"), Some("P")]
+        );
     }
 
     #[test]
