@@ -334,3 +334,59 @@ fn a_task_with_no_mock_in_the_redrive_says_which_and_exits_2() {
     // Nothing was stored: the execution is as it was.
     assert_eq!(d.json(&["describe", "o"])["redriveCount"], 0);
 }
+
+/// Redrives of one execution at the same time: each one either lands (and is
+/// counted) or is refused as AWS refuses a redrive of a RUNNING execution; none
+/// is lost to another's write.
+#[test]
+fn concurrent_redrives_are_each_counted_or_refused() {
+    let d = Dir::new();
+    // Every call fails: each redrive leaves the execution FAILED, redrivable again.
+    d.write(
+        "mocks.yaml",
+        "Charge:\n  throw: {error: Card.Declined, cause: no}\n",
+    );
+    let run = d.sfn(&[
+        "run",
+        "order.asl.json",
+        "--mocks",
+        "mocks.yaml",
+        "--name",
+        "c",
+    ]);
+    assert_eq!(code(&run), Some(1));
+    let bin = assert_cmd::cargo::cargo_bin("sfn");
+    let children: Vec<_> = (0..5)
+        .map(|_| {
+            std::process::Command::new(&bin)
+                .current_dir(d.dir.path())
+                .env_remove("SFN_STORE")
+                .args(["redrive", "c"])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut landed = 0;
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        match out.status.code() {
+            Some(1) => landed += 1,
+            Some(2) => assert!(
+                stderr(&out).contains("Execution is RUNNING and cannot be redriven"),
+                "{}",
+                stderr(&out)
+            ),
+            other => panic!("{other:?}: {}", stderr(&out)),
+        }
+    }
+    assert!(landed >= 1);
+    assert_eq!(d.json(&["describe", "c"])["redriveCount"], landed);
+    let redriven = d
+        .events("c", 1)
+        .iter()
+        .filter(|(t, _, _)| t == "ExecutionRedriven")
+        .count();
+    assert_eq!(redriven, landed);
+}

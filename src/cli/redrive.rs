@@ -87,6 +87,8 @@ fn redrive(args: &RedriveArgs) -> Result<i32, String> {
             return Ok(exit::COULD_NOT_RUN);
         }
     };
+    // Held until the redriven execution is stored.
+    let _lock = store.lock(&name).map_err(|e| e.to_string())?;
     let mut record = store.load(&name).map_err(|e| e.to_string())?;
     let events = record.history["events"].as_array().map(Vec::len);
     if let Some(reason) = not_redrivable(&record.describe, events) {

@@ -30,6 +30,40 @@ pub enum StoreError {
     AlreadyExists(String),
     #[error("{path}: the stored execution is damaged: {reason}")]
     Damaged { path: PathBuf, reason: String },
+    /// Another process is redriving the execution now.
+    #[error(
+        "ExecutionNotRedrivable: Execution is RUNNING and cannot be redriven (another sfn redrive of '{0}' is under way)"
+    )]
+    Busy(String),
+}
+
+/// Held while a process updates a stored execution (a redrive): a second one is
+/// refused instead of both reading the old history and the last write winning.
+/// The lock file names the holder's process; a holder that died leaves a file
+/// that the next taker removes.
+pub struct Lock {
+    path: PathBuf,
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// Whether the process that wrote a lock file is still running.
+fn holder_alive(pid: u32) -> bool {
+    #[cfg(unix)]
+    {
+        // Signal 0 checks that the process exists without touching it.
+        let r = unsafe { libc::kill(pid as libc::pid_t, 0) };
+        r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pid;
+        true
+    }
 }
 
 /// Everything kept about one execution.
@@ -164,6 +198,38 @@ impl Store {
         result.map(|()| final_dir)
     }
 
+    /// Takes the update lock of an execution (see [`Lock`]).
+    pub fn lock(&self, name: &str) -> Result<Lock, StoreError> {
+        use std::io::Write;
+        let dir = self.root.join("locks");
+        std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+        let path = dir.join(format!("{name}.lock"));
+        for _ in 0..2 {
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(mut f) => {
+                    write!(f, "{}", std::process::id()).map_err(io(&path))?;
+                    return Ok(Lock { path });
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let holder = std::fs::read_to_string(&path)
+                        .ok()
+                        .and_then(|t| t.trim().parse::<u32>().ok());
+                    // A lock being written has no pid yet: its holder is alive.
+                    if holder.is_none_or(holder_alive) {
+                        return Err(StoreError::Busy(name.to_string()));
+                    }
+                    let _ = std::fs::remove_file(&path);
+                }
+                Err(e) => return Err(io(&path)(e)),
+            }
+        }
+        Err(StoreError::Busy(name.to_string()))
+    }
+
     /// Reads one execution by name.
     pub fn load(&self, name: &str) -> Result<Record, StoreError> {
         let dir = self.path_of(name);
@@ -259,6 +325,21 @@ fn read_json(path: &Path) -> Result<Value, StoreError> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn one_holder_of_an_execution_lock_at_a_time_and_a_dead_one_is_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::locate(Some(dir.path()));
+        let held = store.lock("a").unwrap();
+        assert!(matches!(store.lock("a"), Err(StoreError::Busy(_))));
+        assert!(store.lock("b").is_ok());
+        drop(held);
+        let again = store.lock("a").unwrap();
+        drop(again);
+        // A lock left by a process that no longer runs (pids stay below 2^22).
+        std::fs::write(dir.path().join("locks/a.lock"), "4194305").unwrap();
+        assert!(store.lock("a").is_ok());
+    }
 
     fn record(start: f64) -> Record {
         Record {
