@@ -132,6 +132,42 @@ fn a_wait_in_progress_is_stopped_as_aws_records_stop_execution() {
     assert_eq!(x.history.events[2].timestamp_ms, x.stop_ms);
 }
 
+/// With the real clock, Parallel branches run side by side on the wall clock
+/// too: stopped at 200 ms, both branches have started (the second's Task is
+/// under way), and the failure the third would raise at 30 s has not happened.
+#[test]
+fn with_the_real_clock_branches_are_side_by_side_when_stopped() {
+    let o = opts(ClockKind::Real);
+    let def = json!({"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true,
+        "Branches": [
+            {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 60, "End": true}}},
+            {"StartAt": "T", "States": {"T": {"Type": "Task",
+                "Resource": "arn:aws:states:::lambda:invoke", "End": true}}},
+            {"StartAt": "Late", "States": {"Late": {"Type": "Wait", "Seconds": 30, "Next": "Boom"},
+                "Boom": {"Type": "Fail", "Error": "E"}}}]}}});
+    let m = mocks("T:\n  delay: 60\n  return: {}\n");
+    let stopper = abort_soon(&o);
+    let x = run(&def, json!({}), &m, &o);
+    stopper.join().unwrap();
+    assert_eq!(x.status, Status::Aborted);
+    let types: Vec<&str> = x.history.events.iter().map(|e| e.event_type).collect();
+    assert_eq!(
+        types,
+        [
+            "ExecutionStarted",
+            "ParallelStateEntered",
+            "ParallelStateStarted",
+            "WaitStateEntered",
+            "TaskStateEntered",
+            "TaskScheduled",
+            "TaskStarted",
+            "WaitStateEntered",
+            "ExecutionAborted"
+        ]
+    );
+    assert!(x.stop_ms - x.start_ms < 30_000);
+}
+
 #[test]
 fn a_task_in_progress_is_stopped_without_an_event_of_its_own() {
     // As a real history of a Task stopped while it ran: TaskScheduled, TaskStarted,

@@ -60,9 +60,6 @@ pub(super) struct Runner<'a> {
     machine_context: Value,
     /// A redrive: where scopes, Maps and Parallels resume.
     pub(super) pending: super::redrive::Pending,
-    /// With the real clock: the wall-clock instant of the first wait, and the
-    /// schedule's time then.
-    real_origin: Option<(std::time::Instant, i64)>,
     /// Whether the scope running is a Parallel branch (not a Map iteration in one).
     in_branch: bool,
     /// Recording a branch or an iteration into a history of its own: the number of
@@ -74,8 +71,8 @@ pub(super) struct Runner<'a> {
     cut_ms: Option<i64>,
 }
 
-/// How long after the real-clock origin a wait that ends at `until_ms` (on the
-/// schedule) ends: never before the origin.
+/// How long after the real-clock origin an event at `until_ms` (on the
+/// schedule) happens: never before the origin.
 pub(super) fn wall_offset(origin_ms: i64, until_ms: i64) -> std::time::Duration {
     std::time::Duration::from_millis((until_ms - origin_ms).max(0) as u64)
 }
@@ -89,6 +86,50 @@ fn map_item_context(index: usize, item: Value) -> Value {
     let mut map = Map::with_capacity(1);
     map.insert("Item".into(), Value::Object(entry));
     Value::Object(map)
+}
+
+/// `--clock real`: the execution, worked out on the schedule first (so that
+/// Parallel branches and Map iterations are side by side as on AWS), happens
+/// event by event at its time on the wall clock. Ctrl-C (the abort flag) stops
+/// it there: what had not happened yet is not in the history, and the execution
+/// is ABORTED then, as AWS records StopExecution (no event for the states in
+/// flight, the abort chained to no event, empty details).
+fn play_back(mut x: Execution, opts: &RunOptions) -> Execution {
+    use std::sync::atomic::Ordering;
+    use std::time::{Duration, Instant};
+    let origin = Instant::now();
+    // This run's events: after ExecutionStarted, or after the last ExecutionRedriven.
+    let first = x
+        .history
+        .events
+        .iter()
+        .rposition(|e| matches!(e.event_type, "ExecutionStarted" | "ExecutionRedriven"))
+        .map_or(0, |i| i + 1);
+    let aborted_at = x.history.events[first..].iter().position(|e| {
+        let due = origin + wall_offset(opts.start_ms, e.timestamp_ms);
+        loop {
+            if opts.abort.load(Ordering::Relaxed) {
+                return true;
+            }
+            let now = Instant::now();
+            if now >= due {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(20).min(due - now));
+        }
+    });
+    if let Some(at) = aborted_at {
+        let stop_ms = opts.start_ms + origin.elapsed().as_millis() as i64;
+        x.history.events.truncate(first + at);
+        x.history
+            .push("ExecutionAborted", 0, stop_ms, Some(Details::default()));
+        x.status = Status::Aborted;
+        x.output = None;
+        x.error = None;
+        x.cause = None;
+        x.stop_ms = stop_ms;
+    }
+    x
 }
 
 /// What a state hands on: its output and where to go next (`None`: the scope ends).
@@ -128,7 +169,6 @@ impl<'a> Runner<'a> {
             execution_context: Value::Null,
             machine_context: json!({"Id": opts.state_machine_arn(), "Name": opts.state_machine_name}),
             pending: Default::default(),
-            real_origin: None,
             in_branch: false,
             history_base: 0,
             lanes: None,
@@ -203,7 +243,7 @@ impl<'a> Runner<'a> {
                 (Status::Failed, None, Some(e.error), Some(e.cause))
             }
         };
-        Ok(Execution {
+        let execution = Execution {
             status,
             output,
             error,
@@ -211,6 +251,10 @@ impl<'a> Runner<'a> {
             history: self.history,
             start_ms: self.opts.start_ms,
             stop_ms: self.now_ms,
+        };
+        Ok(match self.opts.clock {
+            ClockKind::Real => play_back(execution, self.opts),
+            ClockKind::Virtual => execution,
         })
     }
 
@@ -252,27 +296,6 @@ impl<'a> Runner<'a> {
                 .is_some_and(|d| self.now_ms + ms > d && self.now_ms <= d);
         if timed_out && let Some(d) = self.deadline_ms {
             ms = d - self.now_ms;
-        }
-        if self.opts.clock == ClockKind::Real && ms > 0 {
-            // Parallel branches and Map iterations run one after another here, side
-            // by side on AWS: the schedule (`now_ms`) says when this wait ends, so
-            // sleep until then on the wall clock, and overlapping waits do not add up.
-            let (origin, origin_ms) = *self
-                .real_origin
-                .get_or_insert_with(|| (std::time::Instant::now(), self.now_ms));
-            let until = origin + wall_offset(origin_ms, self.now_ms + ms);
-            while std::time::Instant::now() < until {
-                if self.opts.abort.load(std::sync::atomic::Ordering::Relaxed) {
-                    // Aborted part-way through the wait: the clock stops now.
-                    self.now_ms = self
-                        .now_ms
-                        .max(origin_ms + origin.elapsed().as_millis() as i64);
-                    return Err(Stop::Aborted);
-                }
-                std::thread::sleep(
-                    std::time::Duration::from_millis(20).min(until - std::time::Instant::now()),
-                );
-            }
         }
         self.now_ms += ms;
         if cut.is_some() {
