@@ -414,3 +414,20 @@ fn a_closed_pipe_ends_quietly() {
     child.wait().unwrap();
     assert!(!stderr.contains("panicked"), "stderr: {stderr}");
 }
+
+#[test]
+fn an_empty_folder_is_named_with_what_is_searched_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = sfn()
+        .args(["validate", dir.path().to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!(
+            "error: {}: the folder holds no .json, .yaml or .yml file (definitions and templates are searched for by those extensions)\n",
+            dir.path().display()
+        )
+    );
+}

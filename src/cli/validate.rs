@@ -40,7 +40,13 @@ pub fn check(args: &ValidateArgs) -> Outcome {
     let mut files: Vec<(PathBuf, bool)> = Vec::new();
     for arg in &args.paths {
         match expand(arg) {
-            Ok(found) if found.is_empty() => problems.push(format!("{arg}: no files match")),
+            Ok(found) if found.is_empty() => problems.push(if Path::new(arg).is_dir() {
+                format!(
+                    "{arg}: the folder holds no .json, .yaml or .yml file (definitions and templates are searched for by those extensions)"
+                )
+            } else {
+                format!("{arg}: no files match")
+            }),
             Ok(found) => files.extend(found),
             Err(e) => problems.push(e),
         }
