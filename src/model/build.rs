@@ -73,8 +73,11 @@ fn spanned_str(node: Option<&Node>) -> Option<Spanned<String>> {
 }
 
 fn error_equals(node: &Node) -> Vec<Spanned<String>> {
-    node.get("ErrorEquals")
-        .and_then(Node::as_array)
+    node.get("ErrorEquals").map(error_list).unwrap_or_default()
+}
+
+fn error_list(list: &Node) -> Vec<Spanned<String>> {
+    list.as_array()
         .map(|items| items.iter().filter_map(|n| spanned_str(Some(n))).collect())
         .unwrap_or_default()
 }
@@ -88,20 +91,35 @@ impl<'a> Builder<'a> {
         inherited: QueryLanguage,
     ) -> ScopeId {
         let id = self.scopes.len();
+        let [start_at, states] = node.get_many(&["StartAt", "States"]);
+        let Some(entries) = states.and_then(Node::as_object) else {
+            self.scopes.push(Scope {
+                id,
+                kind,
+                pointer,
+                span: node.span,
+                start_at: spanned_str(start_at),
+                states: Vec::new(),
+            });
+            return id;
+        };
         self.scopes.push(Scope {
             id,
             kind,
             pointer: pointer.clone(),
             span: node.span,
-            start_at: spanned_str(node.get("StartAt")),
-            states: Vec::new(),
+            start_at: spanned_str(start_at),
+            states: Vec::with_capacity(entries.len()),
         });
-        let Some(entries) = node.get("States").and_then(Node::as_object) else {
-            return id;
-        };
         // `"QueryLanguage": "JSONata"` written among the states (a published AWS sample
         // does this, and deploys) is read as the language of the scope, not as a state.
-        let inherited = misplaced_query_language(node).unwrap_or(inherited);
+        let inherited = states
+            .and_then(|s| s.get("QueryLanguage"))
+            .and_then(Node::as_str)
+            .and_then(QueryLanguage::parse)
+            .unwrap_or(inherited);
+        // States are large: growing the list by doubling copied them over and over.
+        self.states.reserve(entries.len());
         for entry in entries {
             if entry.key == "QueryLanguage" && entry.value.as_str().is_some() {
                 continue;
@@ -122,19 +140,45 @@ impl<'a> Builder<'a> {
     ) -> StateId {
         let node = &entry.value;
         let id = self.states.len();
-        let query_language = node
-            .get("QueryLanguage")
+        // One pass over the state's members for every field the model reads.
+        let [
+            ql_field,
+            type_field,
+            retry_field,
+            catch_field,
+            choices_field,
+            next_field,
+            end_field,
+            default_field,
+            resource_field,
+            branches_field,
+            processor_field,
+            iterator_field,
+        ] = node.get_many(&[
+            "QueryLanguage",
+            "Type",
+            "Retry",
+            "Catch",
+            "Choices",
+            "Next",
+            "End",
+            "Default",
+            "Resource",
+            "Branches",
+            "ItemProcessor",
+            "Iterator",
+        ]);
+        let query_language = ql_field
             .and_then(Node::as_str)
             .and_then(QueryLanguage::parse)
             .unwrap_or(inherited);
-        let state_type = node.get("Type").and_then(|t| {
+        let state_type = type_field.and_then(|t| {
             Some(Spanned {
                 value: StateType::parse(t.as_str()?),
                 span: t.span,
             })
         });
-        let retry = node
-            .get("Retry")
+        let retry = retry_field
             .and_then(Node::as_array)
             .map(|items| {
                 items
@@ -148,27 +192,28 @@ impl<'a> Builder<'a> {
                     .collect()
             })
             .unwrap_or_default();
-        let catch = node
-            .get("Catch")
+        let catch = catch_field
             .and_then(Node::as_array)
             .map(|items| {
                 items
                     .iter()
                     .enumerate()
-                    .map(|(i, c)| Catcher {
-                        pointer: join_index(&pointer, "/Catch/", i),
-                        span: c.span,
-                        error_equals: error_equals(c),
-                        next: spanned_str(c.get("Next")),
+                    .map(|(i, c)| {
+                        let [errors, next] = c.get_many(&["ErrorEquals", "Next"]);
+                        Catcher {
+                            pointer: join_index(&pointer, "/Catch/", i),
+                            span: c.span,
+                            error_equals: errors.map(error_list).unwrap_or_default(),
+                            next: spanned_str(next),
+                        }
                     })
                     .collect()
             })
             .unwrap_or_default();
-        let is_choice = state_type
-            .as_ref()
-            .is_some_and(|t| t.value == StateType::Choice);
+        let kind = state_type.as_ref().map(|t| &t.value);
+        let is_choice = kind == Some(&StateType::Choice);
         let choices = if is_choice {
-            node.get("Choices")
+            choices_field
                 .and_then(Node::as_array)
                 .map(|items| {
                     items
@@ -189,66 +234,73 @@ impl<'a> Builder<'a> {
         } else {
             Vec::new()
         };
+        let is_parallel = kind == Some(&StateType::Parallel);
+        let is_map = kind == Some(&StateType::Map);
+        let branch_pointers: Vec<String> = match branches_field.and_then(Node::as_array) {
+            Some(branches) if is_parallel => (0..branches.len())
+                .map(|i| join_index(&pointer, "/Branches/", i))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let processor = if is_map {
+            match (processor_field, iterator_field) {
+                (Some(p), _) => Some((p, join_key(&pointer, "/", "ItemProcessor"))),
+                (None, Some(p)) => Some((p, join_key(&pointer, "/", "Iterator"))),
+                (None, None) => None,
+            }
+        } else {
+            None
+        };
         self.states.push(State {
             id,
             scope,
             name: entry.key.to_string(),
             name_span: entry.key_span,
-            pointer: pointer.clone(),
+            pointer,
             node,
-            state_type: state_type.clone(),
+            state_type,
             query_language,
-            next: spanned_str(node.get("Next")),
-            end: node.get("End").and_then(Node::as_bool).unwrap_or(false),
+            next: spanned_str(next_field),
+            end: end_field.and_then(Node::as_bool).unwrap_or(false),
             retry,
             catch,
             choices,
             default: if is_choice {
-                spanned_str(node.get("Default"))
+                spanned_str(default_field)
             } else {
                 None
             },
-            resource: spanned_str(node.get("Resource")),
+            resource: spanned_str(resource_field),
             branches: Vec::new(),
             processor: None,
         });
-        match state_type.as_ref().map(|t| &t.value) {
-            Some(StateType::Parallel) => {
-                if let Some(branches) = node.get("Branches").and_then(Node::as_array) {
-                    let ids = branches
-                        .iter()
-                        .enumerate()
-                        .map(|(i, b)| {
-                            self.scope(
-                                b,
-                                join_index(&pointer, "/Branches/", i),
-                                ScopeKind::Branch {
-                                    parallel: id,
-                                    index: i,
-                                },
-                                self.machine_language,
-                            )
-                        })
-                        .collect();
-                    self.states[id].branches = ids;
-                }
-            }
-            Some(StateType::Map) => {
-                let field = ["ItemProcessor", "Iterator"]
-                    .into_iter()
-                    .find(|f| node.get(f).is_some());
-                if let Some(field) = field {
-                    let processor = node.get(field).expect("field found above");
-                    let sid = self.scope(
-                        processor,
-                        format!("{pointer}/{field}"),
-                        ScopeKind::ItemProcessor { map: id },
+        if is_parallel && let Some(branches) = branches_field.and_then(Node::as_array) {
+            let ids = branches
+                .iter()
+                .zip(branch_pointers)
+                .enumerate()
+                .map(|(i, (b, p))| {
+                    self.scope(
+                        b,
+                        p,
+                        ScopeKind::Branch {
+                            parallel: id,
+                            index: i,
+                        },
                         self.machine_language,
-                    );
-                    self.states[id].processor = Some(sid);
-                }
-            }
-            _ => {}
+                    )
+                })
+                .collect();
+            self.states[id].branches = ids;
+        }
+        if let Some((processor, p)) = processor {
+            let sid = self.scope(
+                processor,
+                p,
+                ScopeKind::ItemProcessor { map: id },
+                self.machine_language,
+            );
+            self.states[id].processor = Some(sid);
         }
         id
     }
@@ -307,52 +359,56 @@ pub const COMPARISON_OPERATORS: &[&str] = &[
 ];
 
 fn condition(node: &Node, pointer: String) -> Condition {
-    let invalid = || Condition::Invalid {
-        pointer: pointer.clone(),
-    };
-    if let Some(expr) = spanned_str(node.get("Condition")) {
+    let [jsonata, and, or, not, variable] =
+        node.get_many(&["Condition", "And", "Or", "Not", "Variable"]);
+    if let Some(expr) = spanned_str(jsonata) {
         return Condition::Jsonata {
             pointer,
             expression: expr,
         };
     }
-    let list = |key: &str| -> Option<Vec<Condition>> {
-        let items = node.get(key)?.as_array()?;
-        let step = format!("/{key}/");
+    let list = |items: &Node, step: &str| -> Option<Vec<Condition>> {
+        let items = items.as_array()?;
         Some(
             items
                 .iter()
                 .enumerate()
-                .map(|(i, c)| condition(c, join_index(&pointer, &step, i)))
+                .map(|(i, c)| condition(c, join_index(&pointer, step, i)))
                 .collect(),
         )
     };
-    if node.get("And").is_some() {
-        return list("And").map(Condition::And).unwrap_or_else(invalid);
+    if let Some(and) = and {
+        return match list(and, "/And/") {
+            Some(list) => Condition::And(list),
+            None => Condition::Invalid { pointer },
+        };
     }
-    if node.get("Or").is_some() {
-        return list("Or").map(Condition::Or).unwrap_or_else(invalid);
+    if let Some(or) = or {
+        return match list(or, "/Or/") {
+            Some(list) => Condition::Or(list),
+            None => Condition::Invalid { pointer },
+        };
     }
-    if let Some(inner) = node.get("Not") {
+    if let Some(inner) = not {
         return Condition::Not(Box::new(condition(inner, join_key(&pointer, "/", "Not"))));
     }
     let Some(entries) = node.as_object() else {
-        return invalid();
+        return Condition::Invalid { pointer };
     };
     match entries
         .iter()
         .find(|e| COMPARISON_OPERATORS.contains(&e.key.as_str()))
     {
         Some(op) => Condition::Compare {
-            pointer: pointer.clone(),
-            variable: spanned_str(node.get("Variable")),
+            variable: spanned_str(variable),
             operator: Spanned {
                 value: op.key.to_string(),
                 span: op.key_span,
             },
             operand: op.value.clone(),
+            pointer,
         },
-        None => invalid(),
+        None => Condition::Invalid { pointer },
     }
 }
 
