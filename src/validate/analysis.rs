@@ -98,22 +98,44 @@ impl<'a> Analysis<'a> {
             let sid = state.id;
             let n = state.node;
             let base = a.link(NO_PARENT, Step::State(sid));
-            for field in crate::dataflow::sites::TEMPLATE_FIELDS {
-                if let Some(t) = n.get(field) {
+            // Two passes over the state's members for every field read below.
+            let templates = n.get_many(&crate::dataflow::sites::TEMPLATE_FIELDS);
+            let [
+                item_reader,
+                result_writer,
+                item_batcher,
+                choices,
+                catch,
+                error_path,
+                cause_path,
+            ] = n.get_many(&[
+                "ItemReader",
+                "ResultWriter",
+                "ItemBatcher",
+                "Choices",
+                "Catch",
+                "ErrorPath",
+                "CausePath",
+            ]);
+            for (field, t) in crate::dataflow::sites::TEMPLATE_FIELDS
+                .into_iter()
+                .zip(templates)
+            {
+                if let Some(t) = t {
                     a.template(sid, t, base, &[Step::Name(field)]);
                 }
             }
-            for (outer, inner) in [
-                ("ItemReader", "Parameters"),
-                ("ResultWriter", "Parameters"),
-                ("ItemBatcher", "BatchInput"),
+            for (outer, inner, o) in [
+                ("ItemReader", "Parameters", item_reader),
+                ("ResultWriter", "Parameters", result_writer),
+                ("ItemBatcher", "BatchInput", item_batcher),
             ] {
-                if let Some(t) = n.get(outer).and_then(|o| o.get(inner)) {
+                if let Some(t) = o.and_then(|o| o.get(inner)) {
                     a.template(sid, t, base, &[Step::Name(outer), Step::Name(inner)]);
                 }
             }
-            for list in ["Choices", "Catch"] {
-                if let Some(items) = n.get(list).and_then(Node::as_array) {
+            for (list, l) in [("Choices", choices), ("Catch", catch)] {
+                if let Some(items) = l.and_then(Node::as_array) {
                     for (i, item) in items.iter().enumerate() {
                         if let Some(t) = item.get("Assign") {
                             let steps = [Step::Name(list), Step::Index(i), Step::Name("Assign")];
@@ -122,8 +144,8 @@ impl<'a> Analysis<'a> {
                     }
                 }
             }
-            for key in ["ErrorPath", "CausePath"] {
-                if let Some(node) = n.get(key)
+            for (key, field) in [("ErrorPath", error_path), ("CausePath", cause_path)] {
+                if let Some(node) = field
                     && let Some(s) = node.as_str()
                     && !path::looks_like_path(s.trim_start())
                 {
