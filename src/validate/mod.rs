@@ -15,7 +15,7 @@ use std::cell::OnceCell;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::{Definition, Node, Span};
-use crate::model::{self, StateMachine};
+use crate::model::{self, ScopeId, ScopeKind, StateId, StateMachine};
 
 /// A validation rule. Declare one with [`declare_rule!`].
 pub struct Rule {
@@ -109,6 +109,59 @@ impl<'a> Context<'a> {
     }
     pub fn root(&self) -> &'a Node {
         &self.definition.root
+    }
+    /// `self.root().pointer(&state.pointer)`, without walking the tree when the
+    /// state's own node is the answer: when it, and the states enclosing it, are the
+    /// first of their names in their scopes (a pointer resolves to the first of
+    /// duplicated keys).
+    pub fn state_node(&self, state: StateId) -> Option<&'a Node> {
+        if self.is_first_of_name(state) {
+            Some(self.machine.states[state].node)
+        } else {
+            self.root().pointer(&self.machine.states[state].pointer)
+        }
+    }
+    /// `self.root().pointer(&scope.pointer)`, as [`Context::state_node`] does it.
+    pub fn scope_node(&self, scope: ScopeId) -> Option<&'a Node> {
+        let m = self.machine;
+        let s = m.scopes.get(scope)?;
+        let owner = match s.kind {
+            ScopeKind::Root => return Some(self.root()),
+            ScopeKind::Branch { parallel, .. } => parallel,
+            ScopeKind::ItemProcessor { map } => map,
+        };
+        if !self.is_first_of_name(owner) {
+            return self.root().pointer(&s.pointer);
+        }
+        let node = m.states[owner].node;
+        match s.kind {
+            ScopeKind::Branch { index, .. } => node.get("Branches")?.as_array()?.get(index),
+            _ if s.pointer.ends_with("/Iterator") => node.get("Iterator"),
+            _ => node.get("ItemProcessor"),
+        }
+    }
+    /// Whether the state's pointer names its own node.
+    fn is_first_of_name(&self, state: StateId) -> bool {
+        let m = self.machine;
+        let mut sid = state;
+        loop {
+            let s = &m.states[sid];
+            // A `QueryLanguage` string among the states is no state, yet a pointer finds it.
+            if s.name == "QueryLanguage" {
+                return false;
+            }
+            let g = &self.graphs()[s.scope];
+            if g.index.get(s.name.as_str()).map(|&i| g.ids[i]) != Some(sid) {
+                return false;
+            }
+            match m.scopes[s.scope].kind {
+                ScopeKind::Root => return true,
+                ScopeKind::Branch {
+                    parallel: owner, ..
+                }
+                | ScopeKind::ItemProcessor { map: owner } => sid = owner,
+            }
+        }
     }
     /// The span of the value at `pointer`, or the closest enclosing value that exists.
     pub fn span_of(&self, pointer: &str) -> Span {
@@ -231,5 +284,53 @@ pub mod testing {
     /// The codes reported for a JSON definition, in order.
     pub fn codes_of(json: &str) -> Vec<&'static str> {
         diags_of(json).iter().map(|d| d.code).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The shortcuts find what walking the pointers finds, duplicated names included.
+    #[test]
+    fn state_and_scope_nodes_are_what_their_pointers_name() {
+        let json = r#"{"StartAt":"P","States":{"QueryLanguage":"JSONata",
+          "P":{"Type":"Parallel","End":true,"Branches":[
+            {"StartAt":"A","States":{"A":{"Type":"Pass","End":true},"A":{"Type":"Succeed"}}},
+            {"StartAt":"B","States":{"B":{"Type":"Pass","End":true}}}]},
+          "P":{"Type":"Parallel","End":true,"Branches":[{"StartAt":"C","States":{"C":{"Type":"Pass","End":true}}}]},
+          "M":{"Type":"Map","End":true,"Iterator":{"StartAt":"I","States":{"I":{"Type":"Succeed"},
+            "QueryLanguage":{"Type":"Succeed"}}}},
+          "a/b~c":{"Type":"Map","End":true,"ItemProcessor":{"StartAt":"J","States":{"J":{"Type":"Succeed"}}},
+            "Iterator":{"StartAt":"K","States":{"K":{"Type":"Succeed"}}}},
+          "QueryLanguage":{"Type":"Succeed"}}}"#;
+        let definition = Definition {
+            source: std::sync::Arc::new(crate::load::SourceFile::new("t.json", json.to_string())),
+            machine: None,
+            root: crate::load::parse_json(json).unwrap(),
+            diagnostics: vec![],
+            placeholders: vec![],
+        };
+        let machine = model::build(&definition.root);
+        let ctx = Context::new(&definition, &machine);
+        assert!(machine.states.len() > 10);
+        for state in &machine.states {
+            let expected = ctx.root().pointer(&state.pointer).map(std::ptr::from_ref);
+            assert_eq!(
+                ctx.state_node(state.id).map(std::ptr::from_ref),
+                expected,
+                "{}",
+                state.pointer
+            );
+        }
+        for scope in &machine.scopes {
+            let expected = ctx.root().pointer(&scope.pointer).map(std::ptr::from_ref);
+            assert_eq!(
+                ctx.scope_node(scope.id).map(std::ptr::from_ref),
+                expected,
+                "{}",
+                scope.pointer
+            );
+        }
     }
 }

@@ -182,7 +182,7 @@ fn check_choices<'a>(
     // resolved once (walking `/States/...` per rule was a quarter of this rule).
     let mut stack: Vec<(&Condition, Option<&Node>)> = Vec::new();
     if !state.choices.is_empty() {
-        let list = member(ctx.root().pointer(&state.pointer), "Choices");
+        let list = member(ctx.state_node(state.id), "Choices");
         stack
             .extend((state.choices.iter().enumerate()).map(|(i, r)| (&r.condition, item(list, i))));
     }

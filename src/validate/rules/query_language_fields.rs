@@ -117,8 +117,7 @@ fn own_language(node: &Node) -> Option<QueryLanguage> {
 }
 
 fn scope_language(ctx: &Context<'_>, scope: usize) -> Option<QueryLanguage> {
-    let scope = ctx.machine.scopes.get(scope)?;
-    misplaced_query_language(ctx.root().pointer(&scope.pointer)?)
+    misplaced_query_language(ctx.scope_node(scope)?)
 }
 
 /// The state machine's language: its `QueryLanguage`, else JSONPath.
