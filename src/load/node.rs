@@ -106,22 +106,27 @@ impl Node {
         self.entry(key).map(|e| &e.value)
     }
     pub fn entry(&self, key: &str) -> Option<&Entry> {
-        self.as_object()?.iter().find(|e| e.key == key)
+        self.as_object()?.iter().find(|e| e.is(key))
     }
 
     /// `[self.get(keys[0]), self.get(keys[1]), ...]` in one pass over the members:
     /// rules asking a state for a dozen fields spent most of their time in
     /// `get`'s repeated scans. The first of duplicated keys wins, as in `get`.
     pub fn get_many<const N: usize>(&self, keys: &[&str; N]) -> [Option<&Node>; N] {
+        self.entries_many(keys).map(|e| e.map(|e| &e.value))
+    }
+
+    /// As [`Node::get_many`], with the members themselves (for their key spans).
+    pub fn entries_many<const N: usize>(&self, keys: &[&str; N]) -> [Option<&Entry>; N] {
         let mut found = [None; N];
         for e in self.as_object().unwrap_or_default() {
             let key = e.key.as_bytes();
             // Lengths first: most members match no key, and that is cheap to see.
             if let Some(i) = keys
                 .iter()
-                .position(|k| k.len() == key.len() && k.as_bytes() == key)
+                .position(|k| k.len() == key.len() && same_bytes(k.as_bytes(), key))
             {
-                found[i].get_or_insert(&e.value);
+                found[i].get_or_insert(e);
             }
         }
         found
@@ -204,6 +209,42 @@ impl Node {
     }
 }
 
+impl Entry {
+    /// Whether the key is `name`: the lookup every rule and the schema do, so
+    /// short keys are compared inline rather than through a `memcmp` call.
+    #[inline]
+    pub fn is(&self, name: &str) -> bool {
+        let key = self.key.as_bytes();
+        key.len() == name.len() && same_bytes(key, name.as_bytes())
+    }
+}
+
+/// `a == b` for slices of the same length, with no library call: keys are short.
+#[inline]
+pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let word = |s: &[u8], at: usize| u64::from_le_bytes(s[at..at + 8].try_into().unwrap_or([0; 8]));
+    let half = |s: &[u8], at: usize| u32::from_le_bytes(s[at..at + 4].try_into().unwrap_or([0; 4]));
+    if n >= 8 {
+        let mut i = 0;
+        while i + 8 < n {
+            if word(a, i) != word(b, i) {
+                return false;
+            }
+            i += 8;
+        }
+        // The last eight bytes, overlapping what was compared already.
+        word(a, n - 8) == word(b, n - 8)
+    } else if n >= 4 {
+        half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4)
+    } else {
+        a.iter().zip(b).all(|(x, y)| x == y)
+    }
+}
+
 /// Escapes one reference token of a JSON pointer.
 pub fn pointer_token(token: &str) -> String {
     if token.bytes().any(|b| b == b'~' || b == b'/') {
@@ -216,5 +257,45 @@ pub fn pointer_token(token: &str) -> String {
 impl fmt::Display for Node {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.to_value())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_bytes_is_slice_equality() {
+        let words = [
+            "",
+            "a",
+            "b",
+            "ab",
+            "abc",
+            "abd",
+            "Type",
+            "Next",
+            "TypeX",
+            "Comment",
+            "Comments",
+            "Resource",
+            "Resourcf",
+            "ResultSelector",
+            "ResultSelectoR",
+            "ItemProcessorX",
+            "0123456789abcdef",
+            "0123456789abcdeF",
+            "0123456789abcdef0",
+            "x0123456789abcdef",
+        ];
+        for a in words {
+            for b in words {
+                assert_eq!(
+                    same_bytes(a.as_bytes(), b.as_bytes()),
+                    a == b,
+                    "{a:?} {b:?}"
+                );
+            }
+        }
     }
 }

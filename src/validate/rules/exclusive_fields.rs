@@ -166,8 +166,7 @@ fn head(node: &Node) -> Span {
 }
 
 fn next_or_end(node: &Node, pointer: &str, name_span: Span, out: &mut Vec<Diagnostic>) {
-    let next = node.entry("Next");
-    let end = node.entry("End");
+    let [next, end] = node.entries_many(&["Next", "End"]);
     if end.is_some_and(|e| e.value.as_bool().is_none()) {
         // An End that is not a boolean is the schema rule's to report.
         return;
@@ -241,7 +240,7 @@ fn wait_duration(node: &Node, pointer: &str, name_span: Span, out: &mut Vec<Diag
 
 /// Reports `b` when `a` is there too.
 fn at_most_one(node: &Node, pointer: &str, a: &str, b: &str, out: &mut Vec<Diagnostic>) {
-    let (Some(_), Some(second)) = (node.entry(a), node.entry(b)) else {
+    let [Some(_), Some(second)] = node.entries_many(&[a, b]) else {
         return;
     };
     out.push(

@@ -613,11 +613,7 @@ impl<'a> jsonschema::json::Object<'a, SpannedJson> for Members<'a> {
         self.0.len()
     }
     fn get(&self, key: &String) -> Option<&'a Node> {
-        self.0
-            .iter()
-            .rev()
-            .find(|e| e.key == *key)
-            .map(|e| &e.value)
+        self.0.iter().rev().find(|e| e.is(key)).map(|e| &e.value)
     }
     fn members(&self) -> Self::MembersIter {
         self.0.iter().map(|e| (e.key.as_str(), &e.value))
