@@ -41,8 +41,11 @@ pub struct ScopeGraph<'a> {
     pub ids: Vec<StateId>,
     /// Name to local index; with duplicate keys in one `States` object, the first one.
     pub index: NameMap<'a, usize>,
-    /// Successors by local index (targets that exist in the scope), without duplicates.
-    pub succ: Vec<Vec<usize>>,
+    /// Successors of state `i` (targets that exist in the scope), without
+    /// duplicates: `succ_list[succ_start[i]..succ_start[i + 1]]`, one allocation
+    /// for all states. Read them with [`ScopeGraph::succ`].
+    succ_start: Vec<u32>,
+    succ_list: Vec<usize>,
     /// Whether a state names a target that does not exist in the scope.
     pub dangling: Vec<bool>,
     /// The local index of `StartAt`, when it names a state of the scope.
@@ -58,20 +61,24 @@ impl<'a> ScopeGraph<'a> {
         for (i, &sid) in ids.iter().enumerate() {
             index.entry(m.states[sid].name.as_str()).or_insert(i);
         }
-        let mut succ = vec![Vec::new(); ids.len()];
+        let mut succ_start = Vec::with_capacity(ids.len() + 1);
+        let mut succ_list = Vec::with_capacity(ids.len() * 2);
         let mut dangling = vec![false; ids.len()];
         for (i, &sid) in ids.iter().enumerate() {
+            let first = succ_list.len();
+            succ_start.push(first as u32);
             for (target, _) in m.states[sid].targets() {
                 match index.get(target.value.as_str()) {
                     Some(&j) => {
-                        if !succ[i].contains(&j) {
-                            succ[i].push(j);
+                        if !succ_list[first..].contains(&j) {
+                            succ_list.push(j);
                         }
                     }
                     None => dangling[i] = true,
                 }
             }
         }
+        succ_start.push(succ_list.len() as u32);
         let start = scope
             .start_at
             .as_ref()
@@ -79,10 +86,21 @@ impl<'a> ScopeGraph<'a> {
         ScopeGraph {
             ids,
             index,
-            succ,
+            succ_start,
+            succ_list,
             dangling,
             start,
         }
+    }
+
+    /// The successors of state `i`.
+    pub fn succ(&self, i: usize) -> &[usize] {
+        &self.succ_list[self.succ_start[i] as usize..self.succ_start[i + 1] as usize]
+    }
+
+    /// Every state some transition names (with duplicates).
+    pub fn targets(&self) -> &[usize] {
+        &self.succ_list
     }
 
     pub fn len(&self) -> usize {
@@ -104,7 +122,7 @@ impl<'a> ScopeGraph<'a> {
             }
         }
         while let Some(n) = stack.pop() {
-            for &t in &self.succ[n] {
+            for &t in self.succ(n) {
                 if !seen[t] {
                     seen[t] = true;
                     stack.push(t);
@@ -116,12 +134,24 @@ impl<'a> ScopeGraph<'a> {
 
     /// Every state from which one of `targets` can be reached (including the targets).
     pub fn reaching(&self, targets: impl IntoIterator<Item = usize>) -> Vec<bool> {
-        let mut pred = vec![Vec::new(); self.len()];
-        for (i, succ) in self.succ.iter().enumerate() {
-            for &t in succ {
-                pred[t].push(i);
+        // Predecessors in one list, by target, as the successors are.
+        let n = self.len();
+        let mut pred_start = vec![0u32; n + 1];
+        for &t in &self.succ_list {
+            pred_start[t + 1] += 1;
+        }
+        for i in 0..n {
+            pred_start[i + 1] += pred_start[i];
+        }
+        let mut fill = pred_start.clone();
+        let mut pred_list = vec![0usize; self.succ_list.len()];
+        for i in 0..n {
+            for &t in self.succ(i) {
+                pred_list[fill[t] as usize] = i;
+                fill[t] += 1;
             }
         }
+        let pred = |t: usize| &pred_list[pred_start[t] as usize..pred_start[t + 1] as usize];
         let mut seen = vec![false; self.len()];
         let mut stack: Vec<usize> = Vec::new();
         for s in targets {
@@ -131,7 +161,7 @@ impl<'a> ScopeGraph<'a> {
             }
         }
         while let Some(n) = stack.pop() {
-            for &p in &pred[n] {
+            for &p in pred(n) {
                 if !seen[p] {
                     seen[p] = true;
                     stack.push(p);
@@ -167,7 +197,7 @@ impl<'a> ScopeGraph<'a> {
                     stack.push(v);
                     on_stack[v] = true;
                 }
-                if let Some(&w) = self.succ[v].get(pos) {
+                if let Some(&w) = self.succ(v).get(pos) {
                     if let Some(top) = work.last_mut() {
                         top.1 += 1;
                     }
@@ -205,7 +235,7 @@ impl<'a> ScopeGraph<'a> {
         component.len() > 1
             || component
                 .first()
-                .is_some_and(|&v| self.succ[v].contains(&v))
+                .is_some_and(|&v| self.succ(v).contains(&v))
     }
 }
 

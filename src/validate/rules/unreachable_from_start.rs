@@ -40,10 +40,8 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         // States nothing names at all are `unreachable-state`'s errors.
         let mut named = vec![false; g.len()];
         named[start] = true;
-        for succ in &g.succ {
-            for &t in succ {
-                named[t] = true;
-            }
+        for &t in g.targets() {
+            named[t] = true;
         }
         for i in 0..g.len() {
             if reachable[i] || !named[i] {

@@ -42,10 +42,8 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if let Some(start) = g.start {
             named[start] = true;
         }
-        for succ in &g.succ {
-            for &t in succ {
-                named[t] = true;
-            }
+        for &t in g.targets() {
+            named[t] = true;
         }
         for &sid in &g.ids {
             let state = &m.states[sid];
