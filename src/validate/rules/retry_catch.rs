@@ -45,7 +45,6 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 continue;
             };
             for (i, item) in items.iter().enumerate() {
-                let pointer = format!("{}/{field}/{i}/ErrorEquals", state.pointer);
                 let Some(names) = item.get("ErrorEquals").and_then(Node::as_array) else {
                     continue;
                 };
@@ -53,7 +52,11 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     if name.as_str() != Some("States.ALL") {
                         continue;
                     }
-                    let at = format!("{pointer}/{j}");
+                    // Pointers only for what is reported: most `States.ALL` are well placed.
+                    if names.len() == 1 && i + 1 == items.len() {
+                        continue;
+                    }
+                    let at = format!("{}/{field}/{i}/ErrorEquals/{j}", state.pointer);
                     if names.len() > 1 {
                         out.push(
                             RULE.diag(
