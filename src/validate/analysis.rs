@@ -79,6 +79,8 @@ pub struct Analysis<'a> {
     /// Each distinct `.$` text (and intrinsic call in `ErrorPath`/`CausePath`), parsed.
     pub parsed: Vec<Parsed>,
     known: NameMap<'a, u32>,
+    /// [`Analysis::template`]'s work list, kept between templates.
+    stack: Vec<(&'a Node, At)>,
 }
 
 impl<'a> Analysis<'a> {
@@ -90,6 +92,7 @@ impl<'a> Analysis<'a> {
             calls: Vec::new(),
             parsed: Vec::new(),
             known: NameMap::default(),
+            stack: Vec::new(),
         };
         for state in &machine.states {
             if state.query_language != QueryLanguage::JsonPath {
@@ -182,7 +185,8 @@ impl<'a> Analysis<'a> {
         }
         let first = self.fields.len();
         // An explicit stack: the depth of the template is the user's.
-        let mut stack: Vec<(&'a Node, At)> = vec![(node, at)];
+        let mut stack = std::mem::take(&mut self.stack);
+        stack.push((node, at));
         while let Some((node, at)) = stack.pop() {
             match &node.kind {
                 NodeKind::Object(entries) => {
@@ -208,6 +212,7 @@ impl<'a> Analysis<'a> {
                 _ => {}
             }
         }
+        self.stack = stack;
         // The stack visits children before later siblings; restore document order.
         self.fields[first..].sort_by_key(|f| f.entry.key_span.start);
         for i in first..self.fields.len() {
