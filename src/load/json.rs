@@ -361,7 +361,7 @@ impl Fast<'_> {
             }
         }
         self.depth -= 1;
-        let entries: Vec<Entry> = self.entries.drain(mark..).collect();
+        let entries = take_from(&mut self.entries, mark);
         Some(Node::new(
             NodeKind::Object(entries),
             Span::new(start, self.pos),
@@ -395,12 +395,22 @@ impl Fast<'_> {
             }
         }
         self.depth -= 1;
-        let items: Vec<Node> = self.items.drain(mark..).collect();
+        let items = take_from(&mut self.items, mark);
         Some(Node::new(
             NodeKind::Array(items),
             Span::new(start, self.pos),
         ))
     }
+}
+
+/// `stack.drain(mark..).collect()`, with the members moved as one block (one
+/// `memcpy`) rather than one by one: that was a seventh of parsing.
+fn take_from<T>(stack: &mut Vec<T>, mark: usize) -> Vec<T> {
+    if mark == 0 {
+        // `split_off(0)` would hand over the whole stack's buffer, capacity and all.
+        return stack.drain(..).collect();
+    }
+    stack.split_off(mark)
 }
 
 const SPACES: u64 = u64::from_le_bytes([b' '; 8]);
