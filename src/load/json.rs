@@ -135,6 +135,10 @@ impl Fast<'_> {
         let bytes = self.bytes;
         let mut i = self.pos;
         while let Some(&b) = bytes.get(i) {
+            // Most calls find a token at once: one comparison tells.
+            if b > b' ' {
+                break;
+            }
             match b {
                 b' ' => {
                     i += 1;
