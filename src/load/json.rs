@@ -412,7 +412,9 @@ impl Fast<'_> {
 fn take_from<T>(stack: &mut Vec<T>, mark: usize) -> Vec<T> {
     if mark == 0 {
         // `split_off(0)` would hand over the whole stack's buffer, capacity and all.
-        return stack.drain(..).collect();
+        let mut all = Vec::with_capacity(stack.len());
+        all.append(stack);
+        return all;
     }
     stack.split_off(mark)
 }
