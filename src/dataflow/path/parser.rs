@@ -76,6 +76,11 @@ fn is_word(c: char) -> bool {
 
 impl<'a> Parser<'a> {
     fn peek(&self) -> Option<char> {
+        // Paths are nearly all ASCII: a byte is the char, no slicing or decoding.
+        let b = *self.text.as_bytes()[..self.end].get(self.pos)?;
+        if b.is_ascii() {
+            return Some(char::from(b));
+        }
         self.text[self.pos..self.end].chars().next()
     }
     fn peek_at(&self, n: usize) -> Option<char> {
