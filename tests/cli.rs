@@ -431,3 +431,26 @@ fn an_empty_folder_is_named_with_what_is_searched_for() {
         )
     );
 }
+
+#[test]
+fn a_byte_order_mark_is_named_in_the_help() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bom.asl.json");
+    std::fs::write(
+        &path,
+        "\u{feff}{\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"Pass\",\"End\":true}}}",
+    )
+    .unwrap();
+    let out = sfn()
+        .args(["validate", path.to_str().unwrap(), "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v = json_of(&out.stdout);
+    let d = &v["files"][0]["diagnostics"][0];
+    assert_eq!(d["code"], "INVALID_JSON_DESCRIPTION");
+    assert_eq!(
+        d["help"],
+        "the file starts with a UTF-8 byte order mark (BOM): save it as UTF-8 without one"
+    );
+}

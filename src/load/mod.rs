@@ -165,7 +165,13 @@ pub fn load_text(path: &Path, text: String, opts: &LoadOptions) -> LoadedFile {
                 e.span,
                 format!("invalid {what}: {}", e.message),
             )
-            .with_help(format!("fix the {what} syntax at this position"))
+            .with_help(if source.text.starts_with('\u{feff}') && e.span.start <= 3 {
+                // Editors on Windows add it; to a JSON parser it is a stray token.
+                "the file starts with a UTF-8 byte order mark (BOM): save it as UTF-8 without one"
+                    .to_string()
+            } else {
+                format!("fix the {what} syntax at this position")
+            })
             .with_label(e.message.clone());
             return LoadedFile {
                 source,
