@@ -224,7 +224,6 @@ fn plain(bytes: &[u8], out: &mut Vec<u8>) -> usize {
 /// backslash of its own escapes doubled. Returns the length of the string as
 /// it is in the JSON text (quotes and escapes included).
 fn write_str_escaped(s: &str, out: &mut Vec<u8>) -> usize {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     let bytes = s.as_bytes();
     out.reserve(bytes.len() + 4);
     out.extend_from_slice(b"\\\"");
@@ -236,15 +235,8 @@ fn write_str_escaped(s: &str, out: &mut Vec<u8>) -> usize {
                 len += 1;
             }
             b'u' => {
-                out.extend_from_slice(&[
-                    b'\\',
-                    b'\\',
-                    b'u',
-                    b'0',
-                    b'0',
-                    HEX[(b >> 4) as usize],
-                    HEX[(b & 0xf) as usize],
-                ]);
+                out.push(b'\\');
+                out.extend_from_slice(&unicode_escape(b));
                 len += 6;
             }
             b'"' => {
@@ -263,6 +255,19 @@ fn write_str_escaped(s: &str, out: &mut Vec<u8>) -> usize {
     }
     out.extend_from_slice(b"\\\"");
     len
+}
+
+/// A control character as JSON writes it: `\u00XX`.
+fn unicode_escape(b: u8) -> [u8; 6] {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    [
+        b'\\',
+        b'u',
+        b'0',
+        b'0',
+        HEX[(b >> 4) as usize],
+        HEX[(b & 0xf) as usize],
+    ]
 }
 
 /// What each byte becomes inside a JSON string: 0 for itself, else the letter
@@ -334,19 +339,11 @@ fn write_str(s: &str, out: &mut Vec<u8>) {
 }
 
 fn write_str_with_controls(bytes: &[u8], out: &mut Vec<u8>) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push(b'"');
     for &b in bytes {
         match ESCAPE[b as usize] {
             0 => out.push(b),
-            b'u' => out.extend_from_slice(&[
-                b'\\',
-                b'u',
-                b'0',
-                b'0',
-                HEX[(b >> 4) as usize],
-                HEX[(b & 0xf) as usize],
-            ]),
+            b'u' => out.extend_from_slice(&unicode_escape(b)),
             escape => out.extend_from_slice(&[b'\\', escape]),
         }
     }
