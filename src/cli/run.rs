@@ -571,20 +571,7 @@ pub fn describe(e: &Execution, opts: &RunOptions, input_text: String) -> Value {
     out.insert("input".into(), Value::String(input_text));
     out.insert("inputDetails".into(), json!({"included": true}));
     if let Some(o) = &e.output {
-        // The text ExecutionSucceeded already holds: a large output is not written twice.
-        let text = e
-            .history
-            .events
-            .last()
-            .filter(|ev| ev.event_type == "ExecutionSucceeded")
-            .and_then(|ev| {
-                ev.details
-                    .as_ref()?
-                    .get("output")?
-                    .as_str()
-                    .map(str::to_string)
-            })
-            .unwrap_or_else(|| json_text(o));
+        let text = json_text(o);
         out.insert("output".into(), Value::String(text));
         out.insert("outputDetails".into(), json!({"included": true}));
     }

@@ -1225,16 +1225,8 @@ impl<'a> Runner<'a> {
                 keep,
                 error,
             } => {
-                let tail = subs[sub].tail;
-                let cut = Cut {
-                    at_ms,
-                    failing: Some((sub, keep)),
-                    aborts: true,
-                };
-                let merged = self.merge_subs(started, None, subs, Some(cut));
                 // ParallelStateFailed follows the failing branch's last event.
-                *prev = merged.id(sub, tail);
-                self.now_ms = at_ms;
+                self.merge_failed(started, None, subs, (sub, keep), at_ms, prev);
                 Err(Stop::Failed(error))
             }
             SiblingsEnd::Stopped(stop, at_ms) => {
@@ -1243,18 +1235,7 @@ impl<'a> Runner<'a> {
                 Err(stop)
             }
             SiblingsEnd::Done => {
-                let tails: Vec<(usize, u64)> = subs
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, s)| !s.events.is_empty())
-                    .map(|(k, s)| (k, s.tail))
-                    .collect();
-                let merged = self.merge_subs(started, None, subs, None);
-                // The branch that ended last (in the merged order): with branches that
-                // take no time, the last one, as AWS records them.
-                if let Some(last) = tails.iter().map(|&(k, t)| merged.id(k, t)).max() {
-                    *prev = last;
-                }
+                self.merge_to_last(started, None, subs, None, prev);
                 self.now_ms = end;
                 // As MapStateSucceeded: not in the chain; the state's exit follows the last
                 // branch's last event (AWS's recorded test_parallel_state).
@@ -1544,7 +1525,7 @@ impl<'a> Runner<'a> {
                                     failing: None,
                                     aborts: false,
                                 };
-                                self.merge_iterations(owner, &sp.name, subs, Some(cut), prev);
+                                self.merge_to_last(owner, Some(&sp.name), subs, Some(cut), prev);
                             }
                             return Err(stop);
                         }
@@ -1665,7 +1646,7 @@ impl<'a> Runner<'a> {
                     let at = self.now_ms;
                     if let Err(stop) = siblings.stopped(stop, at) {
                         self.cut_ms = siblings.outer_cut;
-                        self.merge_iterations(owner, &sp.name, subs, None, prev);
+                        self.merge_to_last(owner, Some(&sp.name), subs, None, prev);
                         return Err(stop);
                     }
                 }
@@ -1686,37 +1667,30 @@ impl<'a> Runner<'a> {
                 keep,
                 error,
             } => {
-                let tail = subs[sub].tail;
-                let cut = Cut {
-                    at_ms,
-                    failing: Some((sub, keep)),
-                    aborts: true,
-                };
-                let merged = self.merge_subs(owner, Some(&sp.name), subs, Some(cut));
                 // MapStateFailed follows the failing iteration's last state event.
-                *prev = merged.id(sub, tail);
-                self.now_ms = at_ms;
+                self.merge_failed(owner, Some(&sp.name), subs, (sub, keep), at_ms, prev);
                 Err(Stop::Failed(error))
             }
             SiblingsEnd::Stopped(stop, at_ms) => {
-                self.merge_iterations(owner, &sp.name, subs, None, prev);
+                self.merge_to_last(owner, Some(&sp.name), subs, None, prev);
                 self.now_ms = at_ms;
                 Err(stop)
             }
             SiblingsEnd::Done => {
-                let last = self.merge_iterations(owner, &sp.name, subs, None, prev);
+                let last = self.merge_to_last(owner, Some(&sp.name), subs, None, prev);
                 self.now_ms = end;
                 Ok((outputs, last))
             }
         }
     }
 
-    /// Merges a Map's iterations; the chain goes on from the last one to end (its last
-    /// state event). Returns its `MapIterationSucceeded`/`Failed`.
-    fn merge_iterations(
+    /// Merges branches or iterations (cut at `cut`, if any); the chain goes on from the one
+    /// that ended last in the merged order (with ones that take no time, the last,
+    /// as AWS records them). Returns that one's `MapIterationSucceeded`/`Failed`.
+    fn merge_to_last(
         &mut self,
         owner: u64,
-        name: &str,
+        map_name: Option<&str>,
         subs: Vec<Sub>,
         cut: Option<Cut>,
         prev: &mut u64,
@@ -1727,9 +1701,7 @@ impl<'a> Runner<'a> {
             .filter(|(_, s)| !s.events.is_empty())
             .map(|(k, s)| (k, s.tail, s.end))
             .collect();
-        let merged = self.merge_subs(owner, Some(name), subs, cut);
-        // The iteration that ended last (in the merged order): with iterations that
-        // take no time, the last one, as AWS records them.
+        let merged = self.merge_subs(owner, map_name, subs, cut);
         let (tail, end) = ends
             .iter()
             .map(|&(k, tail, end)| (merged.id(k, tail), end.map_or(0, |e| merged.id(k, e))))
@@ -1738,6 +1710,31 @@ impl<'a> Runner<'a> {
             *prev = tail;
         }
         (end != 0).then_some(end)
+    }
+
+    /// Merges branches or iterations of which `failing` (its index, and how many
+    /// of its events to keep) failed at `at_ms`: the others are cut there, what
+    /// they had in flight aborted, and the chain goes on from the failing one's
+    /// last event.
+    fn merge_failed(
+        &mut self,
+        owner: u64,
+        map_name: Option<&str>,
+        subs: Vec<Sub>,
+        failing: (usize, usize),
+        at_ms: i64,
+        prev: &mut u64,
+    ) {
+        let (sub, _) = failing;
+        let tail = subs[sub].tail;
+        let cut = Cut {
+            at_ms,
+            failing: Some(failing),
+            aborts: true,
+        };
+        let merged = self.merge_subs(owner, map_name, subs, Some(cut));
+        *prev = merged.id(sub, tail);
+        self.now_ms = at_ms;
     }
 
     /// An `ItemReader`'s `Parameters` and `MaxItems(Path)`, read from the state's input

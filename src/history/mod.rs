@@ -62,15 +62,6 @@ impl Field {
         }
     }
 
-    /// The field's text, if it is a string (a payload's text is unescaped, so
-    /// this copies).
-    pub fn text(&self) -> Option<Cow<'_, str>> {
-        match self {
-            Field::Payload(p) => Some(Cow::Owned(p.text())),
-            other => other.as_str().map(Cow::Borrowed),
-        }
-    }
-
     /// The field as a string, if it is one held as it is (not a payload).
     pub fn as_str(&self) -> Option<&str> {
         match self {

@@ -9,12 +9,6 @@
 use super::{Details, Event, Field, History, details_key};
 
 impl History {
-    /// Appends `{"events":[...]}` to `out`.
-    pub fn write_json(&self, out: &mut Vec<u8>) {
-        // Writing into a Vec cannot fail.
-        let _ = self.write_to(out);
-    }
-
     /// Writes `{"events":[...]}` to `w`, a chunk at a time: the whole text of a
     /// long history would be megabytes of memory to fault in for one write. A
     /// long history's second half is formatted on another thread meanwhile.
@@ -359,7 +353,7 @@ mod tests {
 
     fn both(h: &History) -> (String, String) {
         let mut fast = Vec::new();
-        h.write_json(&mut fast);
+        h.write_to(&mut fast).unwrap();
         (
             String::from_utf8(fast).unwrap(),
             serde_json::to_string(h).unwrap(),
