@@ -12,6 +12,8 @@ pub fn run(args: &ValidateArgs) -> i32 {
     if args.watch {
         return super::watch::validate(args);
     }
+    // The schema compiles on the other core while the files load.
+    std::thread::spawn(crate::validate::prepare);
     let outcome = check(args);
     print!("{}", outcome.rendered);
     for e in &outcome.problems {

@@ -208,7 +208,13 @@ pub fn validate(definition: &Definition) -> Vec<Diagnostic> {
 pub fn validate_model(definition: &Definition, machine: &StateMachine<'_>) -> Vec<Diagnostic> {
     let ctx = Context::new(definition, machine);
     let mut out = definition.diagnostics.clone();
-    for rule in registry::RULES {
+    // The schema rule goes last: its compiled schema may still be on its way from
+    // the thread `prepare` runs on. Diagnostics are sorted below, so order is free.
+    let schema = &rules::schema::RULE;
+    let others = registry::RULES
+        .iter()
+        .filter(|r| !std::ptr::eq(**r, schema));
+    for rule in others.chain([&schema]) {
         let before = out.len();
         (rule.check)(&ctx, &mut out);
         if !definition.placeholders.is_empty() {
