@@ -56,8 +56,9 @@ declare_rule! {
     };
 }
 
-/// The schema, as shipped in `schemas/`.
-pub const SCHEMA_TEXT: &str = include_str!("../../../schemas/asl.schema.json");
+/// The schema shipped in `schemas/`, without the annotations editors show
+/// (`build.rs` strips them): validation never reads them.
+pub const SCHEMA_TEXT: &str = include_str!(concat!(env!("OUT_DIR"), "/asl.schema.min.json"));
 
 /// The parsed schema.
 pub fn schema() -> &'static Value {
@@ -640,6 +641,43 @@ mod tests {
     /// This rule's diagnostics only.
     fn schema_diags(json: &str) -> Vec<Diagnostic> {
         crate::validate::testing::rule_diags(&RULE, json)
+    }
+
+    /// The embedded schema is the shipped one less its annotations: every
+    /// keyword but `description` and `title` kept, and every field name.
+    #[test]
+    fn the_embedded_schema_is_the_shipped_one_without_annotations() {
+        fn annotations_dropped(v: &Value, names: bool) -> Value {
+            match v {
+                Value::Object(m) => Value::Object(
+                    m.iter()
+                        .filter(|(k, _)| names || !matches!(k.as_str(), "description" | "title"))
+                        .map(|(k, v)| {
+                            let maps = matches!(k.as_str(), "properties" | "definitions") && !names;
+                            let kept =
+                                matches!(k.as_str(), "enum" | "const" | "required") && !names;
+                            (
+                                k.clone(),
+                                if kept {
+                                    v.clone()
+                                } else {
+                                    annotations_dropped(v, maps)
+                                },
+                            )
+                        })
+                        .collect(),
+                ),
+                Value::Array(a) => {
+                    Value::Array(a.iter().map(|v| annotations_dropped(v, false)).collect())
+                }
+                other => other.clone(),
+            }
+        }
+        let shipped: Value =
+            serde_json::from_str(include_str!("../../../schemas/asl.schema.json")).unwrap();
+        assert!(shipped.to_string().contains("\"description\""));
+        assert!(!SCHEMA_TEXT.contains("\"description\""));
+        assert_eq!(*schema(), annotations_dropped(&shipped, false));
     }
 
     /// The one diagnostic of this rule, with its location and message.
