@@ -60,11 +60,96 @@ declare_rule! {
 /// (`build.rs` strips them): validation never reads them.
 pub const SCHEMA_TEXT: &str = include_str!(concat!(env!("OUT_DIR"), "/asl.schema.min.json"));
 
-/// The parsed schema.
+/// The parsed schema, each of its patterns replaced by the format that checks it
+/// (see [`PATTERN_FORMATS`]).
 pub fn schema() -> &'static Value {
     static SCHEMA: OnceLock<Value> = OnceLock::new();
-    // The file is part of the build and checked by a test: it always parses.
-    SCHEMA.get_or_init(|| serde_json::from_str(SCHEMA_TEXT).unwrap_or(Value::Null))
+    SCHEMA.get_or_init(|| {
+        // The file is part of the build and checked by a test: it always parses.
+        let mut schema = serde_json::from_str(SCHEMA_TEXT).unwrap_or(Value::Null);
+        patterns_to_formats(&mut schema);
+        schema
+    })
+}
+
+/// A pattern of the schema, the name of its format, and the format's check.
+pub type PatternFormat = (&'static str, &'static str, fn(&str) -> bool);
+
+/// The schema's `pattern`s (the string forms of numbers, and `{% ... %}`
+/// expressions), each with a custom `format` of the same meaning checked by a
+/// function: compiling their regexes was a seventh of a one-file `sfn validate`.
+/// A pattern not listed here is left to the regex engine.
+pub const PATTERN_FORMATS: &[PatternFormat] = &[
+    (r"^[+-]?[0-9]+$", "asl-integer", is_integer),
+    (r"^[+-]?[0-9]+(\.[0-9]+)?$", "asl-decimal", is_decimal),
+    (r"^\{%[\w\W]*%\}$", "asl-jsonata", is_jsonata),
+    (
+        r"^(\{%[\w\W]*%\}|[+-]?[0-9]+)$",
+        "asl-integer-or-jsonata",
+        |s| is_jsonata(s) || is_integer(s),
+    ),
+    (
+        r"^(\{%[\w\W]*%\}|[+-]?[0-9]+(\.[0-9]+)?)$",
+        "asl-decimal-or-jsonata",
+        |s| is_jsonata(s) || is_decimal(s),
+    ),
+];
+
+/// `[0-9]+`, ASCII digits only, after an optional sign.
+fn is_integer(s: &str) -> bool {
+    let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// An integer, or one with a fraction: `[+-]?[0-9]+(\.[0-9]+)?`.
+fn is_decimal(s: &str) -> bool {
+    match s.split_once('.') {
+        Some((int, frac)) => {
+            is_integer(int) && !frac.is_empty() && frac.bytes().all(|b| b.is_ascii_digit())
+        }
+        None => is_integer(s),
+    }
+}
+
+/// `{%`, anything, `%}` (the two delimiters do not overlap).
+fn is_jsonata(s: &str) -> bool {
+    s.len() >= 4 && s.starts_with("{%") && s.ends_with("%}")
+}
+
+fn patterns_to_formats(schema: &mut Value) {
+    match schema {
+        Value::Object(keywords) => {
+            let format = keywords
+                .get("pattern")
+                .and_then(Value::as_str)
+                .and_then(|p| PATTERN_FORMATS.iter().find(|(q, ..)| *q == p))
+                .map(|(_, name, _)| *name);
+            if let Some(name) = format {
+                *keywords = std::mem::take(keywords)
+                    .into_iter()
+                    .map(|(k, v)| match k.as_str() {
+                        "pattern" => ("format".to_string(), Value::from(name)),
+                        _ => (k, v),
+                    })
+                    .collect();
+            }
+            keywords.values_mut().for_each(patterns_to_formats);
+        }
+        Value::Array(items) => items.iter_mut().for_each(patterns_to_formats),
+        _ => {}
+    }
+}
+
+/// The pattern a subschema checks strings with, written as `pattern` or as one
+/// of [`PATTERN_FORMATS`].
+fn string_pattern(subschema: &Value) -> Option<&str> {
+    subschema["pattern"].as_str().or_else(|| {
+        let format = subschema["format"].as_str()?;
+        PATTERN_FORMATS
+            .iter()
+            .find(|(_, name, _)| *name == format)
+            .map(|(pattern, ..)| *pattern)
+    })
 }
 
 /// Whether the schema lets objects of `definition` (`task`, `catcher`, ...) have `field`:
@@ -122,9 +207,12 @@ fn validator() -> Option<&'static jsonschema::Validator<SpannedJson>> {
     static VALIDATOR: OnceLock<Option<jsonschema::Validator<SpannedJson>>> = OnceLock::new();
     VALIDATOR
         .get_or_init(|| {
-            jsonschema::options_for::<SpannedJson>()
-                .build(schema())
-                .ok()
+            let mut options =
+                jsonschema::options_for::<SpannedJson>().should_validate_formats(true);
+            for &(_, name, check) in PATTERN_FORMATS {
+                options = options.with_format(name, check);
+            }
+            options.build(schema()).ok()
         })
         .as_ref()
 }
@@ -369,7 +457,7 @@ fn expected_type(kind: &TypeKind) -> &'static str {
 /// Whether the field at `schema_path` also takes a `{% ... %}` expression.
 fn takes_jsonata(schema_path: &str) -> bool {
     subschema(schema_path)
-        .and_then(|s| s["pattern"].as_str())
+        .and_then(string_pattern)
         .is_some_and(|p| p.contains("{%"))
 }
 
@@ -415,7 +503,10 @@ fn value_error(
                 .with_label(format!("this is {} {found}", article_for(found)))
                 .with_help(help)
         }
-        ValidationErrorKind::Pattern { pattern } => {
+        ValidationErrorKind::Pattern { .. } | ValidationErrorKind::Format { .. } => {
+            let pattern = subschema(schema_path)
+                .and_then(string_pattern)
+                .unwrap_or_default();
             // The schema's patterns describe the string forms of a non-string
             // field: a number written as a string, or a `{% ... %}` expression.
             let types: Vec<&str> = subschema(schema_path)
@@ -677,7 +768,75 @@ mod tests {
             serde_json::from_str(include_str!("../../../schemas/asl.schema.json")).unwrap();
         assert!(shipped.to_string().contains("\"description\""));
         assert!(!SCHEMA_TEXT.contains("\"description\""));
-        assert_eq!(*schema(), annotations_dropped(&shipped, false));
+        let embedded: Value = serde_json::from_str(SCHEMA_TEXT).unwrap();
+        assert_eq!(embedded, annotations_dropped(&shipped, false));
+    }
+
+    /// Each format means what its pattern means, and every pattern of the schema
+    /// has one, so that no regex is compiled.
+    #[test]
+    fn pattern_formats_agree_with_their_patterns() {
+        let samples = [
+            "",
+            "0",
+            "42",
+            "+7",
+            "-7",
+            "007",
+            "1.5",
+            "-1.25",
+            "1.",
+            ".5",
+            "1e3",
+            "1.5.3",
+            " 1",
+            "1 ",
+            "+",
+            "-",
+            "١٢",
+            "{%%}",
+            "{%}",
+            "{% $x %}",
+            "{%\n  $x\n%}",
+            "{% é 😀 %}",
+            "{% x",
+            "x %}",
+            " {% x %}",
+            "{% x %} ",
+            "{% a %}{% b %}",
+            "%}{%",
+            "abc",
+        ];
+        for &(pattern, name, check) in PATTERN_FORMATS {
+            let regex = regex::Regex::new(pattern).unwrap();
+            for s in samples {
+                assert_eq!(check(s), regex.is_match(s), "{name} on {s:?}");
+            }
+        }
+        fn patterns(v: &Value, out: &mut Vec<String>) {
+            match v {
+                Value::Object(m) => {
+                    if let Some(p) = m.get("pattern").and_then(Value::as_str) {
+                        out.push(p.to_string());
+                    }
+                    m.values().for_each(|v| patterns(v, out));
+                }
+                Value::Array(a) => a.iter().for_each(|v| patterns(v, out)),
+                _ => {}
+            }
+        }
+        let mut shipped = Vec::new();
+        patterns(&serde_json::from_str(SCHEMA_TEXT).unwrap(), &mut shipped);
+        assert!(shipped.len() >= 10);
+        for p in &shipped {
+            assert!(
+                PATTERN_FORMATS.iter().any(|(q, ..)| q == p),
+                "{p} has no format"
+            );
+        }
+        let mut left = Vec::new();
+        patterns(schema(), &mut left);
+        assert_eq!(left, Vec::<String>::new());
     }
 
     /// The one diagnostic of this rule, with its location and message.
