@@ -289,7 +289,7 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
         abort,
         s3_dir: args.s3_dir.clone(),
     };
-    let execution = match engine::execute(&plan, input.clone(), &mocks, &run_opts) {
+    let execution = match engine::execute(&plan, input, &mocks, &run_opts) {
         Ok(e) => e,
         Err(RunError::MissingMock {
             state,
@@ -319,21 +319,26 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
             return Ok(exit::COULD_NOT_RUN);
         }
     };
-    let mut out = describe(&execution, &run_opts, input_text);
+    let mut out = describe(&execution, &run_opts, input_text.clone());
     if let Some(store) = &store {
         out["definitionPath"] = json!(args.definition.display().to_string());
         let record = Record {
             describe: out,
             history: Value::Null,
             definition: definition.root.to_value(),
-            input,
+            input: Value::Null,
             mocks: args
                 .mocks
                 .as_ref()
                 .and_then(|p| std::fs::read_to_string(p).ok()),
         };
         store
-            .save_run(&run_opts.execution_name, &record, &execution.history)
+            .save_run(
+                &run_opts.execution_name,
+                &record,
+                &execution.history,
+                &input_text,
+            )
             .map_err(|e| match e {
                 crate::store::StoreError::Io { .. } => format!(
                     "cannot save the execution in the store {}: {e} (choose another with --store DIR, or --no-store)",

@@ -450,7 +450,8 @@ pub fn java_to_string(value: &Value) -> Option<String> {
 
 const MAX_PRINT_DEPTH: usize = 512;
 
-fn java_to_string_into(value: &Value, out: &mut String, depth: usize) -> bool {
+/// As [`java_to_string`], appended to `out`; false if too deeply nested.
+pub fn java_to_string_into(value: &Value, out: &mut String, depth: usize) -> bool {
     if depth > MAX_PRINT_DEPTH {
         return false;
     }
@@ -482,7 +483,12 @@ fn java_to_string_into(value: &Value, out: &mut String, depth: usize) -> bool {
             }
             out.push('}');
         }
-        Value::Number(n) => out.push_str(&java_number_string(n)),
+        // Integers print as they are: no formatter, no allocation.
+        Value::Number(n) => match (n.as_u64(), n.as_i64()) {
+            (Some(u), _) => out.push_str(itoa::Buffer::new().format(u)),
+            (_, Some(i)) => out.push_str(itoa::Buffer::new().format(i)),
+            _ => out.push_str(&java_number_string(n)),
+        },
         other => out.push_str(&other.to_string()),
     }
     true

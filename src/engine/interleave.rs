@@ -146,6 +146,10 @@ impl Merged {
     }
 }
 
+/// Room for the events that follow a merge (the state's end, the execution's):
+/// without it the next push would copy the whole history into a block twice as large.
+const ROOM_AFTER_MERGE: usize = 16;
+
 /// The common case, branches and iterations that do not overlap in time and nothing
 /// failed: each sub's events appended in turn, ids shifted, no tables.
 fn concatenate(
@@ -156,7 +160,7 @@ fn concatenate(
     subs: Vec<Sub>,
 ) -> Merged {
     let total: usize = subs.iter().map(|s| s.events.len()).sum();
-    parent.events.reserve(total);
+    parent.events.reserve(total + ROOM_AFTER_MERGE);
     let mut offsets = Vec::with_capacity(subs.len());
     let mut lens = Vec::with_capacity(subs.len());
     let mut tails: Vec<u64> = Vec::with_capacity(subs.len());
@@ -326,7 +330,9 @@ pub(super) fn merge(
             next += 1 + sl.table.len() as u32;
         }
     }
-    parent.events.reserve(total + aborts.len() + 1);
+    parent
+        .events
+        .reserve(total + aborts.len() + ROOM_AFTER_MERGE);
     let mut fail_event = 0u64;
     let push = |parent: &mut History,
                 ids: &mut Vec<Vec<u64>>,

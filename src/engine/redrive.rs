@@ -228,7 +228,7 @@ pub(super) fn redrive(
     runner.pending.redrive_count = request.redrive_count;
     runner.pending.resume = Some(resume);
     runner
-        .run_to_end(request.input, redriven)
+        .run_to_end(request.input, None, redriven)
         .map_err(|e| RedriveError::Run(Box::new(e)))
 }
 

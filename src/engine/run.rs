@@ -88,6 +88,27 @@ fn map_item_context(index: usize, item: Value) -> Value {
     Value::Object(map)
 }
 
+/// Puts the next item into a context holding [`map_item_context`] under `Map`:
+/// the rest of a Map's context is the same for every item, so it is built once
+/// rather than per item. Keys are compared, not hashed: the objects are small.
+fn set_map_item(context: &mut Value, index: usize, item: Value) {
+    fn member<'v>(v: &'v mut Value, name: &str) -> Option<&'v mut Value> {
+        v.as_object_mut()?
+            .iter_mut()
+            .find(|(k, _)| k.as_str() == name)
+            .map(|(_, v)| v)
+    }
+    let Some(entry) = member(context, "Map").and_then(|m| member(m, "Item")) else {
+        return;
+    };
+    if let Some(slot) = member(entry, "Index") {
+        *slot = Value::from(index);
+    }
+    if let Some(slot) = member(entry, "Value") {
+        *slot = item;
+    }
+}
+
 /// `--clock real`: the execution, worked out on the schedule first (so that
 /// Parallel branches and Map iterations are side by side as on AWS), happens
 /// event by event at its time on the wall clock. Ctrl-C (the abort flag) stops
@@ -186,22 +207,29 @@ impl<'a> Runner<'a> {
             "RedriveCount": 0,
         });
         // ExecutionStarted is not the previous event of the first state's: AWS chains from 0.
+        let input_text = JsonText::of(&input);
         let started = Details::default()
-            .payload("input", "inputDetails", JsonText::of(&input))
+            .payload("input", "inputDetails", input_text.clone())
             .with("roleArn", json!(self.opts.role_arn()));
         self.history
             .push("ExecutionStarted", 0, self.now_ms, Some(started));
-        self.run_to_end(input, 0)
+        self.run_to_end(input, Some(input_text), 0)
     }
 
     /// Runs the top-level scope (from its start, or where a redrive resumes it) and
-    /// records how the execution ended.
-    pub(super) fn run_to_end(mut self, input: Value, mut prev: u64) -> Result<Execution, RunError> {
-        let result = self.run_scope(0, input, &mut prev);
+    /// records how the execution ended. `input_text`: `input` as JSON text, if the
+    /// caller has it (the first state's Entered event shows it).
+    pub(super) fn run_to_end(
+        mut self,
+        input: Value,
+        input_text: Option<JsonText>,
+        mut prev: u64,
+    ) -> Result<Execution, RunError> {
+        let result = self.run_scope_text(0, input, input_text, &mut prev);
         let (status, output, error, cause) = match result {
-            Ok(output) => {
-                let d =
-                    Details::default().payload("output", "outputDetails", JsonText::of(&output));
+            Ok((output, output_text)) => {
+                // The last state's output text is the execution's: not serialized again.
+                let d = Details::default().payload("output", "outputDetails", output_text);
                 self.history
                     .push("ExecutionSucceeded", prev, self.now_ms, Some(d));
                 (Status::Succeeded, Some(output), None, None)
@@ -318,17 +346,31 @@ impl<'a> Runner<'a> {
     }
 
     fn run_scope(&mut self, scope: ScopeId, input: Value, prev: &mut u64) -> Step<Value> {
+        self.run_scope_text(scope, input, None, prev)
+            .map(|(output, _)| output)
+    }
+
+    /// As [`Runner::run_scope`], taking the input's JSON text if the caller has it,
+    /// and giving the output's.
+    fn run_scope_text(
+        &mut self,
+        scope: ScopeId,
+        input: Value,
+        input_text: Option<JsonText>,
+        prev: &mut u64,
+    ) -> Step<(Value, JsonText)> {
         let Some(mut state) = self.plan.start_of(scope) else {
             return Err(fail(errors::RUNTIME, "the scope has no StartAt state"));
         };
         let mut input = input;
+        // A state's output text (from its Exited event) is the next state's input text.
+        let mut input_text = input_text;
         if let Some((resumed, resumed_input, variables)) = self.pending.start_scope() {
             state = resumed;
             input = resumed_input;
+            input_text = None;
             self.variables = variables;
         }
-        // A state's output text (from its Exited event) is the next state's input text.
-        let mut input_text = None;
         loop {
             self.check_time()?;
             let (exit, output_text) = self.run_state(state, input, input_text, prev)?;
@@ -338,7 +380,7 @@ impl<'a> Runner<'a> {
                     input = exit.output;
                     input_text = Some(output_text);
                 }
-                None => return Ok(exit.output),
+                None => return Ok((exit.output, output_text)),
             }
         }
     }
@@ -1483,6 +1525,14 @@ impl<'a> Runner<'a> {
         let mut recorded = 0;
         let mut siblings = Siblings::new(self.cut_ms);
         let no_tolerance = tolerated_count.is_none() && tolerated_pct.is_none();
+        let mut item_ctx = map.item_selector.as_ref().map(|_| {
+            self.context(
+                sp,
+                entered_ms,
+                0,
+                Some(("Map", map_item_context(0, Value::Null))),
+            )
+        });
         for (index, item) in work.into_iter().enumerate() {
             let resume = match redriven.remove(&index) {
                 // Succeeded before the redrive: not run again.
@@ -1505,15 +1555,10 @@ impl<'a> Runner<'a> {
                 break;
             }
             self.now_ms = at;
-            let item_input = match &map.item_selector {
-                Some(t) => {
-                    let item_ctx = self.context(
-                        sp,
-                        entered_ms,
-                        0,
-                        Some(("Map", map_item_context(index, item))),
-                    );
-                    match self.eval_template(t, effective, &item_ctx, "ItemSelector") {
+            let item_input = match (&map.item_selector, &mut item_ctx) {
+                (Some(t), Some(item_ctx)) => {
+                    set_map_item(item_ctx, index, item);
+                    match self.eval_template(t, effective, item_ctx, "ItemSelector") {
                         Ok(v) => v,
                         Err(stop) => {
                             // Before the iteration starts: the others stop then, and
@@ -1531,7 +1576,7 @@ impl<'a> Runner<'a> {
                         }
                     }
                 }
-                None => item,
+                _ => item,
             };
             // An iteration sees the variables of the scope around it; what it assigns stays inside.
             let outer = self.variables.clone();

@@ -23,7 +23,9 @@ impl History {
         std::thread::scope(|scope| {
             let tail = (!second.is_empty()).then(|| {
                 scope.spawn(|| {
-                    let mut out = Vec::with_capacity(second.len() * 200);
+                    // Most events take 150 to 250 bytes: room enough not to
+                    // copy megabytes into a larger block part-way.
+                    let mut out = Vec::with_capacity(second.len() * 256);
                     for event in second {
                         out.push(b',');
                         write_event(event, &mut out);

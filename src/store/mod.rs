@@ -129,14 +129,17 @@ impl Store {
     }
 
     /// As [`Store::save`], the history written straight from the engine's events
-    /// (`record.history` is ignored): no intermediate JSON tree for 25,000 events.
+    /// (`record.history` is ignored): no intermediate JSON tree for 25,000 events;
+    /// and the input as the JSON text the run already made of it (`record.input`
+    /// is ignored): the engine takes the input itself, not a copy.
     pub fn save_run(
         &self,
         name: &str,
         record: &Record,
         history: &crate::history::History,
+        input_text: &str,
     ) -> Result<PathBuf, StoreError> {
-        self.write_with(name, record, false, Some(history))
+        self.write_with(name, record, false, Some((history, input_text)))
     }
 
     fn write(&self, name: &str, record: &Record, replace: bool) -> Result<PathBuf, StoreError> {
@@ -148,7 +151,7 @@ impl Store {
         name: &str,
         record: &Record,
         replace: bool,
-        history: Option<&crate::history::History>,
+        run: Option<(&crate::history::History, &str)>,
     ) -> Result<PathBuf, StoreError> {
         let final_dir = self.path_of(name);
         if !replace && final_dir.exists() {
@@ -161,8 +164,8 @@ impl Store {
         std::fs::create_dir(&tmp).map_err(io(&tmp))?;
         let result = (|| {
             write_json(&tmp.join(DESCRIBE), &record.describe)?;
-            match history {
-                Some(h) => {
+            match run {
+                Some((h, _)) => {
                     use std::io::Write;
                     let path = tmp.join(HISTORY);
                     let mut f = std::fs::File::create(&path).map_err(io(&path))?;
@@ -173,7 +176,13 @@ impl Store {
                 None => write_json(&tmp.join(HISTORY), &record.history)?,
             }
             write_json(&tmp.join(DEFINITION), &record.definition)?;
-            write_json(&tmp.join(INPUT), &record.input)?;
+            match run {
+                Some((_, input_text)) => {
+                    let path = tmp.join(INPUT);
+                    std::fs::write(&path, format!("{input_text}\n")).map_err(io(&path))?
+                }
+                None => write_json(&tmp.join(INPUT), &record.input)?,
+            }
             if let Some(m) = &record.mocks {
                 std::fs::write(tmp.join(MOCKS), m).map_err(io(&tmp))?;
             }

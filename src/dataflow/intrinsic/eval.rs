@@ -25,7 +25,9 @@ use serde_json::{Map, Value};
 
 use super::functions::{ARRAY_RANGE_MAX, HASH_ALGORITHMS};
 use super::parser::{Arg, ArgKind, Call};
-use crate::dataflow::eval::{Bindings, EvalError, Rng, hash_ordered, java_to_string, to_json_text};
+use crate::dataflow::eval::{
+    Bindings, EvalError, Rng, hash_ordered, java_to_string_into, to_json_text,
+};
 use crate::dataflow::path;
 
 /// The most characters `States.Base64Encode`, `Base64Decode` and `Hash` accept.
@@ -462,9 +464,15 @@ fn hash(data: &str, algorithm: &str) -> Option<String> {
 fn format(call: &Call, a: &Args) -> Result<Value, EvalError> {
     let name = a.name;
     // A literal template keeps its escapes: `\{\}` is text, `{}` a placeholder.
-    let pieces = match call.args.first().map(|arg| &arg.kind) {
-        Some(ArgKind::String { raw, .. }) => split_literal_template(raw),
-        _ => split_template(a.string(0)?),
+    // Without a backslash (most templates) its pieces are slices of it.
+    let unescaped;
+    let pieces: Vec<&str> = match call.args.first().map(|arg| &arg.kind) {
+        Some(ArgKind::String { raw, .. }) if raw.contains('\\') => {
+            unescaped = split_literal_template(raw);
+            unescaped.iter().map(String::as_str).collect()
+        }
+        Some(ArgKind::String { raw, .. }) => raw.split("{}").collect(),
+        _ => a.string(0)?.split("{}").collect(),
     };
     let values = &a.args[1..];
     let placeholders = pieces.len() - 1;
@@ -477,25 +485,16 @@ fn format(call: &Call, a: &Args) -> Result<Value, EvalError> {
             ),
         ));
     }
-    let mut out = String::new();
+    let mut out = String::with_capacity(pieces.iter().map(|p| p.len()).sum::<usize>() + 16);
     for (i, piece) in pieces.iter().enumerate() {
         out.push_str(piece);
-        if let Some(v) = values.get(i) {
-            match v.as_ref() {
-                Value::String(s) => out.push_str(s),
-                other => out.push_str(
-                    &java_to_string(other)
-                        .ok_or_else(|| fail(name, "a value is nested too deeply to print"))?,
-                ),
-            }
+        if let Some(v) = values.get(i)
+            && !java_to_string_into(v, &mut out, 0)
+        {
+            return Err(fail(name, "a value is nested too deeply to print"));
         }
     }
     Ok(Value::String(out))
-}
-
-/// A template from a path or call: `{}` placeholders, no escapes.
-fn split_template(t: &str) -> Vec<String> {
-    t.split("{}").map(str::to_string).collect()
 }
 
 /// A literal template as written between the quotes, escapes applied.
