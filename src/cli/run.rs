@@ -207,6 +207,16 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
         args.machine.as_deref(),
         &args.definition,
     )?;
+    // An input from a file or the command line is read now, while the schema that
+    // validation waits for is still compiling on the other core; its errors still
+    // come after the definition's. Stdin is read only once the definition is valid.
+    let read_early = match args.input.as_deref() {
+        Some("-") => None,
+        arg => Some(read_input(arg).map(|input| {
+            let text = json_text(&input);
+            (input, text)
+        })),
+    };
     let machine = model::build(&definition.root);
     let diagnostics = validate_model(definition, &machine);
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
@@ -220,9 +230,15 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
         return Ok(exit::COULD_NOT_RUN);
     }
     let machine_name = machine_name(definition, &args.definition);
-    let input = session.input(args.input.as_deref())?;
+    let (input, input_text) = match read_early {
+        Some(read) => read?,
+        None => {
+            let input = session.input(args.input.as_deref())?;
+            let text = json_text(&input);
+            (input, text)
+        }
+    };
     // StartExecution refuses a larger input; no execution is created.
-    let input_text = json_text(&input);
     let input_len = input_text.len();
     if input_len > MAX_EXECUTION_INPUT {
         return Err(format!(

@@ -458,7 +458,7 @@ impl<'a> Runner<'a> {
         let sp = &plan.states[id];
         let entered_ms = self.now_ms;
         let raw_text = raw_text.unwrap_or_else(|| JsonText::of(&raw));
-        let entered = Details::default()
+        let entered = Details::with_capacity(3)
             .with("name", Field::Shared(sp.shared_name.clone()))
             .payload("input", "inputDetails", raw_text);
         let entered_id = self.chain(entered_type(&sp.state_type), prev, Some(entered))?;
@@ -499,7 +499,8 @@ impl<'a> Runner<'a> {
             unreachable!("a Fail state never exits");
         }
         let out_text = JsonText::of(&exit.output);
-        let mut exited = Details::default().with("name", Field::Shared(sp.shared_name.clone()));
+        let mut exited = Details::with_capacity(if exit.assigned.is_some() { 5 } else { 3 })
+            .with("name", Field::Shared(sp.shared_name.clone()));
         if let Some(assigned) = &exit.assigned {
             let shown: Map<String, Value> =
                 assigned.iter().map(|(k, v)| (k.clone(), text(v))).collect();
@@ -1613,7 +1614,7 @@ impl<'a> Runner<'a> {
             } else {
                 let saved = self.begin_sub(recorded, subs.last().map_or(0, |s| s.events.len()));
                 let mut it_prev = 0;
-                let d = Details::default()
+                let d = Details::with_capacity(2)
                     .with("index", Value::from(index))
                     .with("name", Field::Shared(sp.shared_name.clone()));
                 let mut outcome = match self.chain("MapIterationStarted", &mut it_prev, Some(d)) {
@@ -1635,7 +1636,7 @@ impl<'a> Runner<'a> {
                 };
                 let mut end_event = None;
                 if let Some(event_type) = event_type {
-                    let d = Details::default()
+                    let d = Details::with_capacity(2)
                         .with("index", Value::from(index))
                         .with("name", Field::Shared(sp.shared_name.clone()));
                     match self.event(event_type, it_prev, Some(d)) {

@@ -40,12 +40,18 @@ pub enum Field {
     Shared(Arc<str>),
     /// AWS's `{"truncated": false}` beside a payload.
     NotTruncated,
+    /// A non-negative integer (an iteration's index, a Map's length), not boxed.
+    Count(u64),
 }
 
 impl From<Value> for Field {
     fn from(v: Value) -> Self {
         match v {
             Value::String(s) => Field::Text(s),
+            Value::Number(n) => match n.as_u64() {
+                Some(u) => Field::Count(u),
+                None => Field::Json(Box::new(Value::Number(n))),
+            },
             v => Field::Json(Box::new(v)),
         }
     }
@@ -59,6 +65,7 @@ impl Field {
             Field::Payload(p) => Value::String(p.text()),
             Field::Shared(s) => Value::String(s.to_string()),
             Field::NotTruncated => json!({ "truncated": false }),
+            Field::Count(n) => Value::from(*n),
         }
     }
 
@@ -69,7 +76,7 @@ impl Field {
             Field::Text(s) => Some(s),
             Field::Payload(_) => None,
             Field::Shared(s) => Some(s),
-            Field::NotTruncated => None,
+            Field::NotTruncated | Field::Count(_) => None,
         }
     }
 }
@@ -87,6 +94,7 @@ impl serde::Serialize for Field {
                 map.serialize_entry("truncated", &false)?;
                 map.end()
             }
+            Field::Count(n) => serializer.serialize_u64(*n),
         }
     }
 }
@@ -104,6 +112,12 @@ impl Default for Details {
 }
 
 impl Details {
+    /// Room for exactly `n` fields: tens of thousands of events are kept until
+    /// the history is written.
+    pub fn with_capacity(n: usize) -> Self {
+        Details(Vec::with_capacity(n))
+    }
+
     /// Sets `key`, in place if it is there, else at the end.
     pub fn insert(&mut self, key: &'static str, value: impl Into<Field>) {
         let value = value.into();

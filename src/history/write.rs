@@ -26,20 +26,22 @@ impl History {
                     // Most events take 150 to 250 bytes: room enough not to
                     // copy megabytes into a larger block part-way.
                     let mut out = Vec::with_capacity(second.len() * 256);
+                    let mut stamp = Stamp::default();
                     for event in second {
                         out.push(b',');
-                        write_event(event, &mut out);
+                        write_event(event, &mut stamp, &mut out);
                     }
                     out
                 })
             });
             let mut out = Vec::with_capacity(CHUNK + 4096);
             out.extend_from_slice(b"{\"events\":[");
+            let mut stamp = Stamp::default();
             for (i, event) in first.iter().enumerate() {
                 if i > 0 {
                     out.push(b',');
                 }
-                write_event(event, &mut out);
+                write_event(event, &mut stamp, &mut out);
                 if out.len() >= CHUNK {
                     w.write_all(&out)?;
                     out.clear();
@@ -57,19 +59,34 @@ impl History {
     }
 }
 
-fn write_event(e: &Event, out: &mut Vec<u8>) {
+/// The last timestamp written, as text: most events of a run on the virtual
+/// clock share their timestamp with the one before.
+#[derive(Default)]
+struct Stamp {
+    ms: Option<i64>,
+    text: Vec<u8>,
+}
+
+fn write_event(e: &Event, stamp: &mut Stamp, out: &mut Vec<u8>) {
+    // The engine's own names (ASCII letters): written as they are.
+    debug_assert!(e.event_type.bytes().all(|b| ESCAPE[b as usize] == 0));
+    if stamp.ms != Some(e.timestamp_ms) {
+        stamp.text.clear();
+        write_seconds(e.timestamp_ms, &mut stamp.text);
+        stamp.ms = Some(e.timestamp_ms);
+    }
     out.extend_from_slice(b"{\"timestamp\":");
-    write_seconds(e.timestamp_ms, out);
-    out.extend_from_slice(b",\"type\":");
-    write_name(e.event_type, out);
-    out.extend_from_slice(b",\"id\":");
+    out.extend_from_slice(&stamp.text);
+    out.extend_from_slice(b",\"type\":\"");
+    out.extend_from_slice(e.event_type.as_bytes());
+    out.extend_from_slice(b"\",\"id\":");
     out.extend_from_slice(itoa::Buffer::new().format(e.id).as_bytes());
     out.extend_from_slice(b",\"previousEventId\":");
     out.extend_from_slice(itoa::Buffer::new().format(e.previous_event_id).as_bytes());
     if let Some(d) = &e.details {
-        out.push(b',');
-        write_name(&details_key(e.event_type), out);
-        out.push(b':');
+        out.extend_from_slice(b",\"");
+        out.extend_from_slice(details_key(e.event_type).as_bytes());
+        out.extend_from_slice(b"\":");
         write_details(d, out);
     }
     out.push(b'}');
@@ -78,11 +95,10 @@ fn write_event(e: &Event, out: &mut Vec<u8>) {
 fn write_details(d: &Details, out: &mut Vec<u8>) {
     out.push(b'{');
     for (i, (key, field)) in d.0.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        write_name(key, out);
-        out.push(b':');
+        debug_assert!(key.bytes().all(|b| ESCAPE[b as usize] == 0), "{key}");
+        out.extend_from_slice(if i > 0 { b",\"" } else { b"\"" });
+        out.extend_from_slice(key.as_bytes());
+        out.extend_from_slice(b"\":");
         match field {
             Field::Json(v) => write_value(v, out),
             Field::Text(s) => write_str(s, out),
@@ -94,6 +110,7 @@ fn write_details(d: &Details, out: &mut Vec<u8>) {
             }
             Field::Shared(s) => write_str(s, out),
             Field::NotTruncated => out.extend_from_slice(b"{\"truncated\":false}"),
+            Field::Count(n) => out.extend_from_slice(itoa::Buffer::new().format(*n).as_bytes()),
         }
     }
     out.push(b'}');
@@ -221,6 +238,14 @@ fn plain(bytes: &[u8], out: &mut Vec<u8>) -> usize {
 /// it is in the JSON text (quotes and escapes included).
 fn write_str_escaped(s: &str, out: &mut Vec<u8>) -> usize {
     let bytes = s.as_bytes();
+    // Most keys and string values need no escape: copied whole.
+    if bytes.iter().all(|&b| ESCAPE[b as usize] == 0) {
+        out.reserve(bytes.len() + 4);
+        out.extend_from_slice(b"\\\"");
+        out.extend_from_slice(bytes);
+        out.extend_from_slice(b"\\\"");
+        return bytes.len() + 2;
+    }
     out.reserve(bytes.len() + 4);
     out.extend_from_slice(b"\\\"");
     let mut len = 2;
@@ -284,16 +309,6 @@ const ESCAPE: [u8; 256] = {
     table[b'\\' as usize] = b'\\';
     table
 };
-
-/// One of the engine's own names (event types, detail keys: ASCII letters) as
-/// a JSON string, without looking for what to escape.
-fn write_name(name: &str, out: &mut Vec<u8>) {
-    debug_assert!(name.bytes().all(|b| ESCAPE[b as usize] == 0), "{name}");
-    out.reserve(name.len() + 2);
-    out.push(b'"');
-    out.extend_from_slice(name.as_bytes());
-    out.push(b'"');
-}
 
 /// `s` as a JSON string.
 fn write_str(s: &str, out: &mut Vec<u8>) {

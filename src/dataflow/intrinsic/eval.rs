@@ -471,8 +471,8 @@ fn format(call: &Call, a: &Args) -> Result<Value, EvalError> {
             unescaped = split_literal_template(raw);
             unescaped.iter().map(String::as_str).collect()
         }
-        Some(ArgKind::String { raw, .. }) => raw.split("{}").collect(),
-        _ => a.string(0)?.split("{}").collect(),
+        Some(ArgKind::String { raw, .. }) => split_placeholders(raw),
+        _ => split_placeholders(a.string(0)?),
     };
     let values = &a.args[1..];
     let placeholders = pieces.len() - 1;
@@ -495,6 +495,25 @@ fn format(call: &Call, a: &Args) -> Result<Value, EvalError> {
         }
     }
     Ok(Value::String(out))
+}
+
+/// A template split at each `{}`, as `str::split("{}")` splits it, without
+/// setting up a substring searcher for each call: templates are short.
+fn split_placeholders(t: &str) -> Vec<&str> {
+    let b = t.as_bytes();
+    let mut pieces = Vec::with_capacity(4);
+    let (mut start, mut i) = (0, 0);
+    while i + 1 < b.len() {
+        if b[i] == b'{' && b[i + 1] == b'}' {
+            pieces.push(&t[start..i]);
+            i += 2;
+            start = i;
+        } else {
+            i += 1;
+        }
+    }
+    pieces.push(&t[start..]);
+    pieces
 }
 
 /// A literal template as written between the quotes, escapes applied.
@@ -731,6 +750,28 @@ mod tests {
             json!({"start": 1, "end": 999}),
         );
         assert!((1..999).contains(&r.as_i64().unwrap()));
+    }
+
+    #[test]
+    fn templates_split_at_placeholders_as_str_split_does() {
+        for t in [
+            "",
+            "{}",
+            "{}{}",
+            "{{}",
+            "{}}",
+            "a{b}c",
+            "x {} y {} z",
+            "{",
+            "}",
+            "é{}ü{}",
+        ] {
+            assert_eq!(
+                split_placeholders(t),
+                t.split("{}").collect::<Vec<_>>(),
+                "{t}"
+            );
+        }
     }
 
     #[test]
