@@ -373,7 +373,10 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
         RunFormat::Json if session.watch => {
             println!("{}", serde_json::to_string(&out).unwrap_or_default())
         }
-        RunFormat::Json => println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default()),
+        RunFormat::Json => crate::history::with_scratch(|text| {
+            let _ = serde_json::to_writer_pretty(&mut *text, &out);
+            println!("{}", std::str::from_utf8(text).unwrap_or_default());
+        }),
         RunFormat::Human => print_human(&execution, &run_opts, color),
     }
     let code = match execution.status {

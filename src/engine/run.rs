@@ -1503,15 +1503,12 @@ impl<'a> Runner<'a> {
     ) -> Step<(Vec<Value>, Option<u64>)> {
         let start = self.now_ms;
         // When each of MaxConcurrency slots is next free: the earliest (then the
-        // lowest slot) takes the next item. A heap, as unlimited concurrency means
-        // a slot per item.
-        let slots = if max_concurrency == 0 {
-            work.len().max(1)
-        } else {
-            max_concurrency
-        };
-        let mut free_at: std::collections::BinaryHeap<std::cmp::Reverse<(i64, usize)>> =
-            (0..slots).map(|i| std::cmp::Reverse((start, i))).collect();
+        // lowest slot) takes the next item. Unlimited concurrency (0) is a slot per
+        // item, each free at the start: every item starts then, no heap needed.
+        let mut free_at: std::collections::BinaryHeap<std::cmp::Reverse<(i64, usize)>> = (0
+            ..max_concurrency)
+            .map(|i| std::cmp::Reverse((start, i)))
+            .collect();
         let mut end = start;
         let mut outputs = Vec::with_capacity(work.len());
         let mut failures = 0usize;
@@ -1698,7 +1695,9 @@ impl<'a> Runner<'a> {
                 }
                 Err(other) => return Err(other),
             }
-            free_at.push(std::cmp::Reverse((self.now_ms, slot)));
+            if max_concurrency > 0 {
+                free_at.push(std::cmp::Reverse((self.now_ms, slot)));
+            }
             end = end.max(self.now_ms);
         }
         if !inline {

@@ -237,13 +237,14 @@ pub struct JsonText {
 
 impl JsonText {
     pub fn of(v: &Value) -> Self {
-        let mut out = Vec::with_capacity(128);
-        let len = write::write_value_escaped(v, &mut out);
-        JsonText {
-            // Only whole UTF-8 strings and ASCII go in.
-            escaped: String::from_utf8(out).unwrap_or_default(),
-            len,
-        }
+        with_scratch(|out| {
+            let len = write::write_value_escaped(v, out);
+            JsonText {
+                // Only whole UTF-8 strings and ASCII go in.
+                escaped: exact_string(out),
+                len,
+            }
+        })
     }
 
     /// The length of the JSON text in bytes (AWS's payload limits count it).
@@ -269,10 +270,36 @@ impl JsonText {
 /// A value as compact JSON text (as `to_string`, without going through
 /// `fmt::Display`'s writer, which costs twice as much on large payloads).
 pub fn json_text(v: &Value) -> String {
-    let mut out = Vec::with_capacity(128);
-    write::write_value(v, &mut out);
-    // Only whole UTF-8 strings and ASCII go in.
-    String::from_utf8(out).unwrap_or_default()
+    with_scratch(|out| {
+        write::write_value(v, out);
+        // Only whole UTF-8 strings and ASCII go in.
+        exact_string(out)
+    })
+}
+
+/// The text in `bytes` (UTF-8), in a block of exactly its size.
+fn exact_string(bytes: &[u8]) -> String {
+    std::str::from_utf8(bytes).unwrap_or_default().to_owned()
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Runs `f` on an empty buffer kept for the thread, where JSON text is written
+/// before it is copied out at its exact size or written to a file. A buffer of
+/// its own for each text would leave, as it grows, a trail of freed blocks of
+/// every size (pages the process touches once and never uses again), and a
+/// small payload's buffer would keep room it never fills.
+pub fn with_scratch<R>(f: impl FnOnce(&mut Vec<u8>) -> R) -> R {
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut buf) => {
+            buf.clear();
+            f(&mut buf)
+        }
+        // Already in use further up the stack: a buffer of its own.
+        Err(_) => f(&mut Vec::new()),
+    })
 }
 
 impl Event {

@@ -178,8 +178,12 @@ impl Store {
             write_json(&tmp.join(DEFINITION), &record.definition)?;
             match run {
                 Some((_, input_text)) => {
+                    use std::io::Write;
                     let path = tmp.join(INPUT);
-                    std::fs::write(&path, format!("{input_text}\n")).map_err(io(&path))?
+                    let mut f = std::fs::File::create(&path).map_err(io(&path))?;
+                    f.write_all(input_text.as_bytes())
+                        .and_then(|()| f.write_all(b"\n"))
+                        .map_err(io(&path))?
                 }
                 None => write_json(&tmp.join(INPUT), &record.input)?,
             }
@@ -316,10 +320,11 @@ fn unique() -> u128 {
 /// execution; only a power cut could, and a damaged execution is reported as
 /// such, never read as valid. Waiting on the disk cost 8 to 80 ms per run.
 fn write_json(path: &Path, value: &Value) -> Result<(), StoreError> {
-    let mut bytes = Vec::new();
-    crate::history::write_value(value, &mut bytes);
-    bytes.push(b'\n');
-    std::fs::write(path, bytes).map_err(io(path))
+    crate::history::with_scratch(|bytes| {
+        crate::history::write_value(value, bytes);
+        bytes.push(b'\n');
+        std::fs::write(path, bytes).map_err(io(path))
+    })
 }
 
 fn read_json(path: &Path) -> Result<Value, StoreError> {
