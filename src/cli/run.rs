@@ -335,50 +335,54 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
             return Ok(exit::COULD_NOT_RUN);
         }
     };
-    let mut out = describe(&execution, &run_opts, input_text.clone());
-    if let Some(store) = &store {
-        out["definitionPath"] = json!(args.definition.display().to_string());
-        let record = Record {
-            describe: out,
-            history: Value::Null,
-            definition: definition.root.to_value(),
-            input: Value::Null,
-            mocks: args
-                .mocks
-                .as_ref()
-                .and_then(|p| std::fs::read_to_string(p).ok()),
+    let out = describe(&execution, &run_opts, input_text.clone());
+    let one_line = session.watch;
+    std::thread::scope(|scope| -> Result<(), String> {
+        // While the store is written, `--format json`'s text is made on the other core.
+        let text = match (&store, args.format) {
+            (Some(_), RunFormat::Json) => Some(scope.spawn(|| json_output(&out, one_line))),
+            _ => None,
         };
-        store
-            .save_run(
-                &run_opts.execution_name,
-                &record,
-                &execution.history,
-                &input_text,
-            )
-            .map_err(|e| match e {
-                crate::store::StoreError::Io { .. } => format!(
-                    "cannot save the execution in the store {}: {e} (choose another with --store DIR, or --no-store)",
-                    store.root.display()
-                ),
-                _ => e.to_string(),
-            })?;
-        // The record's describe, without what only the store keeps.
-        out = record.describe;
-        if let Some(o) = out.as_object_mut() {
-            o.remove("definitionPath");
+        if let Some(store) = &store {
+            let mut describe = out.clone();
+            describe["definitionPath"] = json!(args.definition.display().to_string());
+            let record = Record {
+                describe,
+                history: Value::Null,
+                definition: definition.root.to_value(),
+                input: Value::Null,
+                mocks: args
+                    .mocks
+                    .as_ref()
+                    .and_then(|p| std::fs::read_to_string(p).ok()),
+            };
+            store
+                .save_run(
+                    &run_opts.execution_name,
+                    &record,
+                    &execution.history,
+                    &input_text,
+                )
+                .map_err(|e| match e {
+                    crate::store::StoreError::Io { .. } => format!(
+                        "cannot save the execution in the store {}: {e} (choose another with --store DIR, or --no-store)",
+                        store.root.display()
+                    ),
+                    _ => e.to_string(),
+                })?;
         }
-    }
-    match args.format {
-        // Under --watch, one object per line, for scripts reading the stream.
-        RunFormat::Json if session.watch => {
-            println!("{}", serde_json::to_string(&out).unwrap_or_default())
+        match args.format {
+            RunFormat::Json => {
+                let text = match text {
+                    Some(made) => made.join().unwrap_or_else(|_| json_output(&out, one_line)),
+                    None => json_output(&out, one_line),
+                };
+                println!("{text}");
+            }
+            RunFormat::Human => print_human(&execution, &run_opts, color),
         }
-        RunFormat::Json => crate::history::with_scratch(|text| {
-            let _ = serde_json::to_writer_pretty(&mut *text, &out);
-            println!("{}", std::str::from_utf8(text).unwrap_or_default());
-        }),
-        RunFormat::Human => print_human(&execution, &run_opts, color),
-    }
+        Ok(())
+    })?;
     let code = match execution.status {
         Status::Succeeded => exit::OK,
         _ => exit::FAILED,
@@ -389,6 +393,26 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
         std::mem::forget(execution);
     }
     Ok(code)
+}
+
+/// `--format json`'s text: pretty, or under `--watch` one object per line, for
+/// scripts reading the stream.
+fn json_output(out: &Value, one_line: bool) -> String {
+    // Room for the input's and output's text, escaped once more: written once,
+    // not grown by doubling.
+    let strings: usize = out.as_object().map_or(0, |o| {
+        o.values().filter_map(Value::as_str).map(str::len).sum()
+    });
+    let mut text = Vec::with_capacity(strings + strings / 4 + 1024);
+    let written = if one_line {
+        serde_json::to_writer(&mut text, out)
+    } else {
+        serde_json::to_writer_pretty(&mut text, out)
+    };
+    match written {
+        Ok(()) => String::from_utf8(text).unwrap_or_default(),
+        Err(_) => String::new(),
+    }
 }
 
 /// Diagnostics about a file that is not a definition (the mocks): no totals line.
