@@ -1278,7 +1278,7 @@ impl<'a> Runner<'a> {
                 Err(stop)
             }
             SiblingsEnd::Done => {
-                self.merge_to_last(started, None, subs, None, prev);
+                self.merge_to_last(started, None, subs, &[], None, prev);
                 self.now_ms = end;
                 // As MapStateSucceeded: not in the chain; the state's exit follows the last
                 // branch's last event (AWS's recorded test_parallel_state).
@@ -1293,6 +1293,28 @@ impl<'a> Runner<'a> {
     /// after another), else the id in that order.
     fn global_id(&self, local: u64) -> u64 {
         self.history_base as u64 + local
+    }
+
+    /// Appends an iteration's events (local ids from 1) to the history as the merge
+    /// would append them alone: ids shifted, its first event chained to
+    /// `first_prev`. Returns the new ids of the local `(tail, end)`.
+    fn append_iteration(
+        &mut self,
+        events: Vec<crate::history::Event>,
+        first_prev: u64,
+        (tail, end): (u64, u64),
+    ) -> (u64, u64) {
+        let offset = self.history.events.len() as u64;
+        self.history.events.extend(events.into_iter().map(|mut e| {
+            e.id += offset;
+            e.previous_event_id = if e.previous_event_id == 0 {
+                first_prev
+            } else {
+                e.previous_event_id + offset
+            };
+            e
+        }));
+        (if tail == 0 { 0 } else { offset + tail }, offset + end)
     }
 
     /// Starts recording a branch or an iteration on its own, after `before` events of
@@ -1523,6 +1545,16 @@ impl<'a> Runner<'a> {
         let mut recorded = 0;
         let mut siblings = Siblings::new(self.cut_ms);
         let no_tolerance = tolerated_count.is_none() && tolerated_pct.is_none();
+        // Iterations appended to the history as soon as they end (ids of their
+        // chain's last event and of their MapIterationSucceeded): while every one so
+        // far took no time and ended, nothing can come between or before their
+        // events, so the merge would only append them in turn. Kept to a Map at the
+        // top of its history (no lanes to track), not redriven, not cut.
+        let mut appended: Vec<(u64, u64)> = Vec::new();
+        let appending =
+            inline && self.lanes.is_none() && redriven.is_empty() && self.cut_ms.is_none();
+        let total = work.len();
+        let mut last_len = 0;
         let mut item_ctx = map.item_selector.as_ref().map(|_| {
             self.context(
                 sp,
@@ -1568,7 +1600,14 @@ impl<'a> Runner<'a> {
                                     failing: None,
                                     aborts: false,
                                 };
-                                self.merge_to_last(owner, Some(&sp.name), subs, Some(cut), prev);
+                                self.merge_to_last(
+                                    owner,
+                                    Some(&sp.name),
+                                    subs,
+                                    &appended,
+                                    Some(cut),
+                                    prev,
+                                );
                             }
                             return Err(stop);
                         }
@@ -1609,7 +1648,7 @@ impl<'a> Runner<'a> {
                 }
                 outcome
             } else {
-                let saved = self.begin_sub(recorded, subs.last().map_or(0, |s| s.events.len()));
+                let saved = self.begin_sub(recorded, last_len);
                 let mut it_prev = 0;
                 let d = Details::with_capacity(2)
                     .with("index", Value::from(index))
@@ -1642,17 +1681,37 @@ impl<'a> Runner<'a> {
                     }
                 }
                 let (events, lanes) = self.end_sub(saved);
-                recorded += events.len();
-                let run = !events.is_empty();
-                subs.push(Sub {
+                last_len = events.len();
+                let sub = Sub {
                     events,
                     lanes,
                     ext,
                     tail: it_prev,
                     end: end_event,
-                });
-                if run {
-                    ext = Ext::TailOf(index);
+                };
+                if appending
+                    && appended.len() == index
+                    && outcome.is_ok()
+                    && self.cut_ms.is_none()
+                    && sub.events.iter().all(|e| e.timestamp_ms == start)
+                    && let (Ext::Id(first_prev), Some(end)) = (sub.ext, sub.end)
+                {
+                    if appended.is_empty() {
+                        // Room for the rest, if they record as many events.
+                        let room = (sub.events.len() * total).min(super::MAX_HISTORY_EVENTS);
+                        self.history.events.reserve(room + 16);
+                    }
+                    let ids = self.append_iteration(sub.events, first_prev, (sub.tail, end));
+                    appended.push(ids);
+                    subs.push(Sub::empty(ext));
+                    ext = Ext::Id(if ids.0 == 0 { owner } else { ids.0 });
+                } else {
+                    recorded += sub.events.len();
+                    let run = !sub.events.is_empty();
+                    subs.push(sub);
+                    if run {
+                        ext = Ext::TailOf(index);
+                    }
                 }
                 outcome
             };
@@ -1689,7 +1748,7 @@ impl<'a> Runner<'a> {
                     let at = self.now_ms;
                     if let Err(stop) = siblings.stopped(stop, at) {
                         self.cut_ms = siblings.outer_cut;
-                        self.merge_to_last(owner, Some(&sp.name), subs, None, prev);
+                        self.merge_to_last(owner, Some(&sp.name), subs, &appended, None, prev);
                         return Err(stop);
                     }
                 }
@@ -1717,12 +1776,12 @@ impl<'a> Runner<'a> {
                 Err(Stop::Failed(error))
             }
             SiblingsEnd::Stopped(stop, at_ms) => {
-                self.merge_to_last(owner, Some(&sp.name), subs, None, prev);
+                self.merge_to_last(owner, Some(&sp.name), subs, &appended, None, prev);
                 self.now_ms = at_ms;
                 Err(stop)
             }
             SiblingsEnd::Done => {
-                let last = self.merge_to_last(owner, Some(&sp.name), subs, None, prev);
+                let last = self.merge_to_last(owner, Some(&sp.name), subs, &appended, None, prev);
                 self.now_ms = end;
                 Ok((outputs, last))
             }
@@ -1732,11 +1791,14 @@ impl<'a> Runner<'a> {
     /// Merges branches or iterations (cut at `cut`, if any); the chain goes on from the one
     /// that ended last in the merged order (with ones that take no time, the last,
     /// as AWS records them). Returns that one's `MapIterationSucceeded`/`Failed`.
+    /// `appended`: iterations already in the history (their chain's last event and
+    /// their end), left empty in `subs`.
     fn merge_to_last(
         &mut self,
         owner: u64,
         map_name: Option<&str>,
         subs: Vec<Sub>,
+        appended: &[(u64, u64)],
         cut: Option<Cut>,
         prev: &mut u64,
     ) -> Option<u64> {
@@ -1746,10 +1808,17 @@ impl<'a> Runner<'a> {
             .filter(|(_, s)| !s.events.is_empty())
             .map(|(k, s)| (k, s.tail, s.end))
             .collect();
-        let merged = self.merge_subs(owner, map_name, subs, cut);
+        // Every one with events already in the history, and no lanes to record them
+        // in: the merge would do nothing.
+        let merged = (!ends.is_empty() || self.lanes.is_some())
+            .then(|| self.merge_subs(owner, map_name, subs, cut));
         let (tail, end) = ends
             .iter()
-            .map(|&(k, tail, end)| (merged.id(k, tail), end.map_or(0, |e| merged.id(k, e))))
+            .filter_map(|&(k, tail, end)| {
+                let merged = merged.as_ref()?;
+                Some((merged.id(k, tail), end.map_or(0, |e| merged.id(k, e))))
+            })
+            .chain(appended.iter().copied())
             .max_by_key(|&(tail, end)| (end, tail))?;
         if tail != 0 {
             *prev = tail;
