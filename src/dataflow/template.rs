@@ -29,8 +29,10 @@ pub struct Template {
 enum TNode {
     /// No `.$` field anywhere below: copied as is.
     Const(Value),
-    /// Keys in output order.
-    Object(Vec<(String, TNode)>),
+    /// Keys in output order, and an object with those keys (null values) that
+    /// each evaluation copies and fills in: copying it costs less than hashing
+    /// every key into a new object.
+    Object(Vec<(String, TNode)>, Map<String, Value>),
     Array(Vec<TNode>),
     Dynamic(Box<Dynamic>),
 }
@@ -117,7 +119,11 @@ fn compile(value: &Value, depth: usize) -> Result<TNode, String> {
                     entries.into_iter().map(Some).collect();
                 entries = order.into_iter().filter_map(|i| slots[i].take()).collect();
             }
-            Ok(TNode::Object(entries))
+            let shape = entries
+                .iter()
+                .map(|(k, _)| (k.clone(), Value::Null))
+                .collect();
+            Ok(TNode::Object(entries, shape))
         }
         Value::Array(items) => {
             let nodes = items
@@ -136,10 +142,12 @@ fn compile(value: &Value, depth: usize) -> Result<TNode, String> {
 fn eval(node: &TNode, b: &Bindings, rng: &mut Rng) -> Result<Value, EvalError> {
     match node {
         TNode::Const(v) => Ok(v.clone()),
-        TNode::Object(entries) => {
-            let mut out = Map::with_capacity(entries.len());
-            for (k, n) in entries {
-                out.insert(k.clone(), eval(n, b, rng)?);
+        TNode::Object(entries, shape) => {
+            // The keys are distinct (settled at compile time): the copy holds them in
+            // the entries' order.
+            let mut out = shape.clone();
+            for ((_, n), slot) in entries.iter().zip(out.values_mut()) {
+                *slot = eval(n, b, rng)?;
             }
             Ok(Value::Object(out))
         }
