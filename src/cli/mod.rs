@@ -5,6 +5,7 @@ mod describe;
 mod explain;
 mod history;
 mod list;
+mod memory;
 mod redrive;
 mod run;
 mod validate;
