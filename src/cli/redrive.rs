@@ -201,7 +201,8 @@ fn redrive(args: &RedriveArgs) -> Result<i32, String> {
         }
     };
 
-    let mut describe = super::run::describe(&execution, &opts, json_text(&record.input));
+    let input = Value::String(json_text(&record.input));
+    let mut describe = super::run::describe(&execution, &opts, input.into()).to_value();
     let redrive_date = redrive_ms.max(execution.history.events[events].timestamp_ms);
     if let Some(obj) = describe.as_object_mut() {
         obj.remove("redriveStatus");

@@ -16,8 +16,9 @@ use crate::history::json_text;
 use crate::load::{Definition, LoadOptions, load_path};
 use crate::mocks::{Mocks, UNKNOWN_MOCK_STATE};
 use crate::model;
+use crate::render::describe::{Describe, Piece};
 use crate::render::{self, FileReport};
-use crate::store::{Record, Store};
+use crate::store::{RunFiles, Store};
 use crate::validate::{closest_name, validate_model};
 
 pub fn run(args: &RunArgs) -> i32 {
@@ -305,7 +306,22 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
         abort,
         s3_dir: args.s3_dir.clone(),
     };
-    let execution = match engine::execute(&plan, input, &mocks, &run_opts) {
+    // The history is written into the store while the execution runs. If the
+    // store cannot take it, the run goes on and the error is reported after it.
+    let (pending, sink) = match store
+        .as_ref()
+        .map(|s| s.begin_run(&run_opts.execution_name))
+    {
+        Some(Ok((pending, file))) => (Some(Ok(pending)), Some(file)),
+        Some(Err(e)) => (Some(Err(e)), None),
+        None => (None, None),
+    };
+    let ran = match sink {
+        Some(file) => engine::execute_to(&plan, input, &mocks, &run_opts, Box::new(file))
+            .map(|(x, written)| (x, Some(written))),
+        None => engine::execute(&plan, input, &mocks, &run_opts).map(|x| (x, None)),
+    };
+    let (execution, history_written) = match ran {
         Ok(e) => e,
         Err(RunError::MissingMock {
             state,
@@ -335,7 +351,11 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
             return Ok(exit::COULD_NOT_RUN);
         }
     };
-    let out = describe(&execution, &run_opts, input_text.clone());
+    let input = match &execution.input_text {
+        Some(text) => Piece::Escaped(text.escaped().to_string()),
+        None => Piece::Value(Value::String(input_text.clone())),
+    };
+    let out = describe(&execution, &run_opts, input);
     let one_line = session.watch;
     std::thread::scope(|scope| -> Result<(), String> {
         // While the store is written, `--format json`'s text is made on the other core.
@@ -343,27 +363,32 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
             (Some(_), RunFormat::Json) => Some(scope.spawn(|| json_output(&out, one_line))),
             _ => None,
         };
-        if let Some(store) = &store {
-            let mut describe = out.clone();
-            describe["definitionPath"] = json!(args.definition.display().to_string());
-            let record = Record {
-                describe,
-                history: Value::Null,
-                definition: definition.root.to_value(),
-                input: Value::Null,
-                mocks: args
-                    .mocks
-                    .as_ref()
-                    .and_then(|p| std::fs::read_to_string(p).ok()),
-            };
-            store
-                .save_run(
+        if let (Some(store), Some(pending)) = (&store, pending) {
+            let mut describe = Vec::with_capacity(input_text.len() * 2 + 4096);
+            let path = json!(args.definition.display().to_string());
+            out.write_compact(&[("definitionPath", &path)], &mut describe);
+            describe.push(b'\n');
+            let mocks = args
+                .mocks
+                .as_ref()
+                .and_then(|p| std::fs::read_to_string(p).ok());
+            let saved = pending.and_then(|pending| {
+                store.finish_run(
                     &run_opts.execution_name,
-                    &record,
-                    &execution.history,
-                    &input_text,
+                    pending,
+                    RunFiles {
+                        describe: &describe,
+                        definition: &definition.root.to_value(),
+                        input_text: &input_text,
+                        mocks: mocks.as_deref(),
+                    },
+                    // Begun with a history file (above), so written or not.
+                    history_written.unwrap_or_else(|| {
+                        Err(std::io::Error::other("the history was not written"))
+                    }),
                 )
-                .map_err(|e| match e {
+            });
+            saved.map_err(|e| match e {
                     crate::store::StoreError::Io { .. } => format!(
                         "cannot save the execution in the store {}: {e} (choose another with --store DIR, or --no-store)",
                         store.root.display()
@@ -397,22 +422,14 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
 
 /// `--format json`'s text: pretty, or under `--watch` one object per line, for
 /// scripts reading the stream.
-fn json_output(out: &Value, one_line: bool) -> String {
-    // Room for the input's and output's text, escaped once more: written once,
-    // not grown by doubling.
-    let strings: usize = out.as_object().map_or(0, |o| {
-        o.values().filter_map(Value::as_str).map(str::len).sum()
-    });
-    let mut text = Vec::with_capacity(strings + strings / 4 + 1024);
-    let written = if one_line {
-        serde_json::to_writer(&mut text, out)
+fn json_output(out: &Describe, one_line: bool) -> String {
+    let mut text = Vec::with_capacity(out.text_len() + 1024);
+    if one_line {
+        out.write_compact(&[], &mut text);
     } else {
-        serde_json::to_writer_pretty(&mut text, out)
-    };
-    match written {
-        Ok(()) => String::from_utf8(text).unwrap_or_default(),
-        Err(_) => String::new(),
+        out.write_pretty(&mut text);
     }
+    String::from_utf8(text).unwrap_or_default()
 }
 
 /// Diagnostics about a file that is not a definition (the mocks): no totals line.
@@ -608,41 +625,45 @@ fn truncate(s: &str, n: usize) -> String {
 
 /// `DescribeExecution`'s response for a finished execution.
 /// `input_text` is the execution's input as JSON text.
-pub fn describe(e: &Execution, opts: &RunOptions, input_text: String) -> Value {
-    let mut out = serde_json::Map::new();
-    out.insert("executionArn".into(), json!(opts.execution_arn()));
-    out.insert("stateMachineArn".into(), json!(opts.state_machine_arn()));
-    out.insert("name".into(), json!(opts.execution_name));
-    out.insert("status".into(), json!(e.status.as_str()));
-    out.insert("startDate".into(), json!(e.start_ms as f64 / 1000.0));
-    out.insert("stopDate".into(), json!(e.stop_ms as f64 / 1000.0));
-    out.insert("input".into(), Value::String(input_text));
-    out.insert("inputDetails".into(), json!({"included": true}));
+/// `DescribeExecution`'s response. `input`: the execution's input as JSON text.
+/// The output is the text the run recorded, when it has it.
+pub fn describe(e: &Execution, opts: &RunOptions, input: Piece) -> Describe {
+    let mut d = Describe::default();
+    d.push("executionArn", json!(opts.execution_arn()));
+    d.push("stateMachineArn", json!(opts.state_machine_arn()));
+    d.push("name", json!(opts.execution_name));
+    d.push("status", json!(e.status.as_str()));
+    d.push("startDate", json!(e.start_ms as f64 / 1000.0));
+    d.push("stopDate", json!(e.stop_ms as f64 / 1000.0));
+    d.push("input", input);
+    d.push("inputDetails", json!({"included": true}));
     if let Some(o) = &e.output {
-        let text = json_text(o);
-        out.insert("output".into(), Value::String(text));
-        out.insert("outputDetails".into(), json!({"included": true}));
+        match &e.output_text {
+            Some(text) => d.push("output", Piece::Escaped(text.escaped().to_string())),
+            None => d.push("output", Value::String(json_text(o))),
+        }
+        d.push("outputDetails", json!({"included": true}));
     }
     if let Some(err) = &e.error {
-        out.insert("error".into(), json!(err));
+        d.push("error", json!(err));
     }
     if let Some(c) = &e.cause {
-        out.insert("cause".into(), json!(c));
+        d.push("cause", json!(c));
     }
-    out.insert("redriveCount".into(), json!(0));
+    d.push("redriveCount", json!(0));
     let redrive = if e.status == Status::Succeeded {
         "NOT_REDRIVABLE"
     } else {
         "REDRIVABLE"
     };
-    out.insert("redriveStatus".into(), json!(redrive));
+    d.push("redriveStatus", json!(redrive));
     if e.status == Status::Succeeded {
-        out.insert(
-            "redriveStatusReason".into(),
+        d.push(
+            "redriveStatusReason",
             json!("Execution is SUCCEEDED and cannot be redriven"),
         );
     }
-    Value::Object(out)
+    d
 }
 
 /// The states entered, one per line; a long path (a loop, a large Map) shows

@@ -169,7 +169,7 @@ fn concatenate(
         l.per_event.resize(parent.events.len(), 0);
     }
     for (i, s) in subs.into_iter().enumerate() {
-        let offset = parent.events.len() as u64;
+        let offset = parent.len() as u64;
         let first_prev = match s.ext {
             Ext::Id(id) => id,
             // The subs chained to have events (their chains are not empty).
@@ -343,7 +343,7 @@ pub(super) fn merge(
         let Some(mut e) = iters[i].next() else {
             return 0;
         };
-        let id = parent.events.len() as u64 + 1;
+        let id = parent.len() as u64 + 1;
         let local = e.id as usize;
         e.previous_event_id = if e.previous_event_id == 0 {
             resolve(exts[i], &exts, &tails, ids, emitted, owner)

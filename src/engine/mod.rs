@@ -103,6 +103,10 @@ pub struct Execution {
     pub error: Option<String>,
     pub cause: Option<String>,
     pub history: History,
+    /// The input and the output as the history records them (JSON text,
+    /// escaped as a string's contents), when the run made them.
+    pub input_text: Option<crate::history::JsonText>,
+    pub output_text: Option<crate::history::JsonText>,
     pub start_ms: i64,
     pub stop_ms: i64,
 }
@@ -127,6 +131,38 @@ pub fn execute(
     opts: &RunOptions,
 ) -> Result<Execution, RunError> {
     run::Runner::new(plan, mocks, opts).execute(input)
+}
+
+/// As [`execute`], writing the history to `sink` while the execution runs (as
+/// `GetExecutionHistory`'s JSON, then a newline): batches of events are written
+/// on another thread as they are recorded, so that a long history is mostly
+/// written by the time the execution ends. Also returns whether it was all
+/// written. Under the real clock it is written at the end: an abort trims the
+/// events recorded after it (see `play_back`).
+pub fn execute_to(
+    plan: &Plan,
+    input: Value,
+    mocks: &Mocks,
+    opts: &RunOptions,
+    mut sink: Box<dyn std::io::Write + Send>,
+) -> Result<(Execution, std::io::Result<()>), RunError> {
+    let mut runner = run::Runner::new(plan, mocks, opts);
+    if opts.clock == ClockKind::Virtual {
+        runner.stream_history_to(sink);
+        let mut x = runner.execute(input)?;
+        let written = x.history.end_stream().unwrap_or(Ok(()));
+        return Ok((x, written));
+    }
+    let x = runner.execute(input)?;
+    let written = write_whole(&x.history, &mut sink);
+    Ok((x, written))
+}
+
+/// A history's whole text, then a newline.
+fn write_whole(history: &History, mut w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    history.write_to(&mut w)?;
+    w.write_all(b"\n")?;
+    w.flush()
 }
 
 /// Resumes an unsuccessful execution from its stored history, as `RedriveExecution`

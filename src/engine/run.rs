@@ -197,6 +197,11 @@ impl<'a> Runner<'a> {
         }
     }
 
+    /// Writes the history to `sink` while the run goes on (see `History::stream_to`).
+    pub(super) fn stream_history_to(&mut self, sink: Box<dyn std::io::Write + Send>) {
+        self.history.stream_to(sink);
+    }
+
     pub(super) fn execute(mut self, input: Value) -> Result<Execution, RunError> {
         self.execution_context = json!({
             "Id": self.opts.execution_arn(),
@@ -225,11 +230,14 @@ impl<'a> Runner<'a> {
         input_text: Option<JsonText>,
         mut prev: u64,
     ) -> Result<Execution, RunError> {
+        let execution_input = input_text.clone();
+        let mut output_text = None;
         let result = self.run_scope_text(0, input, input_text, &mut prev);
         let (status, output, error, cause) = match result {
-            Ok((output, output_text)) => {
+            Ok((output, text)) => {
                 // The last state's output text is the execution's: not serialized again.
-                let d = Details::default().payload("output", "outputDetails", output_text);
+                output_text = Some(text.clone());
+                let d = Details::default().payload("output", "outputDetails", text);
                 self.history
                     .push("ExecutionSucceeded", prev, self.now_ms, Some(d));
                 (Status::Succeeded, Some(output), None, None)
@@ -277,6 +285,8 @@ impl<'a> Runner<'a> {
             error,
             cause,
             history: self.history,
+            input_text: execution_input,
+            output_text,
             start_ms: self.opts.start_ms,
             stop_ms: self.now_ms,
         };
@@ -1304,7 +1314,7 @@ impl<'a> Runner<'a> {
         first_prev: u64,
         (tail, end): (u64, u64),
     ) -> (u64, u64) {
-        let offset = self.history.events.len() as u64;
+        let offset = self.history.len() as u64;
         self.history.events.extend(events.into_iter().map(|mut e| {
             e.id += offset;
             e.previous_event_id = if e.previous_event_id == 0 {
@@ -1314,6 +1324,7 @@ impl<'a> Runner<'a> {
             };
             e
         }));
+        self.history.hand_over();
         (if tail == 0 { 0 } else { offset + tail }, offset + end)
     }
 
@@ -1322,9 +1333,7 @@ impl<'a> Runner<'a> {
     /// `size`: how many events it may record (the one before it recorded), so that
     /// its list is allocated once.
     fn begin_sub(&mut self, before: usize, size: usize) -> SavedHistory {
-        let fresh = History {
-            events: Vec::with_capacity(size),
-        };
+        let fresh = History::with_capacity(size);
         let saved = SavedHistory {
             history: std::mem::replace(&mut self.history, fresh),
             lanes: self.lanes.replace(Lanes::default()),
@@ -1349,14 +1358,16 @@ impl<'a> Runner<'a> {
         subs: Vec<Sub>,
         cut: Option<Cut>,
     ) -> interleave::Merged {
-        interleave::merge(
+        let merged = interleave::merge(
             &mut self.history,
             self.lanes.as_mut(),
             owner,
             map_name,
             subs,
             cut,
-        )
+        );
+        self.history.hand_over();
+        merged
     }
 
     fn run_map(
@@ -1696,7 +1707,7 @@ impl<'a> Runner<'a> {
                     && sub.events.iter().all(|e| e.timestamp_ms == start)
                     && let (Ext::Id(first_prev), Some(end)) = (sub.ext, sub.end)
                 {
-                    if appended.is_empty() {
+                    if appended.is_empty() && !self.history.is_streamed() {
                         // Room for the rest, if they record as many events.
                         let room = (sub.events.len() * total).min(super::MAX_HISTORY_EVENTS);
                         self.history.events.reserve(room + 16);

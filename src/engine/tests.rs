@@ -45,6 +45,90 @@ pub(super) fn exec_with(definition: Value, input: Value, mocks: Value) -> Execut
     execute(&plan, input, &mocks, &opts()).unwrap_or_else(|e| panic!("{e:?}"))
 }
 
+/// A sink the test reads after the history's writer is done with it.
+#[derive(Clone, Default)]
+struct Shared(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Shared {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Runs a definition with its history streamed, and checks that it ends as the
+/// same run recorded whole: the same execution, every event, and the same text.
+fn exec_streamed(definition: Value, input: Value) -> Execution {
+    let whole = exec(definition.clone(), input.clone());
+    let loaded = load_text(
+        Path::new("t.asl.json"),
+        definition.to_string(),
+        &LoadOptions::default(),
+    );
+    let model = crate::model::build(&loaded.definitions[0].root);
+    let plan = Plan::compile(&model).unwrap_or_else(|u| panic!("{u:?}"));
+    let sink = Shared::default();
+    let (x, written) = execute_to(
+        &plan,
+        input,
+        &Mocks::empty(),
+        &opts(),
+        Box::new(sink.clone()),
+    )
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    assert!(written.is_ok());
+    assert_eq!(
+        (x.status, &x.output, &x.error),
+        (whole.status, &whole.output, &whole.error)
+    );
+    assert_eq!(x.history.events, whole.history.events);
+    let mut text = Vec::new();
+    whole.history.write_to(&mut text).unwrap();
+    text.push(b'\n');
+    assert!(*sink.0.lock().unwrap() == text, "the streamed text differs");
+    x
+}
+
+#[test]
+fn streamed_histories_are_the_histories_recorded_whole() {
+    // Iterations that take no time (appended as they end), and a Map whose
+    // iterations wait (merged by time), and one that fails part-way (cut).
+    let items: Vec<Value> = (0..1_500).map(|i| json!({ "id": i })).collect();
+    let x = exec_streamed(
+        json!({"StartAt": "M", "States": {"M": {"Type": "Map", "ItemsPath": "$.items",
+            "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}},
+            "End": true}}}),
+        json!({ "items": items }),
+    );
+    assert_eq!(x.history.len(), 4 * 1_500 + 6);
+    let x = exec_streamed(
+        json!({"StartAt": "M", "States": {"M": {"Type": "Map", "ItemsPath": "$.items", "MaxConcurrency": 7,
+            "ItemProcessor": {"StartAt": "W", "States": {
+                "W": {"Type": "Wait", "SecondsPath": "$.id", "Next": "P"},
+                "P": {"Type": "Pass", "End": true}}},
+            "Next": "Again"},
+            "Again": {"Type": "Parallel", "End": true, "Branches": [
+                {"StartAt": "A", "States": {"A": {"Type": "Wait", "Seconds": 2, "End": true}}},
+                {"StartAt": "B", "States": {"B": {"Type": "Pass", "End": true}}}]}}}),
+        json!({ "items": (0..400).map(|i| json!({ "id": i % 5 })).collect::<Vec<_>>() }),
+    );
+    assert_eq!(x.status, Status::Succeeded);
+    let x = exec_streamed(
+        json!({"StartAt": "M", "States": {"M": {"Type": "Map", "ItemsPath": "$.items", "MaxConcurrency": 3,
+            "ItemProcessor": {"StartAt": "C", "States": {
+                "C": {"Type": "Choice", "Choices": [{"Variable": "$.id", "NumericEquals": 900, "Next": "F"}],
+                      "Default": "W"},
+                "W": {"Type": "Wait", "Seconds": 1, "End": true},
+                "F": {"Type": "Fail", "Error": "Boom"}}},
+            "End": true}}}),
+        json!({ "items": (0..1_200).map(|i| json!({ "id": i })).collect::<Vec<_>>() }),
+    );
+    assert_eq!(x.error.as_deref(), Some("Boom"));
+}
+
 pub(super) fn exec(definition: Value, input: Value) -> Execution {
     exec_with(definition, input, Value::Null)
 }

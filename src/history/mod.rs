@@ -330,12 +330,27 @@ impl Event {
 }
 
 /// An execution's events, in order.
+///
+/// While a run streams its history ([`History::stream_to`]), `events` holds only
+/// the latest events: the earlier ones are with the writer, and come back when
+/// the stream ends ([`History::end_stream`]).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct History {
     pub events: Vec<Event>,
+    /// How many events, before `events[0]`, are with the writer.
+    handed: usize,
+    stream: write::StreamSlot,
 }
 
 impl History {
+    /// A history with room for `n` events.
+    pub fn with_capacity(n: usize) -> Self {
+        History {
+            events: Vec::with_capacity(n),
+            ..History::default()
+        }
+    }
+
     /// Appends an event; returns its id.
     pub fn push(
         &mut self,
@@ -344,7 +359,7 @@ impl History {
         timestamp_ms: i64,
         details: Option<Details>,
     ) -> u64 {
-        let id = self.events.len() as u64 + 1;
+        let id = self.len() as u64 + 1;
         self.events.push(Event {
             id,
             previous_event_id,
@@ -352,15 +367,59 @@ impl History {
             event_type,
             details,
         });
+        self.hand_over();
         id
     }
 
+    /// How many events the execution has recorded (handed to the writer or not).
     pub fn len(&self) -> usize {
-        self.events.len()
+        self.handed + self.events.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.events.is_empty()
+        self.len() == 0
+    }
+
+    /// From now on, events are written to `sink` as `GetExecutionHistory`'s JSON
+    /// (then a newline) on another thread, a batch at a time while the run goes
+    /// on, instead of all at the end. Only events appended later may change the
+    /// history: none already recorded may be altered or removed.
+    pub fn stream_to(&mut self, sink: Box<dyn std::io::Write + Send>) {
+        self.stream = write::StreamSlot::start(sink);
+        self.hand_over();
+    }
+
+    /// Whether the events are being written as they are recorded.
+    pub fn is_streamed(&self) -> bool {
+        self.stream.is_active()
+    }
+
+    /// Hands the writer all but the latest events, once there are enough to be
+    /// worth a batch. To call after appending to `events` directly.
+    pub fn hand_over(&mut self) {
+        if let Some(batch) = self.stream.take_batch(&mut self.events) {
+            self.handed += batch.len();
+            self.stream.send(batch);
+        }
+    }
+
+    /// Ends the stream begun by [`History::stream_to`]: the rest is written, and
+    /// every event is back in `events`. `None` if the history was not streamed;
+    /// otherwise whether the whole text was written.
+    pub fn end_stream(&mut self) -> Option<std::io::Result<()>> {
+        if !self.stream.is_active() {
+            return None;
+        }
+        let rest = std::mem::take(&mut self.events);
+        let (result, mut batches) = self.stream.finish(rest)?;
+        let total: usize = batches.iter().map(Vec::len).sum();
+        let mut events = Vec::with_capacity(total);
+        for batch in &mut batches {
+            events.append(batch);
+        }
+        self.events = events;
+        self.handed = 0;
+        Some(result)
     }
 
     /// `GetExecutionHistory`'s response.

@@ -18,23 +18,16 @@ impl History {
         const CHUNK_EVENTS: usize = 512;
         const PARALLEL_FROM: usize = 4096;
         let events = &self.events[..];
+        if events.len() < PARALLEL_FROM {
+            let mut f = Formatter::new();
+            for event in events {
+                f.event(event, w)?;
+            }
+            return f.end(w, b"]}");
+        }
         let mut out = Vec::with_capacity(CHUNK + 4096);
         out.extend_from_slice(b"{\"events\":[");
         let mut stamp = Stamp::default();
-        if events.len() < PARALLEL_FROM {
-            for (i, event) in events.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                write_event(event, &mut stamp, &mut out);
-                if out.len() >= CHUNK {
-                    w.write_all(&out)?;
-                    out.clear();
-                }
-            }
-            w.write_all(&out)?;
-            return w.write_all(b"]}");
-        }
         use std::sync::mpsc::sync_channel;
         // The other thread's chunks come back formatted, and its buffers go back
         // to it once written: two in turn.
@@ -81,6 +74,155 @@ impl History {
             }
             w.write_all(b"]}")
         })
+    }
+}
+
+/// Events per batch handed to the writer of a streamed history, and how many of
+/// the latest are kept back (the engine looks at the last event's id).
+const HAND_OVER_AT: usize = 1024;
+const KEEP: usize = 64;
+
+/// A streamed history's writer: a thread that formats the batches it is handed
+/// and writes them to the sink while the run goes on, on the core the engine
+/// leaves idle. It keeps each batch, to give all back when the stream ends.
+#[derive(Default)]
+pub(super) struct StreamSlot(Option<Result<Stream, std::io::Error>>);
+
+pub(super) struct Stream {
+    batches: std::sync::mpsc::Sender<Vec<Event>>,
+    worker: std::thread::JoinHandle<StreamEnd>,
+}
+
+/// What the writer ends with: whether everything was written, and the batches.
+type StreamEnd = (std::io::Result<()>, Vec<Vec<Event>>);
+
+impl StreamSlot {
+    /// The writer started; if no thread could be started, a slot that ends with
+    /// that error (nothing is written).
+    pub(super) fn start(mut sink: Box<dyn std::io::Write + Send>) -> StreamSlot {
+        let (batches, received) = std::sync::mpsc::channel::<Vec<Event>>();
+        let worker = std::thread::Builder::new()
+            .name("history".into())
+            .spawn(move || {
+                let mut f = Formatter::new();
+                let mut kept = Vec::new();
+                let mut result = Ok(());
+                for batch in received {
+                    if result.is_ok() {
+                        result = batch.iter().try_for_each(|e| f.event(e, &mut sink));
+                    }
+                    kept.push(batch);
+                }
+                (result.and_then(|()| f.end(&mut sink, b"]}\n")), kept)
+            });
+        StreamSlot(Some(worker.map(|worker| Stream { batches, worker })))
+    }
+
+    pub(super) fn is_active(&self) -> bool {
+        self.0.is_some()
+    }
+
+    /// All but the latest [`KEEP`] of `events`, once there are enough of them.
+    pub(super) fn take_batch(&self, events: &mut Vec<Event>) -> Option<Vec<Event>> {
+        if !matches!(self.0, Some(Ok(_))) || events.len() < HAND_OVER_AT + KEEP {
+            return None;
+        }
+        let n = events.len() - KEEP;
+        let mut batch = Vec::with_capacity(n);
+        batch.extend(events.drain(..n));
+        Some(batch)
+    }
+
+    pub(super) fn send(&self, batch: Vec<Event>) {
+        if let Some(Ok(s)) = &self.0 {
+            // The writer receives until `finish` drops the sender.
+            let _ = s.batches.send(batch);
+        }
+    }
+
+    /// Hands over `rest`, waits for the writer, and returns what it ended with.
+    pub(super) fn finish(&mut self, rest: Vec<Event>) -> Option<StreamEnd> {
+        match self.0.take()? {
+            Ok(Stream { batches, worker }) => {
+                let _ = batches.send(rest);
+                drop(batches);
+                Some(
+                    worker
+                        .join()
+                        .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+                )
+            }
+            Err(e) => Some((Err(e), vec![rest])),
+        }
+    }
+}
+
+impl Drop for StreamSlot {
+    /// A run that stops without an execution (a Task without a mock) leaves no
+    /// writer behind: it ends, and the thread with it, before the caller goes on.
+    fn drop(&mut self) {
+        let _ = self.finish(Vec::new());
+    }
+}
+
+impl std::fmt::Debug for StreamSlot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() { "streaming" } else { "-" })
+    }
+}
+
+impl Clone for StreamSlot {
+    /// A copy of a history is not written out: only the run's own is.
+    fn clone(&self) -> Self {
+        StreamSlot(None)
+    }
+}
+
+impl PartialEq for StreamSlot {
+    /// Histories are equal by their events, however they are written.
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+/// Formats events into `GetExecutionHistory`'s JSON, a chunk of text at a time.
+struct Formatter {
+    out: Vec<u8>,
+    stamp: Stamp,
+    first: bool,
+}
+
+impl Formatter {
+    const CHUNK: usize = 1 << 16;
+
+    fn new() -> Self {
+        let mut out = Vec::with_capacity(Self::CHUNK + 4096);
+        out.extend_from_slice(b"{\"events\":[");
+        Formatter {
+            out,
+            stamp: Stamp::default(),
+            first: true,
+        }
+    }
+
+    fn event(&mut self, e: &Event, w: &mut impl std::io::Write) -> std::io::Result<()> {
+        if !self.first {
+            self.out.push(b',');
+        }
+        self.first = false;
+        write_event(e, &mut self.stamp, &mut self.out);
+        if self.out.len() >= Self::CHUNK {
+            w.write_all(&self.out)?;
+            self.out.clear();
+        }
+        Ok(())
+    }
+
+    /// Writes the rest, then `tail` (the end of the text).
+    fn end(mut self, w: &mut impl std::io::Write, tail: &[u8]) -> std::io::Result<()> {
+        self.out.extend_from_slice(tail);
+        w.write_all(&self.out)?;
+        w.flush()
     }
 }
 
@@ -485,6 +627,121 @@ mod tests {
             let err = h.write_to(&mut FailsAfter(allowed)).unwrap_err();
             assert_eq!(err.to_string(), "disk full");
         }
+    }
+
+    /// A sink the test can read after the writer thread is done with it.
+    #[derive(Clone, Default)]
+    struct Shared(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Shared {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn event_details(i: u64) -> Details {
+        Details::default()
+            .with("name", Field::Shared("S".into()))
+            .payload("input", "inputDetails", JsonText::of(&json!({ "i": i })))
+    }
+
+    #[test]
+    fn a_streamed_history_is_written_as_a_whole_one_and_keeps_every_event() {
+        for n in [0u64, 1, 1_087, 1_088, 1_089, 5_000] {
+            let sink = Shared::default();
+            let mut streamed = History::default();
+            streamed.stream_to(Box::new(sink.clone()));
+            let mut whole = History::default();
+            for i in 0..n {
+                // Some events appended directly, as the engine appends iterations.
+                if i % 7 == 0 {
+                    let id = streamed.len() as u64 + 1;
+                    streamed.events.push(Event {
+                        id,
+                        previous_event_id: i,
+                        timestamp_ms: 1_700_000_000_000 + i as i64,
+                        event_type: "PassStateExited",
+                        details: Some(event_details(i)),
+                    });
+                    streamed.hand_over();
+                    whole.push(
+                        "PassStateExited",
+                        i,
+                        1_700_000_000_000 + i as i64,
+                        Some(event_details(i)),
+                    );
+                } else {
+                    let a = streamed.push(
+                        "PassStateEntered",
+                        i,
+                        1_700_000_000_000,
+                        Some(event_details(i)),
+                    );
+                    let b = whole.push(
+                        "PassStateEntered",
+                        i,
+                        1_700_000_000_000,
+                        Some(event_details(i)),
+                    );
+                    assert_eq!(a, b);
+                }
+                assert_eq!(streamed.len(), whole.len());
+            }
+            assert!(streamed.is_streamed());
+            assert!(streamed.end_stream().unwrap().is_ok());
+            assert!(!streamed.is_streamed());
+            assert_eq!(streamed.events, whole.events, "{n} events");
+            let mut expected = Vec::new();
+            whole.write_to(&mut expected).unwrap();
+            expected.push(b'\n');
+            assert_eq!(*sink.0.lock().unwrap(), expected, "{n} events");
+        }
+    }
+
+    #[test]
+    fn a_streamed_write_that_fails_ends_with_its_error_and_keeps_every_event() {
+        struct Full;
+        impl std::io::Write for Full {
+            fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+                Err(std::io::Error::other("disk full"))
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut h = History::default();
+        h.stream_to(Box::new(Full));
+        for i in 0..20_000u64 {
+            h.push(
+                "PassStateEntered",
+                i,
+                1_700_000_000_000,
+                Some(event_details(i)),
+            );
+        }
+        assert_eq!(
+            h.end_stream().unwrap().unwrap_err().to_string(),
+            "disk full"
+        );
+        assert_eq!(h.events.len(), 20_000);
+        assert!(
+            h.events
+                .iter()
+                .enumerate()
+                .all(|(i, e)| e.id == i as u64 + 1)
+        );
+    }
+
+    #[test]
+    fn an_unstreamed_history_has_no_stream_to_end() {
+        let mut h = History::default();
+        h.push("PassStateEntered", 0, 0, None);
+        assert!(h.end_stream().is_none());
+        assert_eq!(h.events.len(), 1);
     }
 
     #[test]

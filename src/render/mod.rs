@@ -1,6 +1,7 @@
 //! Rendering: validation reports as human text (miette), JSON, SARIF and
 //! GitHub workflow commands.
 
+pub mod describe;
 pub mod diff;
 pub mod github;
 pub mod human;

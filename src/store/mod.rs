@@ -85,6 +85,28 @@ pub struct Store {
     pub root: PathBuf,
 }
 
+/// A new run's files besides its history, as [`Record`] holds them, the
+/// large ones as the text the run made of them: `DescribeExecution`'s response
+/// (and our `definitionPath`), then a newline; the input's JSON text.
+pub struct RunFiles<'a> {
+    pub describe: &'a [u8],
+    pub definition: &'a Value,
+    pub input_text: &'a str,
+    pub mocks: Option<&'a str>,
+}
+
+/// A new execution's private folder, being written. Dropped, it is removed:
+/// once renamed into place there is nothing left to remove.
+pub struct PendingRun {
+    tmp: PathBuf,
+}
+
+impl Drop for PendingRun {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.tmp);
+    }
+}
+
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
     move |error| StoreError::Io {
         path: path.to_path_buf(),
@@ -128,87 +150,97 @@ impl Store {
         self.write(name, record, true)
     }
 
-    /// As [`Store::save`], the history written straight from the engine's events
-    /// (`record.history` is ignored): no intermediate JSON tree for 25,000 events;
-    /// and the input as the JSON text the run already made of it (`record.input`
-    /// is ignored): the engine takes the input itself, not a copy.
-    pub fn save_run(
+    /// Starts storing a new run: its private folder, and the history file, which
+    /// the engine writes while it runs (`engine::execute_to`). The rest follows in
+    /// [`Store::finish_run`]; dropping the [`PendingRun`] instead removes it all.
+    pub fn begin_run(&self, name: &str) -> Result<(PendingRun, std::fs::File), StoreError> {
+        if self.path_of(name).exists() {
+            return Err(StoreError::AlreadyExists(name.to_string()));
+        }
+        let tmp = self.create_tmp(name)?;
+        let pending = PendingRun { tmp };
+        let path = pending.tmp.join(HISTORY);
+        let file = std::fs::File::create(&path).map_err(io(&path))?;
+        Ok((pending, file))
+    }
+
+    /// Completes what [`Store::begin_run`] began, atomically: `written` says
+    /// whether the history file was written whole.
+    pub fn finish_run(
         &self,
         name: &str,
-        record: &Record,
-        history: &crate::history::History,
-        input_text: &str,
+        pending: PendingRun,
+        files: RunFiles<'_>,
+        written: std::io::Result<()>,
     ) -> Result<PathBuf, StoreError> {
-        self.write_with(name, record, false, Some((history, input_text)))
+        let tmp = &pending.tmp;
+        let path = tmp.join(HISTORY);
+        written.map_err(io(&path))?;
+        let path = tmp.join(DESCRIBE);
+        std::fs::write(&path, files.describe).map_err(io(&path))?;
+        write_json(&tmp.join(DEFINITION), files.definition)?;
+        let path = tmp.join(INPUT);
+        std::fs::File::create(&path)
+            .and_then(|mut f| {
+                use std::io::Write;
+                f.write_all(files.input_text.as_bytes())?;
+                f.write_all(b"\n")
+            })
+            .map_err(io(&path))?;
+        if let Some(m) = files.mocks {
+            std::fs::write(tmp.join(MOCKS), m).map_err(io(tmp))?;
+        }
+        self.commit(name, tmp, false)
     }
 
     fn write(&self, name: &str, record: &Record, replace: bool) -> Result<PathBuf, StoreError> {
-        self.write_with(name, record, replace, None)
-    }
-
-    fn write_with(
-        &self,
-        name: &str,
-        record: &Record,
-        replace: bool,
-        run: Option<(&crate::history::History, &str)>,
-    ) -> Result<PathBuf, StoreError> {
         let final_dir = self.path_of(name);
         if !replace && final_dir.exists() {
             return Err(StoreError::AlreadyExists(name.to_string()));
         }
+        // Removed, whatever happens, once renamed or not.
+        let pending = PendingRun {
+            tmp: self.create_tmp(name)?,
+        };
+        let tmp = &pending.tmp;
+        write_json(&tmp.join(DESCRIBE), &record.describe)?;
+        write_json(&tmp.join(HISTORY), &record.history)?;
+        write_json(&tmp.join(DEFINITION), &record.definition)?;
+        write_json(&tmp.join(INPUT), &record.input)?;
+        if let Some(m) = &record.mocks {
+            std::fs::write(tmp.join(MOCKS), m).map_err(io(tmp))?;
+        }
+        self.commit(name, tmp, replace)
+    }
+
+    /// A new private folder under `tmp/` for an execution being written.
+    fn create_tmp(&self, name: &str) -> Result<PathBuf, StoreError> {
         let tmp_root = self.root.join("tmp");
         std::fs::create_dir_all(&tmp_root).map_err(io(&tmp_root))?;
         std::fs::create_dir_all(self.executions()).map_err(io(&self.root))?;
         let tmp = tmp_root.join(format!("{name}.{}.{}", std::process::id(), unique()));
         std::fs::create_dir(&tmp).map_err(io(&tmp))?;
-        let result = (|| {
-            write_json(&tmp.join(DESCRIBE), &record.describe)?;
-            match run {
-                Some((h, _)) => {
-                    use std::io::Write;
-                    let path = tmp.join(HISTORY);
-                    let mut f = std::fs::File::create(&path).map_err(io(&path))?;
-                    h.write_to(&mut f)
-                        .and_then(|()| f.write_all(b"\n"))
-                        .map_err(io(&path))?;
-                }
-                None => write_json(&tmp.join(HISTORY), &record.history)?,
-            }
-            write_json(&tmp.join(DEFINITION), &record.definition)?;
-            match run {
-                Some((_, input_text)) => {
-                    use std::io::Write;
-                    let path = tmp.join(INPUT);
-                    let mut f = std::fs::File::create(&path).map_err(io(&path))?;
-                    f.write_all(input_text.as_bytes())
-                        .and_then(|()| f.write_all(b"\n"))
-                        .map_err(io(&path))?
-                }
-                None => write_json(&tmp.join(INPUT), &record.input)?,
-            }
-            if let Some(m) = &record.mocks {
-                std::fs::write(tmp.join(MOCKS), m).map_err(io(&tmp))?;
-            }
-            if replace && final_dir.exists() {
-                // Move the old one aside first: rename cannot replace a non-empty folder.
-                let old = tmp_root.join(format!("{name}.old.{}.{}", std::process::id(), unique()));
-                std::fs::rename(&final_dir, &old).map_err(io(&final_dir))?;
-                let moved = std::fs::rename(&tmp, &final_dir).map_err(io(&final_dir));
-                let _ = std::fs::remove_dir_all(&old);
-                return moved;
-            }
-            match std::fs::rename(&tmp, &final_dir) {
-                Ok(()) => Ok(()),
-                // Another run stored the same name first.
-                Err(_) if final_dir.exists() => Err(StoreError::AlreadyExists(name.to_string())),
-                Err(e) => Err(io(&final_dir)(e)),
-            }
-        })();
-        if result.is_err() {
-            let _ = std::fs::remove_dir_all(&tmp);
+        Ok(tmp)
+    }
+
+    /// Renames a written folder into place (replacing the stored one if `replace`).
+    fn commit(&self, name: &str, tmp: &Path, replace: bool) -> Result<PathBuf, StoreError> {
+        let final_dir = self.path_of(name);
+        if replace && final_dir.exists() {
+            // Move the old one aside first: rename cannot replace a non-empty folder.
+            let tmp_root = self.root.join("tmp");
+            let old = tmp_root.join(format!("{name}.old.{}.{}", std::process::id(), unique()));
+            std::fs::rename(&final_dir, &old).map_err(io(&final_dir))?;
+            let moved = std::fs::rename(tmp, &final_dir).map_err(io(&final_dir));
+            let _ = std::fs::remove_dir_all(&old);
+            return moved.map(|()| final_dir);
         }
-        result.map(|()| final_dir)
+        match std::fs::rename(tmp, &final_dir) {
+            Ok(()) => Ok(final_dir),
+            // Another run stored the same name first.
+            Err(_) if final_dir.exists() => Err(StoreError::AlreadyExists(name.to_string())),
+            Err(e) => Err(io(&final_dir)(e)),
+        }
     }
 
     /// Takes the update lock of an execution (see [`Lock`]).

@@ -1,0 +1,204 @@
+//! `DescribeExecution`'s response as JSON text, its large strings (the input
+//! and output, each up to 256 KiB of JSON) written from the text the run
+//! already escaped for its history, instead of being serialized and escaped
+//! again for the store and again for stdout.
+
+use serde_json::Value;
+
+/// One field's value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Piece {
+    Value(Value),
+    /// A string, already escaped as a JSON string's contents (no quotes).
+    Escaped(String),
+}
+
+impl From<Value> for Piece {
+    fn from(v: Value) -> Self {
+        Piece::Value(v)
+    }
+}
+
+/// The fields, in the order AWS returns them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Describe {
+    fields: Vec<(&'static str, Piece)>,
+}
+
+impl Describe {
+    /// Adds a field at the end.
+    pub fn push(&mut self, key: &'static str, value: impl Into<Piece>) {
+        self.fields.push((key, value.into()));
+    }
+
+    /// As a JSON tree (the escaped strings read back).
+    pub fn to_value(&self) -> Value {
+        let map = self
+            .fields
+            .iter()
+            .map(|(k, piece)| {
+                let v = match piece {
+                    Piece::Value(v) => v.clone(),
+                    Piece::Escaped(s) => {
+                        serde_json::from_str(&format!("\"{s}\"")).unwrap_or_default()
+                    }
+                };
+                ((*k).to_string(), v)
+            })
+            .collect();
+        Value::Object(map)
+    }
+
+    /// The length of its strings: about the length of its text.
+    pub fn text_len(&self) -> usize {
+        self.fields
+            .iter()
+            .map(|(_, piece)| match piece {
+                Piece::Value(Value::String(s)) | Piece::Escaped(s) => s.len(),
+                Piece::Value(_) => 16,
+            })
+            .sum()
+    }
+
+    /// Compact JSON text, as `serde_json::to_writer` writes [`Describe::to_value`]
+    /// with the fields of `extra` added at the end.
+    pub fn write_compact(&self, extra: &[(&'static str, &Value)], out: &mut Vec<u8>) {
+        out.push(b'{');
+        let extra = extra.iter().map(|(k, v)| (*k, Part::Value(v)));
+        let fields = self.fields.iter().map(|(k, piece)| {
+            let part = match piece {
+                Piece::Value(v) => Part::Value(v),
+                Piece::Escaped(s) => Part::Escaped(s),
+            };
+            (*k, part)
+        });
+        for (i, (key, part)) in fields.chain(extra).enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            crate::history::write_value(&Value::String(key.to_string()), out);
+            out.push(b':');
+            match part {
+                Part::Value(v) => crate::history::write_value(v, out),
+                Part::Escaped(s) => quoted(s, out),
+            }
+        }
+        out.push(b'}');
+    }
+
+    /// Pretty JSON text, as `serde_json::to_writer_pretty` writes
+    /// [`Describe::to_value`]: two spaces per level.
+    pub fn write_pretty(&self, out: &mut Vec<u8>) {
+        if self.fields.is_empty() {
+            out.extend_from_slice(b"{}");
+            return;
+        }
+        out.extend_from_slice(b"{\n");
+        for (i, (key, piece)) in self.fields.iter().enumerate() {
+            if i > 0 {
+                out.extend_from_slice(b",\n");
+            }
+            out.extend_from_slice(b"  ");
+            crate::history::write_value(&Value::String((*key).to_string()), out);
+            out.extend_from_slice(b": ");
+            match piece {
+                // One level in: every line after the first indented once more.
+                // JSON text has no raw newline inside a string, so lines are safe
+                // to split.
+                Piece::Value(v) => {
+                    let text = serde_json::to_vec_pretty(v).unwrap_or_default();
+                    for (n, line) in text.split(|&b| b == b'\n').enumerate() {
+                        if n > 0 {
+                            out.extend_from_slice(b"\n  ");
+                        }
+                        out.extend_from_slice(line);
+                    }
+                }
+                Piece::Escaped(s) => quoted(s, out),
+            }
+        }
+        out.extend_from_slice(b"\n}");
+    }
+}
+
+/// A field's value, borrowed.
+enum Part<'a> {
+    Value(&'a Value),
+    Escaped(&'a str),
+}
+
+fn quoted(escaped: &str, out: &mut Vec<u8>) {
+    out.reserve(escaped.len() + 2);
+    out.push(b'"');
+    out.extend_from_slice(escaped.as_bytes());
+    out.push(b'"');
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::history::JsonText;
+
+    fn sample() -> Describe {
+        let input = json!({"a": "x\"y\n\u{1}é", "list": [1, 2.5, null, {"b": {}}], "e": []});
+        let mut d = Describe::default();
+        d.push(
+            "executionArn",
+            json!("arn:aws:states:local:000000000000:execution:m:e"),
+        );
+        d.push("startDate", json!(1_700_000_000.5));
+        d.push(
+            "input",
+            Piece::Escaped(JsonText::of(&input).escaped().to_string()),
+        );
+        d.push("inputDetails", json!({"included": true}));
+        d.push(
+            "nested",
+            json!({"a": [1, {"b": []}], "c": {}, "d": "q\\\"u"}),
+        );
+        d.push("empty", json!({}));
+        d.push("redriveCount", json!(0));
+        d
+    }
+
+    #[test]
+    fn escaped_strings_read_back_as_the_text_they_escape() {
+        let v = sample().to_value();
+        let input: Value = serde_json::from_str(v["input"].as_str().unwrap()).unwrap();
+        assert_eq!(input["a"], json!("x\"y\n\u{1}é"));
+    }
+
+    #[test]
+    fn compact_text_is_what_serde_json_writes() {
+        let d = sample();
+        let mut out = Vec::new();
+        d.write_compact(&[], &mut out);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            serde_json::to_string(&d.to_value()).unwrap()
+        );
+        let path = json!("dir/def.asl.json");
+        let mut out = Vec::new();
+        d.write_compact(&[("definitionPath", &path)], &mut out);
+        let mut v = d.to_value();
+        v["definitionPath"] = path;
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            serde_json::to_string(&v).unwrap()
+        );
+    }
+
+    #[test]
+    fn pretty_text_is_what_serde_json_writes() {
+        for d in [sample(), Describe::default()] {
+            let mut out = Vec::new();
+            d.write_pretty(&mut out);
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                serde_json::to_string_pretty(&d.to_value()).unwrap()
+            );
+        }
+    }
+}
