@@ -12,7 +12,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::engine::{
     self, ClockKind, Execution, MAX_EXECUTION_INPUT, Plan, RunError, RunOptions, Status,
 };
-use crate::history::json_text;
+use crate::history::{Retain, json_text};
 use crate::load::{Definition, LoadOptions, load_path};
 use crate::mocks::{Mocks, UNKNOWN_MOCK_STATE};
 use crate::model;
@@ -317,8 +317,15 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
         None => (None, None),
     };
     let ran = match sink {
-        Some(file) => engine::execute_to(&plan, input, &mocks, &run_opts, Box::new(file))
-            .map(|(x, written)| (x, Some(written))),
+        Some(file) => {
+            // The human summary lists the states entered; JSON needs no event.
+            let retain = match args.format {
+                RunFormat::Human => Retain::Events,
+                RunFormat::Json => Retain::Count,
+            };
+            engine::execute_to(&plan, input, &mocks, &run_opts, Box::new(file), retain)
+                .map(|(x, written)| (x, Some(written)))
+        }
         None => engine::execute(&plan, input, &mocks, &run_opts).map(|x| (x, None)),
     };
     let (execution, history_written) = match ran {

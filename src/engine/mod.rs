@@ -27,7 +27,7 @@ pub use errors::StatesError;
 pub use plan::{Plan, Unsupported};
 pub use redrive::{RedriveError, RedriveRequest};
 
-use crate::history::History;
+use crate::history::{History, Retain};
 use crate::mocks::Mocks;
 
 /// AWS's quota on history events per execution.
@@ -138,17 +138,19 @@ pub fn execute(
 /// on another thread as they are recorded, so that a long history is mostly
 /// written by the time the execution ends. Also returns whether it was all
 /// written. Under the real clock it is written at the end: an abort trims the
-/// events recorded after it (see `play_back`).
+/// events recorded after it (see `play_back`). `retain`: what the returned
+/// history keeps of the events (see [`History::end_stream`]).
 pub fn execute_to(
     plan: &Plan,
     input: Value,
     mocks: &Mocks,
     opts: &RunOptions,
     mut sink: Box<dyn std::io::Write + Send>,
+    retain: Retain,
 ) -> Result<(Execution, std::io::Result<()>), RunError> {
     let mut runner = run::Runner::new(plan, mocks, opts);
     if opts.clock == ClockKind::Virtual {
-        runner.stream_history_to(sink);
+        runner.stream_history_to(sink, retain);
         let mut x = runner.execute(input)?;
         let written = x.history.end_stream().unwrap_or(Ok(()));
         return Ok((x, written));

@@ -198,8 +198,12 @@ impl<'a> Runner<'a> {
     }
 
     /// Writes the history to `sink` while the run goes on (see `History::stream_to`).
-    pub(super) fn stream_history_to(&mut self, sink: Box<dyn std::io::Write + Send>) {
-        self.history.stream_to(sink);
+    pub(super) fn stream_history_to(
+        &mut self,
+        sink: Box<dyn std::io::Write + Send>,
+        retain: crate::history::Retain,
+    ) {
+        self.history.stream_to(sink, retain);
     }
 
     pub(super) fn execute(mut self, input: Value) -> Result<Execution, RunError> {

@@ -70,24 +70,36 @@ fn exec_streamed(definition: Value, input: Value) -> Execution {
     );
     let model = crate::model::build(&loaded.definitions[0].root);
     let plan = Plan::compile(&model).unwrap_or_else(|u| panic!("{u:?}"));
+    let run = |retain, sink: &Shared| {
+        execute_to(
+            &plan,
+            input.clone(),
+            &Mocks::empty(),
+            &opts(),
+            Box::new(sink.clone()),
+            retain,
+        )
+        .unwrap_or_else(|e| panic!("{e:?}"))
+    };
+    let mut text = Vec::new();
+    whole.history.write_to(&mut text).unwrap();
+    text.push(b'\n');
+    // Only the count kept.
     let sink = Shared::default();
-    let (x, written) = execute_to(
-        &plan,
-        input,
-        &Mocks::empty(),
-        &opts(),
-        Box::new(sink.clone()),
-    )
-    .unwrap_or_else(|e| panic!("{e:?}"));
+    let (x, written) = run(crate::history::Retain::Count, &sink);
+    assert!(written.is_ok());
+    assert!(x.history.events.is_empty());
+    assert_eq!(x.history.len(), whole.history.len());
+    assert!(*sink.0.lock().unwrap() == text, "the streamed text differs");
+    // Every event kept.
+    let sink = Shared::default();
+    let (x, written) = run(crate::history::Retain::Events, &sink);
     assert!(written.is_ok());
     assert_eq!(
         (x.status, &x.output, &x.error),
         (whole.status, &whole.output, &whole.error)
     );
     assert_eq!(x.history.events, whole.history.events);
-    let mut text = Vec::new();
-    whole.history.write_to(&mut text).unwrap();
-    text.push(b'\n');
     assert!(*sink.0.lock().unwrap() == text, "the streamed text differs");
     x
 }

@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 
 mod write;
 
-pub use write::write_value;
+pub use write::{Retain, write_value};
 
 /// One history event.
 #[derive(Debug, Clone, PartialEq)]
@@ -383,9 +383,10 @@ impl History {
     /// From now on, events are written to `sink` as `GetExecutionHistory`'s JSON
     /// (then a newline) on another thread, a batch at a time while the run goes
     /// on, instead of all at the end. Only events appended later may change the
-    /// history: none already recorded may be altered or removed.
-    pub fn stream_to(&mut self, sink: Box<dyn std::io::Write + Send>) {
-        self.stream = write::StreamSlot::start(sink);
+    /// history: none already recorded may be altered or removed. `retain`: what
+    /// is left in `events` once the stream ends.
+    pub fn stream_to(&mut self, sink: Box<dyn std::io::Write + Send>, retain: Retain) {
+        self.stream = write::StreamSlot::new(sink, retain);
         self.hand_over();
     }
 
@@ -404,21 +405,26 @@ impl History {
     }
 
     /// Ends the stream begun by [`History::stream_to`]: the rest is written, and
-    /// every event is back in `events`. `None` if the history was not streamed;
+    /// every event is back in `events` (under [`Retain::Count`], none is, and
+    /// `len` still counts them). `None` if the history was not streamed;
     /// otherwise whether the whole text was written.
     pub fn end_stream(&mut self) -> Option<std::io::Result<()>> {
         if !self.stream.is_active() {
             return None;
         }
+        let total = self.len();
         let rest = std::mem::take(&mut self.events);
         let (result, mut batches) = self.stream.finish(rest)?;
-        let total: usize = batches.iter().map(Vec::len).sum();
-        let mut events = Vec::with_capacity(total);
-        for batch in &mut batches {
-            events.append(batch);
-        }
-        self.events = events;
-        self.handed = 0;
+        self.events = if batches.len() == 1 {
+            batches.pop().unwrap_or_default()
+        } else {
+            let mut events = Vec::with_capacity(total);
+            for batch in &mut batches {
+                events.append(batch);
+            }
+            events
+        };
+        self.handed = total - self.events.len();
         Some(result)
     }
 

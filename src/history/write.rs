@@ -85,37 +85,29 @@ const KEEP: usize = 64;
 /// A streamed history's writer: a thread that formats the batches it is handed
 /// and writes them to the sink while the run goes on, on the core the engine
 /// leaves idle. It keeps each batch, to give all back when the stream ends.
+/// Started with the first batch: a short history is written at the end, on the
+/// caller's thread, and a thread that starts once the run is under way finds
+/// the allocator's pages that the set-up's threads left.
 #[derive(Default)]
-pub(super) struct StreamSlot(Option<Result<Stream, std::io::Error>>);
+pub(super) struct StreamSlot(Option<Writer>, Retain);
 
-pub(super) struct Stream {
-    batches: std::sync::mpsc::Sender<Vec<Event>>,
-    worker: std::thread::JoinHandle<StreamEnd>,
+enum Writer {
+    /// No batch yet.
+    Waiting(Box<dyn std::io::Write + Send>),
+    Running {
+        batches: std::sync::mpsc::Sender<Vec<Event>>,
+        worker: std::thread::JoinHandle<StreamEnd>,
+    },
+    /// The thread could not be started: nothing is written; the batches are kept.
+    Failed(std::io::Error, Vec<Vec<Event>>),
 }
 
 /// What the writer ends with: whether everything was written, and the batches.
 type StreamEnd = (std::io::Result<()>, Vec<Vec<Event>>);
 
 impl StreamSlot {
-    /// The writer started; if no thread could be started, a slot that ends with
-    /// that error (nothing is written).
-    pub(super) fn start(mut sink: Box<dyn std::io::Write + Send>) -> StreamSlot {
-        let (batches, received) = std::sync::mpsc::channel::<Vec<Event>>();
-        let worker = std::thread::Builder::new()
-            .name("history".into())
-            .spawn(move || {
-                let mut f = Formatter::new();
-                let mut kept = Vec::new();
-                let mut result = Ok(());
-                for batch in received {
-                    if result.is_ok() {
-                        result = batch.iter().try_for_each(|e| f.event(e, &mut sink));
-                    }
-                    kept.push(batch);
-                }
-                (result.and_then(|()| f.end(&mut sink, b"]}\n")), kept)
-            });
-        StreamSlot(Some(worker.map(|worker| Stream { batches, worker })))
+    pub(super) fn new(sink: Box<dyn std::io::Write + Send>, retain: Retain) -> StreamSlot {
+        StreamSlot(Some(Writer::Waiting(sink)), retain)
     }
 
     pub(super) fn is_active(&self) -> bool {
@@ -124,7 +116,7 @@ impl StreamSlot {
 
     /// All but the latest [`KEEP`] of `events`, once there are enough of them.
     pub(super) fn take_batch(&self, events: &mut Vec<Event>) -> Option<Vec<Event>> {
-        if !matches!(self.0, Some(Ok(_))) || events.len() < HAND_OVER_AT + KEEP {
+        if self.0.is_none() || events.len() < HAND_OVER_AT + KEEP {
             return None;
         }
         let n = events.len() - KEEP;
@@ -133,17 +125,36 @@ impl StreamSlot {
         Some(batch)
     }
 
-    pub(super) fn send(&self, batch: Vec<Event>) {
-        if let Some(Ok(s)) = &self.0 {
+    pub(super) fn send(&mut self, batch: Vec<Event>) {
+        if let Some(Writer::Waiting(_)) = self.0 {
+            let Some(Writer::Waiting(sink)) = self.0.take() else {
+                return;
+            };
+            self.0 = Some(spawn(sink, self.1));
+        }
+        match &mut self.0 {
             // The writer receives until `finish` drops the sender.
-            let _ = s.batches.send(batch);
+            Some(Writer::Running { batches, .. }) => {
+                let _ = batches.send(batch);
+            }
+            Some(Writer::Failed(_, kept)) => kept.push(batch),
+            _ => {}
         }
     }
 
-    /// Hands over `rest`, waits for the writer, and returns what it ended with.
+    /// Writes `rest` (here, if no batch went before), waits for the writer, and
+    /// returns what it ended with.
     pub(super) fn finish(&mut self, rest: Vec<Event>) -> Option<StreamEnd> {
         match self.0.take()? {
-            Ok(Stream { batches, worker }) => {
+            Writer::Waiting(mut sink) => {
+                let mut f = Formatter::new();
+                let written = rest
+                    .iter()
+                    .try_for_each(|e| f.event(e, &mut sink))
+                    .and_then(|()| f.end(&mut sink, b"]}\n"));
+                Some((written, self.1.kept(vec![rest])))
+            }
+            Writer::Running { batches, worker } => {
                 let _ = batches.send(rest);
                 drop(batches);
                 Some(
@@ -152,8 +163,37 @@ impl StreamSlot {
                         .unwrap_or_else(|e| std::panic::resume_unwind(e)),
                 )
             }
-            Err(e) => Some((Err(e), vec![rest])),
+            Writer::Failed(e, mut kept) => {
+                kept.push(rest);
+                Some((Err(e), self.1.kept(kept)))
+            }
         }
+    }
+}
+
+/// The writer thread, receiving batches until the sender is dropped.
+fn spawn(mut sink: Box<dyn std::io::Write + Send>, retain: Retain) -> Writer {
+    let (batches, received) = std::sync::mpsc::channel::<Vec<Event>>();
+    let worker = std::thread::Builder::new()
+        .name("history".into())
+        .spawn(move || {
+            let mut f = Formatter::new();
+            let mut kept = Vec::new();
+            let mut result = Ok(());
+            for batch in received {
+                if result.is_ok() {
+                    result = batch.iter().try_for_each(|e| f.event(e, &mut sink));
+                }
+                // Freed here once written: the engine's next allocations reuse it.
+                if retain == Retain::Events {
+                    kept.push(batch);
+                }
+            }
+            (result.and_then(|()| f.end(&mut sink, b"]}\n")), kept)
+        });
+    match worker {
+        Ok(worker) => Writer::Running { batches, worker },
+        Err(e) => Writer::Failed(e, Vec::new()),
     }
 }
 
@@ -162,6 +202,25 @@ impl Drop for StreamSlot {
     /// writer behind: it ends, and the thread with it, before the caller goes on.
     fn drop(&mut self) {
         let _ = self.finish(Vec::new());
+    }
+}
+
+/// What a streamed history keeps of its events once they are written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Retain {
+    /// Every event, back in `events` when the stream ends.
+    #[default]
+    Events,
+    /// Only their count: a caller that needs the text alone holds less memory.
+    Count,
+}
+
+impl Retain {
+    fn kept(self, batches: Vec<Vec<Event>>) -> Vec<Vec<Event>> {
+        match self {
+            Retain::Events => batches,
+            Retain::Count => Vec::new(),
+        }
     }
 }
 
@@ -174,7 +233,7 @@ impl std::fmt::Debug for StreamSlot {
 impl Clone for StreamSlot {
     /// A copy of a history is not written out: only the run's own is.
     fn clone(&self) -> Self {
-        StreamSlot(None)
+        StreamSlot(None, self.1)
     }
 }
 
@@ -654,7 +713,7 @@ mod tests {
         for n in [0u64, 1, 1_087, 1_088, 1_089, 5_000] {
             let sink = Shared::default();
             let mut streamed = History::default();
-            streamed.stream_to(Box::new(sink.clone()));
+            streamed.stream_to(Box::new(sink.clone()), Retain::Events);
             let mut whole = History::default();
             for i in 0..n {
                 // Some events appended directly, as the engine appends iterations.
@@ -714,7 +773,7 @@ mod tests {
             }
         }
         let mut h = History::default();
-        h.stream_to(Box::new(Full));
+        h.stream_to(Box::new(Full), Retain::Events);
         for i in 0..20_000u64 {
             h.push(
                 "PassStateEntered",
