@@ -316,18 +316,13 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
         Some(Err(e)) => (Some(Err(e)), None),
         None => (None, None),
     };
-    let ran = match sink {
-        Some(file) => {
-            // The human summary lists the states entered; JSON needs no event.
-            let retain = match args.format {
-                RunFormat::Human => Retain::Events,
-                RunFormat::Json => Retain::Count,
-            };
-            engine::execute_to(&plan, input, &mocks, &run_opts, Box::new(file), retain)
-                .map(|(x, written)| (x, Some(written)))
-        }
-        None => engine::execute(&plan, input, &mocks, &run_opts).map(|x| (x, None)),
+    // The human summary lists the states entered; JSON needs no event.
+    let retain = match args.format {
+        RunFormat::Human => Retain::Events,
+        RunFormat::Json => Retain::Count,
     };
+    let sink = sink.map(|file| (Box::new(file) as Box<dyn std::io::Write + Send>, retain));
+    let ran = engine::execute_to(&plan, input, &mocks, &run_opts, sink);
     let (execution, history_written) = match ran {
         Ok(e) => e,
         Err(RunError::MissingMock {

@@ -133,31 +133,36 @@ pub fn execute(
     run::Runner::new(plan, mocks, opts).execute(input)
 }
 
-/// As [`execute`], writing the history to `sink` while the execution runs (as
-/// `GetExecutionHistory`'s JSON, then a newline): batches of events are written
-/// on another thread as they are recorded, so that a long history is mostly
-/// written by the time the execution ends. Also returns whether it was all
-/// written. Under the real clock it is written at the end: an abort trims the
-/// events recorded after it (see `play_back`). `retain`: what the returned
-/// history keeps of the events (see [`History::end_stream`]).
+/// As [`execute`], writing the history to `sink`, if any, while the execution
+/// runs (as `GetExecutionHistory`'s JSON, then a newline):
+/// batches of events are written on another thread as they are recorded, so
+/// that a long history is mostly written by the time the execution ends. Also
+/// returns whether it was all written. Under the real clock it is written at
+/// the end: an abort trims the events recorded after it (see `play_back`).
+/// [`Retain`]: what the returned history keeps of the events (see
+/// [`History::end_stream`]).
 pub fn execute_to(
     plan: &Plan,
     input: Value,
     mocks: &Mocks,
     opts: &RunOptions,
-    mut sink: Box<dyn std::io::Write + Send>,
-    retain: Retain,
-) -> Result<(Execution, std::io::Result<()>), RunError> {
+    sink: Option<(Box<dyn std::io::Write + Send>, Retain)>,
+) -> Result<(Execution, Option<std::io::Result<()>>), RunError> {
     let mut runner = run::Runner::new(plan, mocks, opts);
-    if opts.clock == ClockKind::Virtual {
-        runner.stream_history_to(sink, retain);
-        let mut x = runner.execute(input)?;
-        let written = x.history.end_stream().unwrap_or(Ok(()));
-        return Ok((x, written));
+    match sink {
+        None => Ok((runner.execute(input)?, None)),
+        Some((sink, retain)) if opts.clock == ClockKind::Virtual => {
+            runner.stream_history_to(sink, retain);
+            let mut x = runner.execute(input)?;
+            let written = x.history.end_stream().unwrap_or(Ok(()));
+            Ok((x, Some(written)))
+        }
+        Some((mut sink, _)) => {
+            let x = runner.execute(input)?;
+            let written = write_whole(&x.history, &mut sink);
+            Ok((x, Some(written)))
+        }
     }
-    let x = runner.execute(input)?;
-    let written = write_whole(&x.history, &mut sink);
-    Ok((x, written))
 }
 
 /// A history's whole text, then a newline.

@@ -71,15 +71,16 @@ fn exec_streamed(definition: Value, input: Value) -> Execution {
     let model = crate::model::build(&loaded.definitions[0].root);
     let plan = Plan::compile(&model).unwrap_or_else(|u| panic!("{u:?}"));
     let run = |retain, sink: &Shared| {
-        execute_to(
+        let sink: Box<dyn std::io::Write + Send> = Box::new(sink.clone());
+        let (x, written) = execute_to(
             &plan,
             input.clone(),
             &Mocks::empty(),
             &opts(),
-            Box::new(sink.clone()),
-            retain,
+            Some((sink, retain)),
         )
-        .unwrap_or_else(|e| panic!("{e:?}"))
+        .unwrap_or_else(|e| panic!("{e:?}"));
+        (x, written.expect("a history written"))
     };
     let mut text = Vec::new();
     whole.history.write_to(&mut text).unwrap();
