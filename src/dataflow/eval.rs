@@ -93,6 +93,31 @@ pub enum Expr {
 }
 
 impl Expr {
+    /// Whether evaluating it may read the input (see [`crate::dataflow::template::Template::reads_input`]).
+    pub fn reads_input(&self) -> bool {
+        fn path_reads(p: &Path) -> bool {
+            use crate::dataflow::path::{Root, Selector};
+            p.root == Root::Input
+                || p.segments.iter().any(|s| {
+                    matches!(
+                        s.selector,
+                        Selector::Filter(_) | Selector::Script(_) | Selector::Function { .. }
+                    )
+                })
+        }
+        fn call_reads(c: &intrinsic::Call) -> bool {
+            c.args.iter().any(|a| match &a.kind {
+                intrinsic::ArgKind::Path(p) => path_reads(p),
+                intrinsic::ArgKind::Call(c) => call_reads(c),
+                _ => false,
+            })
+        }
+        match self {
+            Expr::Path(p) => path_reads(p),
+            Expr::Call(c) => call_reads(c),
+        }
+    }
+
     /// Parses text starting with `$` as a path, anything else as an intrinsic
     /// call. Unknown functions and wrong arities are refused (AWS refuses the
     /// definition); calls that can only fail at run time compile, and fail when

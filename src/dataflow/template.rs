@@ -60,6 +60,21 @@ impl Template {
         matches!(self.root, TNode::Const(_))
     }
 
+    /// Whether evaluating it may read the input (`$`), rather than only the
+    /// context object, variables and literals. A filter or script in a path
+    /// counts as reading it (`$` inside one is the input).
+    pub fn reads_input(&self) -> bool {
+        fn node(n: &TNode) -> bool {
+            match n {
+                TNode::Const(_) => false,
+                TNode::Object(fields, _) => fields.iter().any(|(_, n)| node(n)),
+                TNode::Array(items) => items.iter().any(node),
+                TNode::Dynamic(d) => d.expr.reads_input(),
+            }
+        }
+        node(&self.root)
+    }
+
     /// Evaluates the template. `field` names the template (`Parameters`,
     /// `ResultSelector`, ...); AWS's causes name the `.$` field instead
     /// (`The JSONPath '$.x' specified for the field 'x.$' could not be found

@@ -130,6 +130,9 @@ pub struct MapPlan {
     pub item_reader: Option<super::items::ReaderPlan>,
     /// `ResultWriter`: how the Map Run's results are shaped and where they are exported.
     pub result_writer: Option<super::items::WriterPlan>,
+    /// Whether nothing reads the state's input once the items are found in it,
+    /// so that they can be moved out of it instead of copied (see [`takes_items`]).
+    pub takes_items: bool,
 }
 
 impl Plan {
@@ -349,6 +352,7 @@ fn compile_state(model: &StateMachine<'_>, id: StateId) -> Result<StatePlan, Uns
                 label: node.get("Label").and_then(Node::as_str).map(str::to_string),
                 item_reader,
                 result_writer,
+                takes_items: false,
             }))
         }
         StateType::Unknown(t) => return Err(unsupported(format!("unknown state type '{t}'"))),
@@ -401,7 +405,7 @@ fn compile_state(model: &StateMachine<'_>, id: StateId) -> Result<StatePlan, Uns
     } else {
         template_of("Parameters")?
     };
-    Ok(StatePlan {
+    let mut plan = StatePlan {
         id,
         name: state.name.clone(),
         shared_name: state.name.as_str().into(),
@@ -419,7 +423,47 @@ fn compile_state(model: &StateMachine<'_>, id: StateId) -> Result<StatePlan, Uns
         retry,
         catch,
         body,
-    })
+    };
+    let takes = matches!(&plan.body, Body::Map(map) if takes_items(&plan, map));
+    if let Body::Map(map) = &mut plan.body {
+        map.takes_items = takes;
+    }
+    Ok(plan)
+}
+
+/// Whether an inline Map's input is read only to find its items: a large
+/// array is then moved out of the input, not copied item by item. Nothing else
+/// may read the input after `ItemsPath`: no `InputPath` (its copy would be
+/// read instead), no `*Path` number, batcher, reader or writer, an
+/// `ItemSelector` that reads only the context, no retrier (a retry reads the
+/// input again), and the result (or a catcher's error output) replacing the
+/// input, not placed in it.
+fn takes_items(sp: &StatePlan, map: &MapPlan) -> bool {
+    let items_path_plain = match &map.items_path {
+        PathSpec::Absent => true,
+        PathSpec::Null => false,
+        PathSpec::Path(p, _) => p.root == path::Root::Input && p.is_reference(),
+    };
+    let replaces = |r: &ResultPathSpec| match r {
+        ResultPathSpec::Default => true,
+        ResultPathSpec::Discard => false,
+        ResultPathSpec::Path(p) => p.root == path::Root::Input && p.segments.is_empty(),
+    };
+    let literal = |n: &Option<NumberSpec>| !matches!(n, Some(NumberSpec::Path(..)));
+    !map.distributed
+        && map.item_reader.is_none()
+        && map.result_writer.is_none()
+        && map.max_items_per_batch.is_none()
+        && map.batch_input.is_none()
+        && items_path_plain
+        && matches!(sp.flow.input_path, PathSpec::Absent)
+        && literal(&map.max_concurrency)
+        && literal(&map.tolerated_failure_count)
+        && literal(&map.tolerated_failure_percentage)
+        && map.item_selector.as_ref().is_none_or(|t| !t.reads_input())
+        && sp.retry.is_empty()
+        && replaces(&sp.flow.result_path)
+        && sp.catch.iter().all(|c| replaces(&c.result_path))
 }
 
 fn strings(node: Option<&Node>) -> Vec<String> {

@@ -476,7 +476,8 @@ impl<'a> Runner<'a> {
             .with("name", Field::Shared(sp.shared_name.clone()))
             .payload("input", "inputDetails", raw_text);
         let entered_id = self.chain(entered_type(&sp.state_type), prev, Some(entered))?;
-        let result = match self.run_body(sp, &raw, prev, entered_ms) {
+        let mut raw = raw;
+        let result = match self.run_body(sp, &mut raw, prev, entered_ms) {
             Err(Stop::Eval(e)) => {
                 let e = e.in_state(&sp.name, self.global_id(entered_id));
                 Err(Stop::Failed(StatesError::new(e.error, e.cause)))
@@ -580,10 +581,12 @@ impl<'a> Runner<'a> {
         Ok(field.apply(&self.bindings(&output, context))?.into_owned())
     }
 
+    /// `raw`: the state's input; only a Map whose items it takes out
+    /// (`MapPlan::takes_items`) changes it.
     fn run_body(
         &mut self,
         sp: &'a StatePlan,
-        raw: &Value,
+        raw: &mut Value,
         prev: &mut u64,
         entered_ms: i64,
     ) -> Step<Exit> {
@@ -673,13 +676,11 @@ impl<'a> Runner<'a> {
                     assigned,
                 })
             }
-            Body::Task(task) => {
-                self.with_retries(sp, raw, prev, entered_ms, |r, retry_count, prev| {
-                    r.run_task(sp, task, raw, prev, entered_ms, retry_count)
-                })
-            }
+            Body::Task(task) => self.with_retries(sp, prev, |r, retry_count, prev| {
+                r.run_task(sp, task, raw, prev, entered_ms, retry_count)
+            }),
             Body::Parallel { branches } => {
-                let result = self.with_retries(sp, raw, prev, entered_ms, |r, _, prev| {
+                let result = self.with_retries(sp, prev, |r, _, prev| {
                     r.run_parallel(sp, branches, raw, prev, entered_ms)
                 });
                 // As for Map: ParallelStateFailed once the retriers have given up,
@@ -690,7 +691,7 @@ impl<'a> Runner<'a> {
                 result
             }
             Body::Map(map) => {
-                let result = self.with_retries(sp, raw, prev, entered_ms, |r, _, prev| {
+                let result = self.with_retries(sp, prev, |r, _, prev| {
                     r.run_map(sp, map, raw, prev, entered_ms)
                 });
                 // MapStateFailed comes once the retriers have given up, chained from
@@ -794,12 +795,9 @@ impl<'a> Runner<'a> {
     fn with_retries(
         &mut self,
         sp: &StatePlan,
-        raw: &Value,
         prev: &mut u64,
-        entered_ms: i64,
         mut attempt: impl FnMut(&mut Self, u32, &mut u64) -> Step<Exit>,
     ) -> Step<Exit> {
-        let _ = (raw, entered_ms);
         let mut counts = vec![0u32; sp.retry.len()];
         let mut retry_count = 0;
         loop {
@@ -1378,20 +1376,29 @@ impl<'a> Runner<'a> {
         &mut self,
         sp: &StatePlan,
         map: &MapPlan,
-        raw: &Value,
+        raw: &mut Value,
         prev: &mut u64,
         entered_ms: i64,
     ) -> Step<Exit> {
         let context = self.context(sp, entered_ms, 0, None);
+        let taken = if map.takes_items {
+            self.take_items(map, raw, &context)?
+        } else {
+            None
+        };
+        let raw = &*raw;
         let effective = self.input_path(sp, raw, &context)?;
         // With an ItemReader the items are read once the Map Run has started.
         let items = if map.item_reader.is_some() {
             None
         } else {
-            let items = map
-                .items_path
-                .apply(&self.bindings(&effective, &context))?
-                .into_owned();
+            let items = match taken {
+                Some(items) => items,
+                None => map
+                    .items_path
+                    .apply(&self.bindings(&effective, &context))?
+                    .into_owned(),
+            };
             let Value::Array(items) = items else {
                 return Err(EvalError::runtime(format!(
                     "Map state input must be an array but was: {items}"
@@ -1522,6 +1529,32 @@ impl<'a> Runner<'a> {
         *prev = last_event.unwrap_or(*prev);
         self.event("MapStateSucceeded", *prev, None)?;
         self.finish(sp, raw, result, &context)
+    }
+
+    /// The items of a Map that takes them (see `MapPlan::takes_items`), moved
+    /// out of `raw` (left `null` there); `None` where they are not an array (the
+    /// usual evaluation then fails as AWS fails). `ItemsPath` is evaluated first,
+    /// so that a path that matches nothing fails as it does otherwise.
+    fn take_items(&self, map: &MapPlan, raw: &mut Value, context: &Value) -> Step<Option<Value>> {
+        let found = map.items_path.apply(&self.bindings(raw, context))?;
+        if !matches!(found, std::borrow::Cow::Borrowed(Value::Array(_))) {
+            return Ok(None);
+        }
+        let mut at = raw;
+        if let PathSpec::Path(p, _) = &map.items_path {
+            for segment in &p.segments {
+                let next = match (&segment.selector, at) {
+                    (path::Selector::Name(name), Value::Object(o)) => o.get_mut(name),
+                    (path::Selector::Index(i), Value::Array(a)) => {
+                        usize::try_from(*i).ok().and_then(|i| a.get_mut(i))
+                    }
+                    _ => None,
+                };
+                let Some(next) = next else { return Ok(None) };
+                at = next;
+            }
+        }
+        Ok(Some(std::mem::take(at)))
     }
 
     /// Runs the items; returns their outputs and the event the state's exit chains from.

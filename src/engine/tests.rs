@@ -558,6 +558,109 @@ fn map_input_must_be_an_array() {
     );
 }
 
+/// A Map over `$.a.items`, with `extra` fields on the Map state.
+fn map_over_items(extra: Value) -> Value {
+    let mut map = json!({"Type": "Map", "ItemsPath": "$.a.items", "End": true,
+        "ItemSelector": {"v.$": "$$.Map.Item.Value", "i.$": "$$.Map.Item.Index"},
+        "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}});
+    for (k, v) in extra.as_object().unwrap() {
+        map[k] = v.clone();
+    }
+    json!({"StartAt": "M", "States": {"M": map}})
+}
+
+fn plan_of(definition: &Value) -> Plan {
+    let loaded = load_text(
+        Path::new("t.asl.json"),
+        definition.to_string(),
+        &LoadOptions::default(),
+    );
+    Plan::compile(&crate::model::build(&loaded.definitions[0].root)).unwrap()
+}
+
+fn takes_items(extra: Value) -> bool {
+    match &plan_of(&map_over_items(extra)).states[0].body {
+        plan::Body::Map(m) => m.takes_items,
+        _ => unreachable!("a Map state"),
+    }
+}
+
+#[test]
+fn a_map_takes_its_items_out_of_its_input_only_when_nothing_reads_the_input_after() {
+    assert!(takes_items(json!({})));
+    assert!(takes_items(json!({"ResultPath": "$", "MaxConcurrency": 2})));
+    assert!(takes_items(
+        json!({"Catch": [{"ErrorEquals": ["States.ALL"], "Next": "M"}]})
+    ));
+    for reads_input in [
+        json!({"ResultPath": "$.r"}),
+        json!({"ResultPath": null}),
+        json!({"InputPath": "$.a"}),
+        json!({"Retry": [{"ErrorEquals": ["States.ALL"]}]}),
+        json!({"Catch": [{"ErrorEquals": ["States.ALL"], "Next": "M", "ResultPath": "$.e"}]}),
+        json!({"MaxConcurrencyPath": "$.n"}),
+        json!({"ToleratedFailureCountPath": "$.n"}),
+        json!({"ItemSelector": {"v.$": "$.a"}}),
+        json!({"ItemSelector": {"v.$": "States.Format('{}', $.a)"}}),
+        json!({"ItemSelector": {"v.$": "$$.Map.Item.Value[?(@.x == $.y)]"}}),
+        json!({"ItemsPath": "$.a.items[*]"}),
+        json!({"ItemBatcher": {"MaxItemsPerBatch": 2}}),
+    ] {
+        assert!(!takes_items(reads_input.clone()), "{reads_input}");
+    }
+}
+
+#[test]
+fn a_map_that_takes_its_items_ends_as_one_that_copies_them() {
+    let input = json!({"a": {"items": [{"x": 1}, [2], "three", null], "b": 1}, "c": [1]});
+    let taken = exec(map_over_items(json!({})), input.clone());
+    // Placed in the input, the result needs the input: the items are copied.
+    let copied = exec(map_over_items(json!({"ResultPath": "$.r"})), input.clone());
+    assert_eq!(taken.status, Status::Succeeded);
+    assert_eq!(
+        taken.output.as_ref(),
+        copied.output.as_ref().map(|o| &o["r"])
+    );
+    assert_eq!(copied.output.as_ref().map(|o| &o["a"]), Some(&input["a"]));
+    assert_eq!(
+        taken.output,
+        Some(
+            json!([{"v": {"x": 1}, "i": 0}, {"v": [2], "i": 1}, {"v": "three", "i": 2}, {"v": null, "i": 3}])
+        )
+    );
+    // The Map's entered event shows the whole input, items included.
+    let entered = taken.history.events[1].to_json();
+    let shown: Value = serde_json::from_str(
+        entered["stateEnteredEventDetails"]["input"]
+            .as_str()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(shown, input);
+    // Items that are not an array, or not there, fail as before.
+    let x = exec(
+        map_over_items(json!({})),
+        json!({"a": {"items": {"foo": 1}}}),
+    );
+    assert!(
+        failed(&x)
+            .1
+            .ends_with("Map state input must be an array but was: {\"foo\":1}")
+    );
+    let x = exec(map_over_items(json!({})), json!({"a": {}}));
+    assert_eq!(failed(&x).0, "States.Runtime");
+    // A caught failure's output is the error output, whatever was taken.
+    let caught = exec(
+        json!({"StartAt": "M", "States": {
+            "M": {"Type": "Map", "ItemsPath": "$.items", "Next": "Done",
+                  "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Done"}],
+                  "ItemProcessor": {"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "E", "Cause": "c"}}}},
+            "Done": {"Type": "Pass", "End": true}}}),
+        json!({"items": [1, 2]}),
+    );
+    assert_eq!(caught.output, Some(json!({"Error": "E", "Cause": "c"})));
+}
+
 fn callback_task(extra: Value) -> Value {
     let mut task = json!({"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
         "Parameters": {"QueueUrl": "q", "MessageBody": {"Token.$": "$$.Task.Token"}}, "End": true});
