@@ -127,18 +127,19 @@ impl Details {
         }
     }
 
-    /// Adds `key` (builder style).
+    /// Adds `key`, not set yet (builder style): appended without a search, as
+    /// every event builds its details this way.
     pub fn with(mut self, key: &'static str, value: impl Into<Field>) -> Self {
-        self.insert(key, value);
+        debug_assert!(self.get(key).is_none(), "{key} set twice");
+        self.0.push((key, value.into()));
         self
     }
 
     /// A payload as JSON text, and its `...Details` marker (`input` and
-    /// `inputDetails`, `output` and `outputDetails`).
-    pub fn payload(mut self, key: &'static str, details_key: &'static str, text: JsonText) -> Self {
-        self.insert(key, Field::Payload(text));
-        self.insert(details_key, Field::NotTruncated);
-        self
+    /// `inputDetails`, `output` and `outputDetails`), neither set yet.
+    pub fn payload(self, key: &'static str, details_key: &'static str, text: JsonText) -> Self {
+        self.with(key, Field::Payload(text))
+            .with(details_key, Field::NotTruncated)
     }
 
     pub fn get(&self, key: &str) -> Option<&Field> {
