@@ -625,10 +625,9 @@ fn truncate(s: &str, n: usize) -> String {
     }
 }
 
-/// `DescribeExecution`'s response for a finished execution.
-/// `input_text` is the execution's input as JSON text.
-/// `DescribeExecution`'s response. `input`: the execution's input as JSON text.
-/// The output is the text the run recorded, when it has it.
+/// `DescribeExecution`'s response for a finished execution. `input`: the
+/// execution's input as JSON text. The output is the text the run recorded,
+/// when it has it.
 pub fn describe(e: &Execution, opts: &RunOptions, input: Piece) -> Describe {
     let mut d = Describe::default();
     d.push("executionArn", json!(opts.execution_arn()));
