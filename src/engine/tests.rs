@@ -22,15 +22,20 @@ fn opts() -> RunOptions {
     }
 }
 
-/// Runs a definition with mocks in the AWS mock configuration format (`null`: none).
-pub(super) fn exec_with(definition: Value, input: Value, mocks: Value) -> Execution {
+/// The plan of a definition.
+fn plan_of(definition: &Value) -> Plan {
     let loaded = load_text(
         Path::new("t.asl.json"),
         definition.to_string(),
         &LoadOptions::default(),
     );
     let model = crate::model::build(&loaded.definitions[0].root);
-    let plan = Plan::compile(&model).unwrap_or_else(|u| panic!("{u:?}"));
+    Plan::compile(&model).unwrap_or_else(|u| panic!("{u:?}"))
+}
+
+/// Runs a definition with mocks in the AWS mock configuration format (`null`: none).
+pub(super) fn exec_with(definition: Value, input: Value, mocks: Value) -> Execution {
+    let plan = plan_of(&definition);
     let mocks = if mocks.is_null() {
         Mocks::empty()
     } else {
@@ -45,31 +50,13 @@ pub(super) fn exec_with(definition: Value, input: Value, mocks: Value) -> Execut
     execute(&plan, input, &mocks, &opts()).unwrap_or_else(|e| panic!("{e:?}"))
 }
 
-/// A sink the test reads after the history's writer is done with it.
-#[derive(Clone, Default)]
-struct Shared(Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for Shared {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
+use crate::history::testing::Shared;
 
 /// Runs a definition with its history streamed, and checks that it ends as the
 /// same run recorded whole: the same execution, every event, and the same text.
 fn exec_streamed(definition: Value, input: Value) -> Execution {
     let whole = exec(definition.clone(), input.clone());
-    let loaded = load_text(
-        Path::new("t.asl.json"),
-        definition.to_string(),
-        &LoadOptions::default(),
-    );
-    let model = crate::model::build(&loaded.definitions[0].root);
-    let plan = Plan::compile(&model).unwrap_or_else(|u| panic!("{u:?}"));
+    let plan = plan_of(&definition);
     let run = |retain, sink: &Shared| {
         let sink: Box<dyn std::io::Write + Send> = Box::new(sink.clone());
         let (x, written) = execute_to(
@@ -567,15 +554,6 @@ fn map_over_items(extra: Value) -> Value {
         map[k] = v.clone();
     }
     json!({"StartAt": "M", "States": {"M": map}})
-}
-
-fn plan_of(definition: &Value) -> Plan {
-    let loaded = load_text(
-        Path::new("t.asl.json"),
-        definition.to_string(),
-        &LoadOptions::default(),
-    );
-    Plan::compile(&crate::model::build(&loaded.definitions[0].root)).unwrap()
 }
 
 fn takes_items(extra: Value) -> bool {

@@ -477,6 +477,23 @@ pub fn details<const N: usize>(fields: [(&'static str, Option<Value>); N]) -> De
 }
 
 #[cfg(test)]
+pub(crate) mod testing {
+    /// A sink a test reads once the history's writer thread is done with it.
+    #[derive(Clone, Default)]
+    pub struct Shared(pub std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Shared {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

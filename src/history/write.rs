@@ -688,19 +688,7 @@ mod tests {
         }
     }
 
-    /// A sink the test can read after the writer thread is done with it.
-    #[derive(Clone, Default)]
-    struct Shared(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-    impl std::io::Write for Shared {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
+    use crate::history::testing::Shared;
 
     fn event_details(i: u64) -> Details {
         Details::default()
