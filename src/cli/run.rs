@@ -358,58 +358,42 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
         None => Piece::Value(Value::String(input_text.clone())),
     };
     let out = describe(&execution, &run_opts, input);
-    let one_line = session.watch;
-    std::thread::scope(|scope| -> Result<(), String> {
-        // While the store is written, `--format json`'s text is made on the other core.
-        let text = match (&store, args.format) {
-            (Some(_), RunFormat::Json) => Some(scope.spawn(|| json_output(&out, one_line))),
-            _ => None,
-        };
-        if let (Some(store), Some(pending)) = (&store, pending) {
-            let mut describe = Vec::with_capacity(input_text.len() * 2 + 4096);
-            let path = json!(args.definition.display().to_string());
-            out.write_compact(&[("definitionPath", &path)], &mut describe);
-            describe.push(b'\n');
-            let mocks = args
-                .mocks
-                .as_ref()
-                .and_then(|p| std::fs::read_to_string(p).ok());
-            let saved = pending.and_then(|pending| {
-                store.finish_run(
-                    &run_opts.execution_name,
-                    pending,
-                    RunFiles {
-                        describe: &describe,
-                        definition: &definition.root.to_value(),
-                        input_text: &input_text,
-                        mocks: mocks.as_deref(),
-                    },
-                    // Begun with a history file (above), so written or not.
-                    history_written.unwrap_or_else(|| {
-                        Err(std::io::Error::other("the history was not written"))
-                    }),
-                )
-            });
-            saved.map_err(|e| match e {
-                    crate::store::StoreError::Io { .. } => format!(
-                        "cannot save the execution in the store {}: {e} (choose another with --store DIR, or --no-store)",
-                        store.root.display()
-                    ),
-                    _ => e.to_string(),
-                })?;
-        }
-        match args.format {
-            RunFormat::Json => {
-                let text = match text {
-                    Some(made) => made.join().unwrap_or_else(|_| json_output(&out, one_line)),
-                    None => json_output(&out, one_line),
-                };
-                println!("{text}");
-            }
-            RunFormat::Human => print_human(&execution, &run_opts, color),
-        }
-        Ok(())
-    })?;
+    if let (Some(store), Some(pending)) = (&store, pending) {
+        let mut describe = Vec::with_capacity(out.text_len() + 4096);
+        let path = json!(args.definition.display().to_string());
+        out.write_compact(&[("definitionPath", &path)], &mut describe);
+        describe.push(b'\n');
+        let mocks = args
+            .mocks
+            .as_ref()
+            .and_then(|p| std::fs::read_to_string(p).ok());
+        let saved = pending.and_then(|pending| {
+            store.finish_run(
+                &run_opts.execution_name,
+                pending,
+                RunFiles {
+                    describe: &describe,
+                    definition: &definition.root.to_value(),
+                    input_text: &input_text,
+                    mocks: mocks.as_deref(),
+                },
+                // Begun with a history file (above), so written or not.
+                history_written
+                    .unwrap_or_else(|| Err(std::io::Error::other("the history was not written"))),
+            )
+        });
+        saved.map_err(|e| match e {
+            crate::store::StoreError::Io { .. } => format!(
+                "cannot save the execution in the store {}: {e} (choose another with --store DIR, or --no-store)",
+                store.root.display()
+            ),
+            _ => e.to_string(),
+        })?;
+    }
+    match args.format {
+        RunFormat::Json => println!("{}", json_output(&out, session.watch)),
+        RunFormat::Human => print_human(&execution, &run_opts, color),
+    }
     let code = match execution.status {
         Status::Succeeded => exit::OK,
         _ => exit::FAILED,
