@@ -469,3 +469,55 @@ fn the_machine_times_out_at_its_deadline_in_the_middle_of_a_state() {
         assert!((took - deadline).abs() < 1e-6, "{def}: took {took}s");
     }
 }
+
+#[test]
+fn a_stored_run_keeps_its_input_as_read_and_shows_it_compact() {
+    let dir = tempfile::tempdir().unwrap();
+    let def = dir.path().join("def.asl.json");
+    std::fs::write(
+        &def,
+        r#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}"#,
+    )
+    .unwrap();
+    let input_file = dir.path().join("input.json");
+    let input = json!({"name": "Zoë \"q\"", "list": [1, 2.5, {"nested": null}], "big": 1e300});
+    std::fs::write(&input_file, serde_json::to_string_pretty(&input).unwrap()).unwrap();
+    let store = dir.path().join("store");
+    let out = sfn()
+        .args([
+            "run",
+            def.to_str().unwrap(),
+            "--input",
+            input_file.to_str().unwrap(),
+        ])
+        .args([
+            "--store",
+            store.to_str().unwrap(),
+            "--name",
+            "kept",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let printed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let compact = serde_json::to_string(&input).unwrap();
+    assert_eq!(printed["input"], json!(compact));
+    assert_eq!(printed["output"], json!(compact));
+    let kept = store.join("executions/kept");
+    let described: Value =
+        serde_json::from_str(&std::fs::read_to_string(kept.join("execution.json")).unwrap())
+            .unwrap();
+    assert_eq!(described["input"], json!(compact));
+    assert_eq!(described["definitionPath"], json!(def.to_str().unwrap()));
+    let stored: Value =
+        serde_json::from_str(&std::fs::read_to_string(kept.join("input.json")).unwrap()).unwrap();
+    assert_eq!(stored, input);
+    let history: Value =
+        serde_json::from_str(&std::fs::read_to_string(kept.join("history.json")).unwrap()).unwrap();
+    let started = &history["events"][0]["executionStartedEventDetails"]["input"];
+    assert_eq!(started, &json!(compact));
+    // Nothing is left behind in the store's private folder.
+    assert_eq!(std::fs::read_dir(store.join("tmp")).unwrap().count(), 0);
+}
