@@ -6,7 +6,7 @@ fn join_key(pointer: &str, step: &str, key: &str) -> String {
     let mut out = String::with_capacity(pointer.len() + step.len() + key.len() + 2);
     out.push_str(pointer);
     out.push_str(step);
-    if key.contains(['~', '/']) {
+    if key.bytes().any(|b| b == b'~' || b == b'/') {
         out.push_str(&key.replace('~', "~0").replace('/', "~1"));
     } else {
         out.push_str(key);
@@ -380,6 +380,15 @@ pub const COMPARISON_OPERATORS: &[&str] = &[
     "TimestampLessThanEqualsPath",
 ];
 
+/// `COMPARISON_OPERATORS.contains(&key)`, most keys (`Variable`, `Next`) told
+/// apart by their first letter: every operator starts with B, I, N, S or T.
+fn is_operator(key: &str) -> bool {
+    matches!(
+        key.as_bytes().first(),
+        Some(b'B' | b'I' | b'N' | b'S' | b'T')
+    ) && COMPARISON_OPERATORS.contains(&key)
+}
+
 fn condition(node: &Node, pointer: String) -> Condition {
     let [jsonata, and, or, not, variable] =
         node.get_many(&["Condition", "And", "Or", "Not", "Variable"]);
@@ -417,10 +426,7 @@ fn condition(node: &Node, pointer: String) -> Condition {
     let Some(entries) = node.as_object() else {
         return Condition::Invalid { pointer };
     };
-    match entries
-        .iter()
-        .find(|e| COMPARISON_OPERATORS.contains(&e.key.as_str()))
-    {
+    match entries.iter().find(|e| is_operator(&e.key)) {
         Some(op) => Condition::Compare {
             variable: spanned_str(variable),
             operator: Spanned {
@@ -438,6 +444,14 @@ fn condition(node: &Node, pointer: String) -> Condition {
 mod tests {
     use super::*;
     use crate::load::parse_json;
+
+    #[test]
+    fn operators_start_with_the_letters_is_operator_looks_for() {
+        for op in COMPARISON_OPERATORS {
+            assert!(is_operator(op), "{op}");
+        }
+        assert!(!is_operator("Variable") && !is_operator("Next") && !is_operator(""));
+    }
 
     #[test]
     fn a_query_language_among_the_states_sets_the_scopes_language() {
