@@ -254,7 +254,6 @@ impl Fast<'_> {
     }
 
     /// A string literal starting at the current `"`, unescaped.
-    #[inline]
     fn string(&mut self) -> Option<Str> {
         let start = self.pos + 1;
         let mut i = plain_run(self.bytes, start);
