@@ -35,6 +35,41 @@ fn join_index(pointer: &str, step: &str, i: usize) -> String {
     out
 }
 
+/// The state members the model reads.
+const STATE_FIELDS: [&str; 12] = [
+    "QueryLanguage",
+    "Type",
+    "Retry",
+    "Catch",
+    "Choices",
+    "Next",
+    "End",
+    "Default",
+    "Resource",
+    "Branches",
+    "ItemProcessor",
+    "Iterator",
+];
+
+/// The index of a key in [`STATE_FIELDS`], for [`Node::get_by`].
+fn state_field(key: &str) -> Option<usize> {
+    Some(match key {
+        "QueryLanguage" => 0,
+        "Type" => 1,
+        "Retry" => 2,
+        "Catch" => 3,
+        "Choices" => 4,
+        "Next" => 5,
+        "End" => 6,
+        "Default" => 7,
+        "Resource" => 8,
+        "Branches" => 9,
+        "ItemProcessor" => 10,
+        "Iterator" => 11,
+        _ => return None,
+    })
+}
+
 /// Builds the model of a definition's root object. Never fails; see the module doc.
 pub fn build(root: &Node) -> StateMachine<'_> {
     let query_language = root
@@ -176,20 +211,7 @@ impl<'a> Builder<'a> {
             branches_field,
             processor_field,
             iterator_field,
-        ] = node.get_many(&[
-            "QueryLanguage",
-            "Type",
-            "Retry",
-            "Catch",
-            "Choices",
-            "Next",
-            "End",
-            "Default",
-            "Resource",
-            "Branches",
-            "ItemProcessor",
-            "Iterator",
-        ]);
+        ] = node.get_by::<{ STATE_FIELDS.len() }>(state_field);
         let query_language = ql_field
             .and_then(Node::as_str)
             .and_then(QueryLanguage::parse)
@@ -444,6 +466,17 @@ fn condition(node: &Node, pointer: String) -> Condition {
 mod tests {
     use super::*;
     use crate::load::parse_json;
+
+    #[test]
+    fn state_field_finds_each_key_where_the_list_has_it() {
+        for (i, key) in STATE_FIELDS.iter().enumerate() {
+            assert_eq!(state_field(key), Some(i), "{key}");
+        }
+        let schema = crate::validate::rules::schema::schema().to_string();
+        for word in schema.split('"').filter(|w| !STATE_FIELDS.contains(w)) {
+            assert_eq!(state_field(word), None, "{word}");
+        }
+    }
 
     #[test]
     fn operators_start_with_the_letters_is_operator_looks_for() {
