@@ -6,7 +6,7 @@ fn join_key(pointer: &str, step: &str, key: &str) -> String {
     let mut out = String::with_capacity(pointer.len() + step.len() + key.len() + 2);
     out.push_str(pointer);
     out.push_str(step);
-    if key.contains(['~', '/']) {
+    if key.bytes().any(|b| b == b'~' || b == b'/') {
         out.push_str(&key.replace('~', "~0").replace('/', "~1"));
     } else {
         out.push_str(key);
@@ -33,6 +33,41 @@ fn join_index(pointer: &str, step: &str, i: usize) -> String {
     out.push_str(step);
     out.push_str(digits);
     out
+}
+
+/// The state members the model reads.
+const STATE_FIELDS: [&str; 12] = [
+    "QueryLanguage",
+    "Type",
+    "Retry",
+    "Catch",
+    "Choices",
+    "Next",
+    "End",
+    "Default",
+    "Resource",
+    "Branches",
+    "ItemProcessor",
+    "Iterator",
+];
+
+/// The index of a key in [`STATE_FIELDS`], for [`Node::get_by`].
+fn state_field(key: &str) -> Option<usize> {
+    Some(match key {
+        "QueryLanguage" => 0,
+        "Type" => 1,
+        "Retry" => 2,
+        "Catch" => 3,
+        "Choices" => 4,
+        "Next" => 5,
+        "End" => 6,
+        "Default" => 7,
+        "Resource" => 8,
+        "Branches" => 9,
+        "ItemProcessor" => 10,
+        "Iterator" => 11,
+        _ => return None,
+    })
 }
 
 /// Builds the model of a definition's root object. Never fails; see the module doc.
@@ -176,20 +211,7 @@ impl<'a> Builder<'a> {
             branches_field,
             processor_field,
             iterator_field,
-        ] = node.get_many(&[
-            "QueryLanguage",
-            "Type",
-            "Retry",
-            "Catch",
-            "Choices",
-            "Next",
-            "End",
-            "Default",
-            "Resource",
-            "Branches",
-            "ItemProcessor",
-            "Iterator",
-        ]);
+        ] = node.get_by::<{ STATE_FIELDS.len() }>(state_field);
         let query_language = ql_field
             .and_then(Node::as_str)
             .and_then(QueryLanguage::parse)
@@ -380,6 +402,15 @@ pub const COMPARISON_OPERATORS: &[&str] = &[
     "TimestampLessThanEqualsPath",
 ];
 
+/// `COMPARISON_OPERATORS.contains(&key)`, most keys (`Variable`, `Next`) told
+/// apart by their first letter: every operator starts with B, I, N, S or T.
+fn is_operator(key: &str) -> bool {
+    matches!(
+        key.as_bytes().first(),
+        Some(b'B' | b'I' | b'N' | b'S' | b'T')
+    ) && COMPARISON_OPERATORS.contains(&key)
+}
+
 fn condition(node: &Node, pointer: String) -> Condition {
     let [jsonata, and, or, not, variable] =
         node.get_many(&["Condition", "And", "Or", "Not", "Variable"]);
@@ -417,10 +448,7 @@ fn condition(node: &Node, pointer: String) -> Condition {
     let Some(entries) = node.as_object() else {
         return Condition::Invalid { pointer };
     };
-    match entries
-        .iter()
-        .find(|e| COMPARISON_OPERATORS.contains(&e.key.as_str()))
-    {
+    match entries.iter().find(|e| is_operator(&e.key)) {
         Some(op) => Condition::Compare {
             variable: spanned_str(variable),
             operator: Spanned {
@@ -438,6 +466,25 @@ fn condition(node: &Node, pointer: String) -> Condition {
 mod tests {
     use super::*;
     use crate::load::parse_json;
+
+    #[test]
+    fn state_field_finds_each_key_where_the_list_has_it() {
+        for (i, key) in STATE_FIELDS.iter().enumerate() {
+            assert_eq!(state_field(key), Some(i), "{key}");
+        }
+        let schema = crate::validate::rules::schema::schema().to_string();
+        for word in schema.split('"').filter(|w| !STATE_FIELDS.contains(w)) {
+            assert_eq!(state_field(word), None, "{word}");
+        }
+    }
+
+    #[test]
+    fn operators_start_with_the_letters_is_operator_looks_for() {
+        for op in COMPARISON_OPERATORS {
+            assert!(is_operator(op), "{op}");
+        }
+        assert!(!is_operator("Variable") && !is_operator("Next") && !is_operator(""));
+    }
 
     #[test]
     fn a_query_language_among_the_states_sets_the_scopes_language() {

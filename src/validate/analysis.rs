@@ -83,6 +83,41 @@ pub struct Analysis<'a> {
     stack: Vec<(&'a Node, At)>,
 }
 
+/// The state members read: the template fields ([`sites::TEMPLATE_FIELDS`]), then the others.
+const FIELDS: [&str; 12] = [
+    "Parameters",
+    "ResultSelector",
+    "ItemSelector",
+    "Assign",
+    "Credentials",
+    "ItemReader",
+    "ResultWriter",
+    "ItemBatcher",
+    "Choices",
+    "Catch",
+    "ErrorPath",
+    "CausePath",
+];
+
+/// The index of a key in [`FIELDS`], for [`Node::get_by`]: one pass over a state's members.
+fn field(key: &str) -> Option<usize> {
+    Some(match key {
+        "Parameters" => 0,
+        "ResultSelector" => 1,
+        "ItemSelector" => 2,
+        "Assign" => 3,
+        "Credentials" => 4,
+        "ItemReader" => 5,
+        "ResultWriter" => 6,
+        "ItemBatcher" => 7,
+        "Choices" => 8,
+        "Catch" => 9,
+        "ErrorPath" => 10,
+        "CausePath" => 11,
+        _ => return None,
+    })
+}
+
 impl<'a> Analysis<'a> {
     pub fn new(machine: &'a StateMachine<'a>) -> Analysis<'a> {
         let mut a = Analysis {
@@ -102,8 +137,12 @@ impl<'a> Analysis<'a> {
             let n = state.node;
             let base = a.link(NO_PARENT, Step::State(sid));
             // Two passes over the state's members for every field read below.
-            let templates = n.get_many(&crate::dataflow::sites::TEMPLATE_FIELDS);
             let [
+                t0,
+                t1,
+                t2,
+                t3,
+                t4,
                 item_reader,
                 result_writer,
                 item_batcher,
@@ -111,15 +150,8 @@ impl<'a> Analysis<'a> {
                 catch,
                 error_path,
                 cause_path,
-            ] = n.get_many(&[
-                "ItemReader",
-                "ResultWriter",
-                "ItemBatcher",
-                "Choices",
-                "Catch",
-                "ErrorPath",
-                "CausePath",
-            ]);
+            ] = n.get_by::<{ FIELDS.len() }>(field);
+            let templates = [t0, t1, t2, t3, t4];
             for (field, t) in crate::dataflow::sites::TEMPLATE_FIELDS
                 .into_iter()
                 .zip(templates)
@@ -302,6 +334,18 @@ mod tests {
     use crate::model::build;
 
     /// The analysis lists what `sites` finds, in the same order, with the same pointers.
+    #[test]
+    fn field_finds_each_key_where_the_list_has_it() {
+        assert_eq!(FIELDS[..5], sites::TEMPLATE_FIELDS);
+        for (i, key) in FIELDS.iter().enumerate() {
+            assert_eq!(field(key), Some(i), "{key}");
+        }
+        let schema = crate::validate::rules::schema::schema().to_string();
+        for word in schema.split('"').filter(|w| !FIELDS.contains(w)) {
+            assert_eq!(field(word), None, "{word}");
+        }
+    }
+
     #[test]
     fn agrees_with_sites() {
         let root = parse_json(

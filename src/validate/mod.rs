@@ -81,7 +81,11 @@ pub struct Context<'a> {
     pub machine: &'a StateMachine<'a>,
     analysis: OnceCell<analysis::Analysis<'a>>,
     graphs: OnceCell<Vec<rules::graph::ScopeGraph<'a>>>,
+    task_arns: OnceCell<Vec<Option<TaskArn<'a>>>>,
 }
+
+/// A Task state's parsed `Resource` (see [`Context::task_arn`]).
+pub type TaskArn<'a> = Result<rules::task_resource::ResourceArn<'a>, String>;
 
 impl<'a> Context<'a> {
     pub fn new(definition: &'a Definition, machine: &'a StateMachine<'a>) -> Self {
@@ -90,7 +94,27 @@ impl<'a> Context<'a> {
             machine,
             analysis: OnceCell::new(),
             graphs: OnceCell::new(),
+            task_arns: OnceCell::new(),
         }
+    }
+    /// The parsed `Resource` of a Task state, unless it is missing or dynamic
+    /// (`{% ... %}`, `${...}`): parsed once for the rules that read it.
+    pub fn task_arn(&self, state: StateId) -> Option<&TaskArn<'a>> {
+        self.task_arns
+            .get_or_init(|| {
+                let m: &'a StateMachine<'a> = self.machine;
+                m.states
+                    .iter()
+                    .map(|s| {
+                        let resource = s.resource.as_ref()?;
+                        (s.is(&model::StateType::Task)
+                            && !rules::task_resource::is_dynamic(&resource.value))
+                        .then(|| rules::task_resource::parse(&resource.value))
+                    })
+                    .collect()
+            })
+            .get(state)?
+            .as_ref()
     }
     /// The template fields and intrinsic calls of the JSONPath states, worked out once.
     pub fn analysis(&self) -> &analysis::Analysis<'a> {

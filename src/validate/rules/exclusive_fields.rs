@@ -55,6 +55,9 @@ const TRANSITIONING: &[StateType] = &[
 const WAIT_FIELDS: &[&str] = &["SecondsPath", "Seconds", "TimestampPath", "Timestamp"];
 
 /// Pairs of fields of which at most one may be given, by state type.
+/// The pairs of state fields of which one may be given, by state type: read through
+/// [`TASK_PAIRS`], [`MAP_PAIRS`] and [`FAIL_PAIRS`].
+#[cfg(test)]
 const STATE_PAIRS: &[(StateType, &str, &str)] = &[
     (StateType::Task, "TimeoutSeconds", "TimeoutSecondsPath"),
     (StateType::Task, "HeartbeatSeconds", "HeartbeatSecondsPath"),
@@ -104,10 +107,12 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if *t == StateType::Wait {
             wait_duration(node, &state.pointer, state.name_span, out);
         }
-        for (ty, a, b) in STATE_PAIRS {
-            if ty == t {
-                at_most_one(node, &state.pointer, a, b, out);
-            }
+        // The pairs of the state's type, found in one pass over its members.
+        match t {
+            StateType::Task => pairs(node, &state.pointer, &TASK_PAIRS, out),
+            StateType::Map => pairs(node, &state.pointer, &MAP_PAIRS, out),
+            StateType::Fail => pairs(node, &state.pointer, &FAIL_PAIRS, out),
+            _ => {}
         }
         if *t == StateType::Map {
             if node.get("ItemProcessor").is_none() && node.get("Iterator").is_none() {
@@ -239,10 +244,46 @@ fn wait_duration(node: &Node, pointer: &str, name_span: Span, out: &mut Vec<Diag
 }
 
 /// Reports `b` when `a` is there too.
+/// [`STATE_PAIRS`] of one type, flattened: `[a0, b0, a1, b1, ...]`, in the table's order
+/// (a test holds them to the table).
+const TASK_PAIRS: [&str; 4] = [
+    "TimeoutSeconds",
+    "TimeoutSecondsPath",
+    "HeartbeatSeconds",
+    "HeartbeatSecondsPath",
+];
+const MAP_PAIRS: [&str; 10] = [
+    "ItemProcessor",
+    "Iterator",
+    "ItemSelector",
+    "Parameters",
+    "MaxConcurrency",
+    "MaxConcurrencyPath",
+    "ToleratedFailureCount",
+    "ToleratedFailureCountPath",
+    "ToleratedFailurePercentage",
+    "ToleratedFailurePercentagePath",
+];
+const FAIL_PAIRS: [&str; 4] = ["Error", "ErrorPath", "Cause", "CausePath"];
+
+/// [`at_most_one`] for each pair of `keys` (`[a0, b0, a1, b1, ...]`), in one pass over the members.
+fn pairs<const N: usize>(node: &Node, pointer: &str, keys: &[&str; N], out: &mut Vec<Diagnostic>) {
+    let found = node.entries_many(keys);
+    for i in (0..N).step_by(2) {
+        if let (Some(_), Some(second)) = (found[i], found[i + 1]) {
+            report_both(pointer, keys[i], keys[i + 1], second, out);
+        }
+    }
+}
+
 fn at_most_one(node: &Node, pointer: &str, a: &str, b: &str, out: &mut Vec<Diagnostic>) {
     let [Some(_), Some(second)] = node.entries_many(&[a, b]) else {
         return;
     };
+    report_both(pointer, a, b, second, out);
+}
+
+fn report_both(pointer: &str, a: &str, b: &str, second: &Entry, out: &mut Vec<Diagnostic>) {
     out.push(
         RULE.diag(
             format!("{pointer}/{}", pointer_token(b)),
@@ -371,6 +412,27 @@ mod tests {
     use super::*;
 
     /// This rule's diagnostics (its messages are its own among SCHEMA_VALIDATION_FAILED).
+    #[test]
+    fn the_pairs_of_each_type_are_the_tables() {
+        for (t, flat) in [
+            (StateType::Task, &TASK_PAIRS[..]),
+            (StateType::Map, &MAP_PAIRS[..]),
+            (StateType::Fail, &FAIL_PAIRS[..]),
+        ] {
+            let expected: Vec<&str> = STATE_PAIRS
+                .iter()
+                .filter(|(ty, ..)| *ty == t)
+                .flat_map(|(_, a, b)| [*a, *b])
+                .collect();
+            assert_eq!(flat, expected);
+        }
+        assert!(
+            STATE_PAIRS
+                .iter()
+                .all(|(ty, ..)| matches!(ty, StateType::Task | StateType::Map | StateType::Fail))
+        );
+    }
+
     fn exclusive(json: &str) -> Vec<Diagnostic> {
         crate::validate::testing::rule_diags(&RULE, json)
     }

@@ -55,6 +55,24 @@ const LOOKUPS: [&str; 11] = [
 /// The fields with a `...Path` twin, directly on the state.
 const STATE_FIELDS: &[&str] = LOOKUPS.split_at(9).0;
 
+/// The index of a key in [`LOOKUPS`], for [`Node::get_by`].
+fn lookup(key: &str) -> Option<usize> {
+    Some(match key {
+        "Error" => 0,
+        "Cause" => 1,
+        "Seconds" => 2,
+        "Timestamp" => 3,
+        "TimeoutSeconds" => 4,
+        "HeartbeatSeconds" => 5,
+        "MaxConcurrency" => 6,
+        "ToleratedFailureCount" => 7,
+        "ToleratedFailurePercentage" => 8,
+        "ItemReader" => 9,
+        "ItemBatcher" => 10,
+        _ => return None,
+    })
+}
+
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for state in &ctx.machine.states {
         if state.query_language != QueryLanguage::JsonPath {
@@ -63,7 +81,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let n = &state.node;
         let p = &state.pointer;
         // One pass over the state's members (a lookup per field was most of this rule).
-        let found = n.get_many(&LOOKUPS);
+        let found = n.get_by::<{ LOOKUPS.len() }>(lookup);
         for (field, node) in STATE_FIELDS.iter().zip(found) {
             report(out, field, node, || format!("{p}/{field}"));
         }
@@ -124,6 +142,18 @@ fn report(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn lookup_finds_each_key_where_the_list_has_it() {
+        use super::{LOOKUPS, lookup};
+        for (i, key) in LOOKUPS.iter().enumerate() {
+            assert_eq!(lookup(key), Some(i), "{key}");
+        }
+        let schema = crate::validate::rules::schema::schema().to_string();
+        for word in schema.split('"').filter(|w| !LOOKUPS.contains(w)) {
+            assert_eq!(lookup(word), None, "{word}");
+        }
+    }
+
     #[test]
     fn the_lookups_start_with_the_state_fields() {
         use super::{LOOKUPS, STATE_FIELDS};

@@ -104,6 +104,29 @@ const LOOKUPS: [&str; 16] = [
     "Catch",
 ];
 
+/// The index of a key in [`LOOKUPS`], for [`Node::get_by`].
+fn lookup(key: &str) -> Option<usize> {
+    Some(match key {
+        "InputPath" => 0,
+        "OutputPath" => 1,
+        "ResultPath" => 2,
+        "ItemsPath" => 3,
+        "SecondsPath" => 4,
+        "TimestampPath" => 5,
+        "TimeoutSecondsPath" => 6,
+        "HeartbeatSecondsPath" => 7,
+        "MaxConcurrencyPath" => 8,
+        "ToleratedFailureCountPath" => 9,
+        "ToleratedFailurePercentagePath" => 10,
+        "ErrorPath" => 11,
+        "CausePath" => 12,
+        "ItemReader" => 13,
+        "ItemBatcher" => 14,
+        "Catch" => 15,
+        _ => return None,
+    })
+}
+
 fn check<'a>(ctx: &Context<'a>, out: &mut Vec<Diagnostic>) {
     let memo = &mut Parsed::default();
     for state in &ctx.machine.states {
@@ -112,7 +135,7 @@ fn check<'a>(ctx: &Context<'a>, out: &mut Vec<Diagnostic>) {
         }
         let n = &state.node;
         let p = &state.pointer;
-        let found = n.get_many(&LOOKUPS);
+        let found = n.get_by::<{ LOOKUPS.len() }>(lookup);
         let holder = |key: &str| found[13 + usize::from(key == "ItemBatcher")];
         for (&(field, kind), node) in STATE_FIELDS.iter().zip(found) {
             if let Some(node) = node {
@@ -316,6 +339,18 @@ fn path_help(field: &str, kind: Kind) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn lookup_finds_each_key_where_the_list_has_it() {
+        use super::{LOOKUPS, lookup};
+        for (i, key) in LOOKUPS.iter().enumerate() {
+            assert_eq!(lookup(key), Some(i), "{key}");
+        }
+        let schema = crate::validate::rules::schema::schema().to_string();
+        for word in schema.split('"').filter(|w| !LOOKUPS.contains(w)) {
+            assert_eq!(lookup(word), None, "{word}");
+        }
+    }
+
     #[test]
     fn the_lookups_start_with_the_state_fields() {
         use super::{LOOKUPS, NESTED_FIELDS, STATE_FIELDS};

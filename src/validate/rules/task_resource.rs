@@ -317,10 +317,10 @@ fn unsupported_pattern(sdk: bool, service: &str, pattern: Pattern) -> Option<Str
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for state in &ctx.machine.states {
-        if state.is(&StateType::Task)
-            && let Some(resource) = &state.resource
+        if let Some(resource) = &state.resource
+            && let Some(arn) = ctx.task_arn(state.id)
         {
-            check_task(&state.pointer, &resource.value, resource.span, out);
+            check_task(&state.pointer, &resource.value, resource.span, arn, out);
         }
         if state.is(&StateType::Map) {
             for field in ["ItemReader", "ResultWriter"] {
@@ -350,16 +350,19 @@ fn report(
     .with_help(help)
 }
 
-fn check_task(pointer: &str, value: &str, span: crate::load::Span, out: &mut Vec<Diagnostic>) {
-    if is_dynamic(value) {
-        return;
-    }
-    match parse(value) {
+fn check_task(
+    pointer: &str,
+    value: &str,
+    span: crate::load::Span,
+    arn: &Result<ResourceArn<'_>, String>,
+    out: &mut Vec<Diagnostic>,
+) {
+    match arn {
         Err(why) => out.push(report(
             pointer,
             value,
             span,
-            why,
+            why.clone(),
             "use a Lambda function ARN, an activity ARN or an integration such as arn:aws:states:::lambda:invoke".to_string(),
         )),
         Ok(ResourceArn::Integration {
@@ -368,7 +371,8 @@ fn check_task(pointer: &str, value: &str, span: crate::load::Span, out: &mut Vec
             pattern,
             ..
         }) => {
-            if let Some(why) = unsupported_pattern(sdk, service, pattern) {
+            let pattern = *pattern;
+            if let Some(why) = unsupported_pattern(*sdk, service, pattern) {
                 let base = value.strip_suffix(pattern.suffix()).unwrap_or(value);
                 out.push(report(
                     pointer,

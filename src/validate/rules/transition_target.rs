@@ -30,7 +30,8 @@ declare_rule! {
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let m = ctx.machine;
     for scope in &m.scopes {
-        let index = &ctx.graphs()[scope.id].index;
+        let graph = &ctx.graphs()[scope.id];
+        let index = &graph.index;
         let in_scope = |name: &str| index.contains_key(name);
         let elsewhere = |name: &str| {
             m.states
@@ -68,7 +69,11 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 start.span,
             );
         }
-        for &sid in &scope.states {
+        // The graph knows which states have a target outside the scope: only theirs are looked up again.
+        for (i, &sid) in scope.states.iter().enumerate() {
+            if !graph.dangling[i] {
+                continue;
+            }
             let state = &m.states[sid];
             for (target, via) in state.targets() {
                 if !in_scope(&target.value) {

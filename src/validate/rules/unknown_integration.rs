@@ -132,16 +132,14 @@ fn push(
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for state in &ctx.machine.states {
-        if state.is(&StateType::Task)
-            && let Some(resource) = &state.resource
-            && !is_dynamic(&resource.value)
-            && let Ok(ResourceArn::Integration {
+        if let Some(resource) = &state.resource
+            && let Some(Ok(ResourceArn::Integration {
                 sdk,
                 service,
                 api,
                 pattern,
-            }) = parse(&resource.value)
-            && let Some((why, help)) = task_problem(sdk, service, api, pattern)
+            })) = ctx.task_arn(state.id)
+            && let Some((why, help)) = task_problem(*sdk, service, api, *pattern)
         {
             push(
                 out,
