@@ -182,7 +182,7 @@ fn redrive(args: &RedriveArgs) -> Result<i32, String> {
         redrive_ms,
         replay_mocks_after,
     };
-    let execution = match engine::redrive(&plan, &mocks, &opts, request) {
+    let mut execution = match engine::redrive(&plan, &mocks, &opts, request) {
         Ok(x) => x,
         Err(RedriveError::History(why)) => {
             return Err(format!(
@@ -202,7 +202,7 @@ fn redrive(args: &RedriveArgs) -> Result<i32, String> {
     };
 
     let input = Value::String(json_text(&record.input));
-    let mut describe = super::run::describe(&execution, &opts, input.into()).to_value();
+    let mut describe = super::run::describe(&mut execution, &opts, input.into()).to_value();
     let redrive_date = redrive_ms.max(execution.history.events[events].timestamp_ms);
     if let Some(obj) = describe.as_object_mut() {
         obj.remove("redriveStatus");

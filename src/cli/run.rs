@@ -12,7 +12,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::engine::{
     self, ClockKind, Execution, MAX_EXECUTION_INPUT, Plan, RunError, RunOptions, Status,
 };
-use crate::history::{Retain, json_text};
+use crate::history::{JsonText, Retain, json_text};
 use crate::load::{Definition, LoadOptions, load_path};
 use crate::mocks::{Mocks, UNKNOWN_MOCK_STATE};
 use crate::model;
@@ -46,8 +46,8 @@ struct Session {
     abort: Arc<AtomicBool>,
     /// Whether Ctrl-C sets `abort` yet (the watch installs its handler at the start).
     ctrl_c: bool,
-    /// `--input -`, read once: a re-run cannot read stdin again.
-    stdin: Option<Value>,
+    /// `--input -`, read once (with its text): a re-run cannot read stdin again.
+    stdin: Option<(Value, String)>,
     /// Under `--watch`: JSON on one line per run, and a new generated name per run.
     watch: bool,
     runs: u64,
@@ -80,7 +80,8 @@ impl Session {
         self.abort.clone()
     }
 
-    fn input(&mut self, arg: Option<&str>) -> Result<Value, String> {
+    /// The input, and the text it was read from.
+    fn input(&mut self, arg: Option<&str>) -> Result<(Value, String), String> {
         if arg != Some("-") {
             return read_input(arg);
         }
@@ -213,10 +214,7 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
     // come after the definition's. Stdin is read only once the definition is valid.
     let read_early = match args.input.as_deref() {
         Some("-") => None,
-        arg => Some(read_input(arg).map(|input| {
-            let text = json_text(&input);
-            (input, text)
-        })),
+        arg => Some(read_input(arg)),
     };
     let machine = model::build(&definition.root);
     let diagnostics = validate_model(definition, &machine);
@@ -231,14 +229,12 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
         return Ok(exit::COULD_NOT_RUN);
     }
     let machine_name = machine_name(definition, &args.definition);
-    let (input, input_text) = match read_early {
+    // The text read is what the store keeps; the history shows it compact.
+    let (input, read_text) = match read_early {
         Some(read) => read?,
-        None => {
-            let input = session.input(args.input.as_deref())?;
-            let text = json_text(&input);
-            (input, text)
-        }
+        None => session.input(args.input.as_deref())?,
     };
+    let input_text = JsonText::of(&input);
     // StartExecution refuses a larger input; no execution is created.
     let input_len = input_text.len();
     if input_len > MAX_EXECUTION_INPUT {
@@ -322,8 +318,8 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
         RunFormat::Json => Retain::Count,
     };
     let sink = sink.map(|file| (Box::new(file) as Box<dyn std::io::Write + Send>, retain));
-    let ran = engine::execute_to(&plan, input, &mocks, &run_opts, sink);
-    let (execution, history_written) = match ran {
+    let ran = engine::execute_to(&plan, input, Some(input_text), &mocks, &run_opts, sink);
+    let (mut execution, history_written) = match ran {
         Ok(e) => e,
         Err(RunError::MissingMock {
             state,
@@ -353,11 +349,12 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
             return Ok(exit::COULD_NOT_RUN);
         }
     };
-    let input = match &execution.input_text {
-        Some(text) => Piece::Escaped(text.escaped().to_string()),
-        None => Piece::Value(Value::String(input_text.clone())),
+    // The input's and output's text as the run recorded them, taken rather than copied.
+    let input = match execution.input_text.take() {
+        Some(text) => Piece::Escaped(text.into_escaped()),
+        None => Piece::Value(Value::String(read_text.clone())),
     };
-    let out = describe(&execution, &run_opts, input);
+    let out = describe(&mut execution, &run_opts, input);
     if let (Some(store), Some(pending)) = (&store, pending) {
         let mut describe = Vec::with_capacity(out.text_len() + 4096);
         let path = json!(args.definition.display().to_string());
@@ -374,7 +371,7 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
                 RunFiles {
                     describe: &describe,
                     definition: &definition.root.to_value(),
-                    input_text: &input_text,
+                    input_text: &read_text,
                     mocks: mocks.as_deref(),
                 },
                 // Begun with a history file (above), so written or not.
@@ -488,8 +485,10 @@ fn machine_name(def: &Definition, path: &Path) -> String {
 }
 
 /// `--input`: a file, `-` for stdin, or JSON text; default `{}`.
-fn read_input(arg: Option<&str>) -> Result<Value, String> {
-    let Some(arg) = arg else { return Ok(json!({})) };
+fn read_input(arg: Option<&str>) -> Result<(Value, String), String> {
+    let Some(arg) = arg else {
+        return Ok((json!({}), "{}".into()));
+    };
     let (text, what) = if arg == "-" {
         let mut s = String::new();
         std::io::stdin()
@@ -505,14 +504,14 @@ fn read_input(arg: Option<&str>) -> Result<Value, String> {
     } else {
         (arg.to_string(), "--input".to_string())
     };
-    serde_json::from_str(&text).map_err(|e| {
-        if what == "--input" && !arg.trim_start().starts_with(['{', '[', '"']) {
-            format!("--input '{arg}': no such file, and not JSON either ({e})")
-        } else {
-            // serde_json's message ends with the line and column already.
-            format!("{what}: the input is not valid JSON: {e}")
-        }
-    })
+    match serde_json::from_str(&text) {
+        Ok(input) => Ok((input, text)),
+        Err(e) if what == "--input" && !arg.trim_start().starts_with(['{', '[', '"']) => Err(
+            format!("--input '{arg}': no such file, and not JSON either ({e})"),
+        ),
+        // serde_json's message ends with the line and column already.
+        Err(e) => Err(format!("{what}: the input is not valid JSON: {e}")),
+    }
 }
 
 fn warn_unknown_mocks(mocks: &Mocks, machine: &model::StateMachine) {
@@ -612,7 +611,7 @@ fn truncate(s: &str, n: usize) -> String {
 /// `DescribeExecution`'s response for a finished execution. `input`: the
 /// execution's input as JSON text. The output is the text the run recorded,
 /// when it has it.
-pub fn describe(e: &Execution, opts: &RunOptions, input: Piece) -> Describe {
+pub fn describe(e: &mut Execution, opts: &RunOptions, input: Piece) -> Describe {
     let mut d = Describe::default();
     d.push("executionArn", json!(opts.execution_arn()));
     d.push("stateMachineArn", json!(opts.state_machine_arn()));
@@ -623,8 +622,8 @@ pub fn describe(e: &Execution, opts: &RunOptions, input: Piece) -> Describe {
     d.push("input", input);
     d.push("inputDetails", json!({"included": true}));
     if let Some(o) = &e.output {
-        match &e.output_text {
-            Some(text) => d.push("output", Piece::Escaped(text.escaped().to_string())),
+        match e.output_text.take() {
+            Some(text) => d.push("output", Piece::Escaped(text.into_escaped())),
             None => d.push("output", Value::String(json_text(o))),
         }
         d.push("outputDetails", json!({"included": true}));

@@ -27,7 +27,7 @@ pub use errors::StatesError;
 pub use plan::{Plan, Unsupported};
 pub use redrive::{RedriveError, RedriveRequest};
 
-use crate::history::{History, Retain};
+use crate::history::{History, JsonText, Retain};
 use crate::mocks::Mocks;
 
 /// AWS's quota on history events per execution.
@@ -130,11 +130,11 @@ pub fn execute(
     mocks: &Mocks,
     opts: &RunOptions,
 ) -> Result<Execution, RunError> {
-    run::Runner::new(plan, mocks, opts).execute(input)
+    run::Runner::new(plan, mocks, opts).execute(input, None)
 }
 
-/// As [`execute`], writing the history to `sink`, if any, while the execution
-/// runs (as `GetExecutionHistory`'s JSON, then a newline):
+/// As [`execute`], given the input's JSON text if the caller made it, and
+/// writing the history to `sink`, if any, while the execution runs (as `GetExecutionHistory`'s JSON, then a newline):
 /// batches of events are written on another thread as they are recorded, so
 /// that a long history is mostly written by the time the execution ends. Also
 /// returns whether it was all written. Under the real clock it is written at
@@ -144,21 +144,22 @@ pub fn execute(
 pub fn execute_to(
     plan: &Plan,
     input: Value,
+    input_text: Option<JsonText>,
     mocks: &Mocks,
     opts: &RunOptions,
     sink: Option<(Box<dyn std::io::Write + Send>, Retain)>,
 ) -> Result<(Execution, Option<std::io::Result<()>>), RunError> {
     let mut runner = run::Runner::new(plan, mocks, opts);
     match sink {
-        None => Ok((runner.execute(input)?, None)),
+        None => Ok((runner.execute(input, input_text)?, None)),
         Some((sink, retain)) if opts.clock == ClockKind::Virtual => {
             runner.stream_history_to(sink, retain);
-            let mut x = runner.execute(input)?;
+            let mut x = runner.execute(input, input_text)?;
             let written = x.history.end_stream().unwrap_or(Ok(()));
             Ok((x, Some(written)))
         }
         Some((mut sink, _)) => {
-            let x = runner.execute(input)?;
+            let x = runner.execute(input, input_text)?;
             let written = write_whole(&x.history, &mut sink);
             Ok((x, Some(written)))
         }

@@ -206,7 +206,12 @@ impl<'a> Runner<'a> {
         self.history.stream_to(sink, retain);
     }
 
-    pub(super) fn execute(mut self, input: Value) -> Result<Execution, RunError> {
+    /// `input_text`: the input's JSON text, if the caller made it already.
+    pub(super) fn execute(
+        mut self,
+        input: Value,
+        input_text: Option<JsonText>,
+    ) -> Result<Execution, RunError> {
         self.execution_context = json!({
             "Id": self.opts.execution_arn(),
             "Input": if self.plan.context_needs_input { input.clone() } else { Value::Null },
@@ -216,7 +221,7 @@ impl<'a> Runner<'a> {
             "RedriveCount": 0,
         });
         // ExecutionStarted is not the previous event of the first state's: AWS chains from 0.
-        let input_text = JsonText::of(&input);
+        let input_text = input_text.unwrap_or_else(|| JsonText::of(&input));
         let started = Details::default()
             .payload("input", "inputDetails", input_text.clone())
             .with("roleArn", json!(self.opts.role_arn()));

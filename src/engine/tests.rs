@@ -62,6 +62,7 @@ fn exec_streamed(definition: Value, input: Value) -> Execution {
         let (x, written) = execute_to(
             &plan,
             input.clone(),
+            Some(JsonText::of(&input)),
             &Mocks::empty(),
             &opts(),
             Some((sink, retain)),

@@ -266,6 +266,11 @@ impl JsonText {
     pub fn escaped(&self) -> &str {
         &self.escaped
     }
+
+    /// As [`JsonText::escaped`], taken.
+    pub fn into_escaped(self) -> String {
+        self.escaped
+    }
 }
 
 /// A value as compact JSON text (as `to_string`, without going through
