@@ -84,10 +84,9 @@ const KEEP: usize = 64;
 
 /// A streamed history's writer: a thread that formats the batches it is handed
 /// and writes them to the sink while the run goes on, on the core the engine
-/// leaves idle. It keeps each batch, to give all back when the stream ends.
-/// Started with the first batch: a short history is written at the end, on the
-/// caller's thread, and a thread that starts once the run is under way finds
-/// the allocator's pages that the set-up's threads left.
+/// leaves idle; it keeps the batches to give back when the stream ends, or frees
+/// them (see [`Retain`]). Started with the first batch: a short history is
+/// written at the end on the caller's thread, without a thread.
 #[derive(Default)]
 pub(super) struct StreamSlot(Option<Writer>, Retain);
 
