@@ -5,6 +5,19 @@ use clap::Parser;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Small pages from the first allocation on (see `sfn::cli::memory`): the C
+/// runtime calls this before `main`, before the Rust runtime first allocates,
+/// which would otherwise fault in the allocator's first 2 MiB pages whole.
+#[cfg(target_os = "linux")]
+#[used]
+#[unsafe(link_section = ".init_array")]
+static SMALL_PAGES_FIRST: extern "C" fn() = {
+    extern "C" fn small_pages() {
+        sfn::cli::memory::huge_pages(false);
+    }
+    small_pages
+};
+
 fn main() {
     // `sfn ... | head` closes the pipe early: end quietly as Unix tools do,
     // instead of a panic from the next print.

@@ -1,11 +1,17 @@
 //! How the process asks the system for memory.
 //!
 //! The allocator (mimalloc) marks its heap for transparent huge pages, so the
-//! system zeroes 2 MiB at each first touch. A long run that fills tens of
-//! megabytes gains by it (about 15% of a 6,000-item Map run); a process that
-//! checks one file and exits touches a few scattered megabytes, and zeroing
-//! whole huge pages for them is an eighth of its time (4.7 ms against 4.1 ms
-//! measured for `sfn validate` on a 50-state file).
+//! system zeroes 2 MiB at each first touch of a region, and each thread's
+//! allocations start a region of their own. Most commands touch a few
+//! scattered megabytes and exit: zeroing whole huge pages for them costs more
+//! than it saves, and made run times erratic (page faults of tens of
+//! milliseconds at times). Small pages from the first allocation on (main.rs),
+//! measured against huge pages, alternating run by run: `sfn --version` 2.35 ->
+//! 2.00 ms, `sfn validate` of a 50-state file 4.29 -> 3.94 ms, the README's
+//! order run 5.67 -> 4.67 ms, the 6,000-item Map run (history stored) median
+//! 40.4 -> 19.4 ms and mean 40.0 -> 19.9 ms, the 6,000-iteration loop 14.0 ->
+//! 12.2 ms. Validating hundreds of files, which fills tens of megabytes on every
+//! core, turns huge pages back on (about 5% faster with them).
 
 /// Whether memory touched from now on may come in huge pages (Linux only; the
 /// setting is the process's, so it holds for every thread).

@@ -5,7 +5,7 @@ mod describe;
 mod explain;
 mod history;
 mod list;
-mod memory;
+pub mod memory;
 mod redrive;
 mod run;
 mod validate;

@@ -12,8 +12,6 @@ pub fn run(args: &ValidateArgs) -> i32 {
     if args.watch {
         return super::watch::validate(args);
     }
-    // Few files need little memory: small pages until there are many (below).
-    super::memory::huge_pages(false);
     // The schema compiles on the other core while the files load.
     std::thread::spawn(crate::validate::prepare);
     let outcome = check(args);
