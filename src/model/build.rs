@@ -469,13 +469,7 @@ mod tests {
 
     #[test]
     fn state_field_finds_each_key_where_the_list_has_it() {
-        for (i, key) in STATE_FIELDS.iter().enumerate() {
-            assert_eq!(state_field(key), Some(i), "{key}");
-        }
-        let schema = crate::validate::rules::schema::schema().to_string();
-        for word in schema.split('"').filter(|w| !STATE_FIELDS.contains(w)) {
-            assert_eq!(state_field(word), None, "{word}");
-        }
+        crate::validate::testing::assert_key_index(&STATE_FIELDS, state_field);
     }
 
     #[test]

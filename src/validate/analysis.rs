@@ -337,13 +337,7 @@ mod tests {
     #[test]
     fn field_finds_each_key_where_the_list_has_it() {
         assert_eq!(FIELDS[..5], sites::TEMPLATE_FIELDS);
-        for (i, key) in FIELDS.iter().enumerate() {
-            assert_eq!(field(key), Some(i), "{key}");
-        }
-        let schema = crate::validate::rules::schema::schema().to_string();
-        for word in schema.split('"').filter(|w| !FIELDS.contains(w)) {
-            assert_eq!(field(word), None, "{word}");
-        }
+        crate::validate::testing::assert_key_index(&FIELDS, field);
     }
 
     #[test]

@@ -278,6 +278,18 @@ pub mod testing {
     use super::*;
     use crate::load::{LoadOptions, load_text};
 
+    /// Checks a key index made for `Node::get_by`: each of `keys` at its place,
+    /// and every other word of the ASL schema at none.
+    pub fn assert_key_index(keys: &[&str], index: impl Fn(&str) -> Option<usize>) {
+        for (i, key) in keys.iter().enumerate() {
+            assert_eq!(index(key), Some(i), "{key}");
+        }
+        let schema = crate::validate::rules::schema::schema().to_string();
+        for word in schema.split('"').filter(|w| !keys.contains(w)) {
+            assert_eq!(index(word), None, "{word}");
+        }
+    }
+
     /// What one rule alone reports for a JSON definition (no other rule runs).
     pub fn rule_diags(rule: &Rule, json: &str) -> Vec<Diagnostic> {
         let root = crate::load::parse_json(json).expect("test JSON parses");

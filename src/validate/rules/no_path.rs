@@ -144,14 +144,7 @@ fn report(
 mod tests {
     #[test]
     fn lookup_finds_each_key_where_the_list_has_it() {
-        use super::{LOOKUPS, lookup};
-        for (i, key) in LOOKUPS.iter().enumerate() {
-            assert_eq!(lookup(key), Some(i), "{key}");
-        }
-        let schema = crate::validate::rules::schema::schema().to_string();
-        for word in schema.split('"').filter(|w| !LOOKUPS.contains(w)) {
-            assert_eq!(lookup(word), None, "{word}");
-        }
+        crate::validate::testing::assert_key_index(&super::LOOKUPS, super::lookup);
     }
 
     #[test]
