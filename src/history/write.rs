@@ -10,70 +10,14 @@ use super::{Details, Event, Field, History, details_key};
 
 impl History {
     /// Writes `{"events":[...]}` to `w`, a chunk at a time: the whole text of a
-    /// long history would be megabytes of memory to fault in for one write. A
-    /// long history's chunks are formatted by turns here and on another thread,
-    /// and written in order: a few chunks of text are held at a time.
+    /// long history would be megabytes of memory to fault in for one write. (A
+    /// run's own history is streamed while it runs: see [`History::stream_to`].)
     pub fn write_to(&self, w: &mut impl std::io::Write) -> std::io::Result<()> {
-        const CHUNK: usize = 1 << 16;
-        const CHUNK_EVENTS: usize = 512;
-        const PARALLEL_FROM: usize = 4096;
-        let events = &self.events[..];
-        if events.len() < PARALLEL_FROM {
-            let mut f = Formatter::new();
-            for event in events {
-                f.event(event, w)?;
-            }
-            return f.end(w, b"]}");
+        let mut f = Formatter::new();
+        for event in &self.events {
+            f.event(event, w)?;
         }
-        let mut out = Vec::with_capacity(CHUNK + 4096);
-        out.extend_from_slice(b"{\"events\":[");
-        let mut stamp = Stamp::default();
-        use std::sync::mpsc::sync_channel;
-        // The other thread's chunks come back formatted, and its buffers go back
-        // to it once written: two in turn.
-        let (formatted_tx, formatted) = sync_channel::<Vec<u8>>(2);
-        let (free, free_rx) = sync_channel::<Vec<u8>>(2);
-        for _ in 0..2 {
-            let _ = free.send(Vec::with_capacity(CHUNK_EVENTS * 256));
-        }
-        // Moved in: a failed write drops both ends here, before the scope waits
-        // for the other thread, which then stops instead of waiting on them.
-        std::thread::scope(move |scope| {
-            scope.spawn(move || {
-                let mut stamp = Stamp::default();
-                for chunk in events.chunks(CHUNK_EVENTS).skip(1).step_by(2) {
-                    // Both end once the writer stops (done, or a write failed).
-                    let Ok(mut buf) = free_rx.recv() else { return };
-                    buf.clear();
-                    for event in chunk {
-                        buf.push(b',');
-                        write_event(event, &mut stamp, &mut buf);
-                    }
-                    if formatted_tx.send(buf).is_err() {
-                        return;
-                    }
-                }
-            });
-            for (k, chunk) in events.chunks(CHUNK_EVENTS).enumerate() {
-                if k % 2 == 1 {
-                    let buf = formatted
-                        .recv()
-                        .map_err(|_| std::io::Error::other("formatting the history failed"))?;
-                    w.write_all(&buf)?;
-                    let _ = free.send(buf);
-                    continue;
-                }
-                for (i, event) in chunk.iter().enumerate() {
-                    if k > 0 || i > 0 {
-                        out.push(b',');
-                    }
-                    write_event(event, &mut stamp, &mut out);
-                }
-                w.write_all(&out)?;
-                out.clear();
-            }
-            w.write_all(b"]}")
-        })
+        f.end(w, b"]}")
     }
 }
 
@@ -645,7 +589,7 @@ mod tests {
     }
 
     #[test]
-    fn a_long_history_written_by_two_threads_is_the_same_json() {
+    fn a_long_history_written_in_chunks_is_the_same_json() {
         let mut h = History::default();
         for i in 0..5_000u64 {
             let d = Details::default()
@@ -679,8 +623,7 @@ mod tests {
                 .payload("input", "inputDetails", JsonText::of(&json!({ "i": i })));
             h.push("PassStateEntered", i, 1_700_000_000_000, Some(d));
         }
-        // Failing in the first chunk, and in a later one, with the other thread's
-        // chunks formatted or waiting.
+        // Failing in the first chunk, and in a later one.
         for allowed in [10, 1 << 20] {
             let err = h.write_to(&mut FailsAfter(allowed)).unwrap_err();
             assert_eq!(err.to_string(), "disk full");
