@@ -351,7 +351,7 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
     };
     // The input's and output's text as the run recorded them, taken rather than copied.
     let input = match execution.input_text.take() {
-        Some(text) => Piece::Escaped(text.into_escaped()),
+        Some(text) => Piece::JsonText(text),
         None => Piece::Value(Value::String(read_text.clone())),
     };
     let out = describe(&mut execution, &run_opts, input);
@@ -623,7 +623,7 @@ pub fn describe(e: &mut Execution, opts: &RunOptions, input: Piece) -> Describe 
     d.push("inputDetails", json!({"included": true}));
     if let Some(o) = &e.output {
         match e.output_text.take() {
-            Some(text) => d.push("output", Piece::Escaped(text.into_escaped())),
+            Some(text) => d.push("output", Piece::JsonText(text)),
             None => d.push("output", Value::String(json_text(o))),
         }
         d.push("outputDetails", json!({"included": true}));

@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 
 mod write;
 
-pub use write::{Retain, write_value};
+pub use write::{Retain, write_str, write_value};
 
 /// One history event.
 #[derive(Debug, Clone, PartialEq)]
@@ -265,11 +265,6 @@ impl JsonText {
     /// The JSON text escaped as a JSON string's contents (no quotes around).
     pub fn escaped(&self) -> &str {
         &self.escaped
-    }
-
-    /// As [`JsonText::escaped`], taken.
-    pub fn into_escaped(self) -> String {
-        self.escaped
     }
 }
 

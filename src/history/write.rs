@@ -480,7 +480,7 @@ const ESCAPE: [u8; 256] = {
 };
 
 /// `s` as a JSON string.
-fn write_str(s: &str, out: &mut Vec<u8>) {
+pub fn write_str(s: &str, out: &mut Vec<u8>) {
     let bytes = s.as_bytes();
     // Most names and keys need no escape: copied whole.
     if bytes.iter().all(|&b| ESCAPE[b as usize] == 0) {

@@ -5,12 +5,14 @@
 
 use serde_json::Value;
 
+use crate::history::{JsonText, write_str, write_value};
+
 /// One field's value.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Piece {
     Value(Value),
-    /// A string, already escaped as a JSON string's contents (no quotes).
-    Escaped(String),
+    /// A string holding a value's JSON text, as the run made it (escaped).
+    JsonText(JsonText),
 }
 
 impl From<Value> for Piece {
@@ -39,9 +41,7 @@ impl Describe {
             .map(|(k, piece)| {
                 let v = match piece {
                     Piece::Value(v) => v.clone(),
-                    Piece::Escaped(s) => {
-                        serde_json::from_str(&format!("\"{s}\"")).unwrap_or_default()
-                    }
+                    Piece::JsonText(t) => Value::String(t.text()),
                 };
                 ((*k).to_string(), v)
             })
@@ -54,7 +54,8 @@ impl Describe {
         self.fields
             .iter()
             .map(|(_, piece)| match piece {
-                Piece::Value(Value::String(s)) | Piece::Escaped(s) => s.len(),
+                Piece::Value(Value::String(s)) => s.len(),
+                Piece::JsonText(t) => t.escaped().len(),
                 Piece::Value(_) => 16,
             })
             .sum()
@@ -68,7 +69,7 @@ impl Describe {
         let fields = self.fields.iter().map(|(k, piece)| {
             let part = match piece {
                 Piece::Value(v) => Part::Value(v),
-                Piece::Escaped(s) => Part::Escaped(s),
+                Piece::JsonText(t) => Part::Escaped(t.escaped()),
             };
             (*k, part)
         });
@@ -76,10 +77,10 @@ impl Describe {
             if i > 0 {
                 out.push(b',');
             }
-            crate::history::write_value(&Value::String(key.to_string()), out);
+            write_str(key, out);
             out.push(b':');
             match part {
-                Part::Value(v) => crate::history::write_value(v, out),
+                Part::Value(v) => write_value(v, out),
                 Part::Escaped(s) => quoted(s, out),
             }
         }
@@ -99,7 +100,7 @@ impl Describe {
                 out.extend_from_slice(b",\n");
             }
             out.extend_from_slice(b"  ");
-            crate::history::write_value(&Value::String((*key).to_string()), out);
+            write_str(key, out);
             out.extend_from_slice(b": ");
             match piece {
                 // One level in: every line after the first indented once more.
@@ -114,7 +115,7 @@ impl Describe {
                         out.extend_from_slice(line);
                     }
                 }
-                Piece::Escaped(s) => quoted(s, out),
+                Piece::JsonText(t) => quoted(t.escaped(), out),
             }
         }
         out.extend_from_slice(b"\n}");
@@ -139,7 +140,6 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::history::JsonText;
 
     fn sample() -> Describe {
         let input = json!({"a": "x\"y\n\u{1}é", "list": [1, 2.5, null, {"b": {}}], "e": []});
@@ -149,10 +149,7 @@ mod tests {
             json!("arn:aws:states:local:000000000000:execution:m:e"),
         );
         d.push("startDate", json!(1_700_000_000.5));
-        d.push(
-            "input",
-            Piece::Escaped(JsonText::of(&input).escaped().to_string()),
-        );
+        d.push("input", Piece::JsonText(JsonText::of(&input)));
         d.push("inputDetails", json!({"included": true}));
         d.push(
             "nested",
