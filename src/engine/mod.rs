@@ -130,17 +130,17 @@ pub fn execute(
     mocks: &Mocks,
     opts: &RunOptions,
 ) -> Result<Execution, RunError> {
-    run::Runner::new(plan, mocks, opts).execute(input, None)
+    execute_to(plan, input, None, mocks, opts, None).map(|(x, _)| x)
 }
 
 /// As [`execute`], given the input's JSON text if the caller made it, and
-/// writing the history to `sink`, if any, while the execution runs (as `GetExecutionHistory`'s JSON, then a newline):
-/// batches of events are written on another thread as they are recorded, so
-/// that a long history is mostly written by the time the execution ends. Also
-/// returns whether it was all written. Under the real clock it is written at
-/// the end: an abort trims the events recorded after it (see `play_back`).
-/// [`Retain`]: what the returned history keeps of the events (see
-/// [`History::end_stream`]).
+/// writing the history to `sink`, if any, while the execution runs (as
+/// `GetExecutionHistory`'s JSON, then a newline): batches of events are written
+/// on another thread as they are recorded, so that a long history is mostly
+/// written by the time the execution ends. Also returns whether it was all
+/// written. Under the real clock it is written at the end: an abort trims the
+/// events recorded after it (see `play_back`). [`Retain`]: what the returned
+/// history keeps of the events (see [`History::end_stream`]).
 pub fn execute_to(
     plan: &Plan,
     input: Value,
