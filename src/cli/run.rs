@@ -47,7 +47,7 @@ struct Session {
     /// Whether Ctrl-C sets `abort` yet (the watch installs its handler at the start).
     ctrl_c: bool,
     /// `--input -`, read once (with its text): a re-run cannot read stdin again.
-    stdin: Option<(Value, String)>,
+    stdin: Option<Input>,
     /// Under `--watch`: JSON on one line per run, and a new generated name per run.
     watch: bool,
     runs: u64,
@@ -81,14 +81,16 @@ impl Session {
     }
 
     /// The input, and the text it was read from.
-    fn input(&mut self, arg: Option<&str>) -> Result<(Value, String), String> {
+    fn input(&mut self, arg: Option<&str>) -> Result<Input, String> {
         if arg != Some("-") {
             return read_input(arg);
         }
         if self.stdin.is_none() {
             self.stdin = Some(read_input(arg)?);
         }
-        Ok(self.stdin.clone().unwrap_or_default())
+        self.stdin
+            .clone()
+            .ok_or_else(|| "the input from stdin was not read".to_string())
     }
 
     /// A generated name: a random UUID, as AWS generates; with `--seed`, a reproducible
@@ -230,11 +232,14 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
     }
     let machine_name = machine_name(definition, &args.definition);
     // The text read is what the store keeps; the history shows it compact.
-    let (input, read_text) = match read_early {
+    let Input {
+        value: input,
+        text: read_text,
+        json: input_text,
+    } = match read_early {
         Some(read) => read?,
         None => session.input(args.input.as_deref())?,
     };
-    let input_text = JsonText::of(&input);
     // StartExecution refuses a larger input; no execution is created.
     let input_len = input_text.len();
     if input_len > MAX_EXECUTION_INPUT {
@@ -484,10 +489,25 @@ fn machine_name(def: &Definition, path: &Path) -> String {
     }
 }
 
+/// An execution's input: its value, the text it was read from, and the value's
+/// compact text as the history records it.
+#[derive(Clone)]
+struct Input {
+    value: Value,
+    text: String,
+    json: JsonText,
+}
+
 /// `--input`: a file, `-` for stdin, or JSON text; default `{}`.
-fn read_input(arg: Option<&str>) -> Result<(Value, String), String> {
+fn read_input(arg: Option<&str>) -> Result<Input, String> {
     let Some(arg) = arg else {
-        return Ok((json!({}), "{}".into()));
+        let value = json!({});
+        let json = JsonText::of(&value);
+        return Ok(Input {
+            value,
+            text: "{}".into(),
+            json,
+        });
     };
     let (text, what) = if arg == "-" {
         let mut s = String::new();
@@ -504,8 +524,14 @@ fn read_input(arg: Option<&str>) -> Result<(Value, String), String> {
     } else {
         (arg.to_string(), "--input".to_string())
     };
+    if let Some((value, json)) = JsonText::parse(&text) {
+        return Ok(Input { value, text, json });
+    }
     match serde_json::from_str(&text) {
-        Ok(input) => Ok((input, text)),
+        Ok(value) => {
+            let json = JsonText::of(&value);
+            Ok(Input { value, text, json })
+        }
         Err(e) if what == "--input" && !arg.trim_start().starts_with(['{', '[', '"']) => Err(
             format!("--input '{arg}': no such file, and not JSON either ({e})"),
         ),

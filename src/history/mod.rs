@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value, json};
 
+mod read;
 mod write;
 
 pub use write::{Retain, write_str, write_value};

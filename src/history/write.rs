@@ -462,7 +462,7 @@ fn unicode_escape(b: u8) -> [u8; 6] {
 
 /// What each byte becomes inside a JSON string: 0 for itself, else the letter
 /// after the backslash (`u` for `\u00XX`), as serde_json escapes.
-const ESCAPE: [u8; 256] = {
+pub(super) const ESCAPE: [u8; 256] = {
     let mut table = [0u8; 256];
     let mut b = 0;
     while b < 0x20 {

@@ -1,0 +1,351 @@
+//! An execution's input read from its text: the value and its [`JsonText`] in
+//! one pass. Made the usual way, the input is parsed by serde_json and then
+//! written out again to be escaped, and for a large input (a Map's items) the
+//! two together cost more than a quarter of the run.
+
+use serde_json::{Map, Number, Value};
+
+use super::JsonText;
+use super::write::{ESCAPE, write_value_escaped};
+
+/// Containers entered before this gives up: serde_json's own limit is 128, and
+/// past it the error must be serde_json's.
+const MAX_DEPTH: usize = 100;
+
+impl JsonText {
+    /// `text` as serde_json parses it, with the [`JsonText`] of that value, or
+    /// `None` when `text` holds anything this does not read as serde_json does
+    /// (escapes, duplicate keys, deep nesting, an error): parse it with serde_json.
+    pub fn parse(text: &str) -> Option<(Value, JsonText)> {
+        let mut r = Reader {
+            text,
+            bytes: text.as_bytes(),
+            pos: 0,
+            depth: 0,
+            len: 0,
+            entries: Vec::new(),
+            // Each quote is escaped: a little room for them.
+            out: String::with_capacity(text.len() + text.len() / 4),
+        };
+        r.ws();
+        let value = r.value()?;
+        r.ws();
+        if r.pos != r.bytes.len() {
+            return None;
+        }
+        let mut escaped = r.out;
+        escaped.shrink_to_fit();
+        Some((
+            value,
+            JsonText {
+                escaped,
+                len: r.len,
+            },
+        ))
+    }
+}
+
+struct Reader<'t> {
+    text: &'t str,
+    bytes: &'t [u8],
+    pos: usize,
+    depth: usize,
+    /// The compact text's length, as [`JsonText::len`] counts it (unescaped).
+    len: usize,
+    /// Members of the objects being read, innermost last.
+    entries: Vec<(String, Value)>,
+    out: String,
+}
+
+impl Reader<'_> {
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\n' | b'\t' | b'\r') = self.bytes.get(self.pos) {
+            self.pos += 1;
+        }
+    }
+
+    /// One ASCII character of the compact text.
+    fn emit(&mut self, c: char) {
+        self.out.push(c);
+        self.len += 1;
+    }
+
+    fn value(&mut self) -> Option<Value> {
+        match *self.bytes.get(self.pos)? {
+            b'{' => self.object(),
+            b'[' => self.array(),
+            b'"' => {
+                let s = self.string()?;
+                Some(Value::String(s.to_owned()))
+            }
+            b't' => self.word(b"true", Value::Bool(true)),
+            b'f' => self.word(b"false", Value::Bool(false)),
+            b'n' => self.word(b"null", Value::Null),
+            b'-' | b'0'..=b'9' => self.number(),
+            _ => None,
+        }
+    }
+
+    fn word(&mut self, word: &[u8], value: Value) -> Option<Value> {
+        if !self.bytes[self.pos..].starts_with(word) {
+            return None;
+        }
+        let text = &self.text[self.pos..self.pos + word.len()];
+        self.pos += word.len();
+        self.out.push_str(text);
+        self.len += word.len();
+        Some(value)
+    }
+
+    /// A string with no escape in it, written out escaped (its quotes become `\"`).
+    fn string(&mut self) -> Option<&str> {
+        let start = self.pos + 1;
+        let end = start + memchr::memchr(b'"', &self.bytes[start..])?;
+        let body = &self.bytes[start..end];
+        // A backslash or a raw control character: left to serde_json.
+        if body.iter().any(|&b| ESCAPE[b as usize] != 0) {
+            return None;
+        }
+        self.pos = end + 1;
+        // Cut at ASCII quotes, so on character boundaries.
+        let body = self.text.get(start..end)?;
+        self.out.push_str("\\\"");
+        self.out.push_str(body);
+        self.out.push_str("\\\"");
+        self.len += body.len() + 2;
+        Some(body)
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.pos;
+        while self.bytes.get(self.pos).is_some_and(u8::is_ascii_digit) {
+            self.pos += 1;
+        }
+        self.pos - start
+    }
+
+    fn number(&mut self) -> Option<Value> {
+        let start = self.pos;
+        let negative = self.bytes[start] == b'-';
+        if negative {
+            self.pos += 1;
+        }
+        let int_start = self.pos;
+        let int_digits = self.digits();
+        // JSON allows no leading zero.
+        if int_digits == 0 || (int_digits > 1 && self.bytes[int_start] == b'0') {
+            return None;
+        }
+        let mut integer = true;
+        if self.bytes.get(self.pos) == Some(&b'.') {
+            self.pos += 1;
+            if self.digits() == 0 {
+                return None;
+            }
+            integer = false;
+        }
+        if let Some(b'e' | b'E') = self.bytes.get(self.pos) {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.bytes.get(self.pos) {
+                self.pos += 1;
+            }
+            if self.digits() == 0 {
+                return None;
+            }
+            integer = false;
+        }
+        let token = &self.text[start..self.pos];
+        // Integers of up to 18 digits are exact in an i64 and written back as
+        // they are; `-0`, floats and longer numbers take serde_json's own reading.
+        if integer && int_digits <= 18 && !(negative && self.bytes[int_start] == b'0') {
+            let magnitude = self.bytes[int_start..self.pos]
+                .iter()
+                .fold(0i64, |n, d| n * 10 + i64::from(d - b'0'));
+            self.out.push_str(token);
+            self.len += token.len();
+            let n = if negative { -magnitude } else { magnitude };
+            return Some(Value::Number(Number::from(n)));
+        }
+        let value: Value = serde_json::from_str(token).ok()?;
+        let mut written = Vec::new();
+        self.len += write_value_escaped(&value, &mut written);
+        self.out.push_str(std::str::from_utf8(&written).ok()?);
+        Some(value)
+    }
+
+    fn enter(&mut self) -> Option<()> {
+        self.depth += 1;
+        (self.depth <= MAX_DEPTH).then_some(())
+    }
+
+    fn array(&mut self) -> Option<Value> {
+        self.enter()?;
+        self.pos += 1;
+        self.emit('[');
+        let mut items = Vec::new();
+        self.ws();
+        if self.bytes.get(self.pos) == Some(&b']') {
+            self.pos += 1;
+        } else {
+            loop {
+                items.push(self.value()?);
+                self.ws();
+                match *self.bytes.get(self.pos)? {
+                    b',' => {
+                        self.pos += 1;
+                        self.emit(',');
+                        self.ws();
+                    }
+                    b']' => {
+                        self.pos += 1;
+                        break;
+                    }
+                    _ => return None,
+                }
+            }
+        }
+        self.emit(']');
+        self.depth -= 1;
+        Some(Value::Array(items))
+    }
+
+    fn object(&mut self) -> Option<Value> {
+        self.enter()?;
+        self.pos += 1;
+        self.emit('{');
+        let first = self.entries.len();
+        self.ws();
+        if self.bytes.get(self.pos) == Some(&b'}') {
+            self.pos += 1;
+        } else {
+            loop {
+                if self.bytes.get(self.pos) != Some(&b'"') {
+                    return None;
+                }
+                let key = self.string()?.to_owned();
+                self.ws();
+                if self.bytes.get(self.pos) != Some(&b':') {
+                    return None;
+                }
+                self.pos += 1;
+                self.emit(':');
+                self.ws();
+                let value = self.value()?;
+                self.entries.push((key, value));
+                self.ws();
+                match *self.bytes.get(self.pos)? {
+                    b',' => {
+                        self.pos += 1;
+                        self.emit(',');
+                        self.ws();
+                    }
+                    b'}' => {
+                        self.pos += 1;
+                        break;
+                    }
+                    _ => return None,
+                }
+            }
+        }
+        self.emit('}');
+        self.depth -= 1;
+        // Sized once: growing a map member by member rehashes it.
+        let mut map = Map::with_capacity(self.entries.len() - first);
+        for (key, value) in self.entries.drain(first..) {
+            // A repeated key: serde_json keeps one member, the text both.
+            if map.insert(key, value).is_some() {
+                return None;
+            }
+        }
+        Some(Value::Object(map))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What serde_json and [`JsonText::of`] make of `text`.
+    fn reference(text: &str) -> (Value, JsonText) {
+        let v: Value = serde_json::from_str(text).unwrap();
+        let t = JsonText::of(&v);
+        (v, t)
+    }
+
+    #[test]
+    fn agrees_with_serde_json_and_json_text_of() {
+        for text in [
+            r#"{"items": [{"id": 0, "name": "item-0"}, {"id": -12, "name": "é ü 日本"}]}"#,
+            "[]",
+            "{}",
+            " [ 1 , 2 ,\n\t3 ] ",
+            r#""just a string""#,
+            "true",
+            "null",
+            "0",
+            "123456789012345678",
+            "-123456789012345678",
+            r#"{"a": {"b": {"c": [true, false, null, {}]}}, "d": []}"#,
+        ] {
+            let (v, t) = JsonText::parse(text).unwrap_or_else(|| panic!("{text}"));
+            let (rv, rt) = reference(text);
+            assert_eq!(v, rv, "{text}");
+            assert_eq!(t, rt, "{text}");
+        }
+    }
+
+    #[test]
+    fn numbers_read_as_serde_json_reads_them() {
+        // Floats, exponents, -0 and integers past 18 digits go through serde_json.
+        for text in [
+            "[1.5, 1.50, 1e3, 1E+3, 2.5e-3, -0, -0.0, 0.1, 12345678901234567890, 1234567890123456789012]",
+            r#"{"price": 19.99, "big": 18446744073709551615, "neg": -9223372036854775808}"#,
+        ] {
+            let (v, t) = JsonText::parse(text).unwrap();
+            let (rv, rt) = reference(text);
+            assert_eq!(v, rv, "{text}");
+            assert_eq!(t, rt, "{text}");
+            assert_eq!(t.escaped(), rt.escaped());
+        }
+    }
+
+    #[test]
+    fn leaves_to_serde_json_what_it_does_not_read_alike() {
+        for text in [
+            r#"{"a": "line\nbreak"}"#,
+            r#"{"a\"b": 1}"#,
+            "{\"raw\": \"tab\there\"}",
+            r#"{"a": 1, "a": 2}"#,
+            &format!("{}1{}", "[".repeat(101), "]".repeat(101)),
+        ] {
+            assert!(JsonText::parse(text).is_none(), "{text}");
+        }
+    }
+
+    #[test]
+    fn refuses_what_is_not_json() {
+        for text in [
+            "",
+            " ",
+            "{",
+            "[1,]",
+            "{\"a\":1,}",
+            "[01]",
+            "[1.]",
+            "[.5]",
+            "[1e]",
+            "[-]",
+            "tru",
+            "truex",
+            "{} {}",
+            "{\"a\" 1}",
+            "{a: 1}",
+            "[1 2]",
+            "'a'",
+            "nul",
+        ] {
+            assert!(JsonText::parse(text).is_none(), "{text:?}");
+            assert!(serde_json::from_str::<Value>(text).is_err(), "{text:?}");
+        }
+    }
+}
