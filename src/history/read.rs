@@ -173,82 +173,82 @@ impl Reader<'_> {
         Some(value)
     }
 
-    fn enter(&mut self) -> Option<()> {
+    /// Enters a container at its opening `open`: `Some(true)` if it is empty
+    /// (its `close` read too).
+    fn open(&mut self, open: char, close: u8) -> Option<bool> {
         self.depth += 1;
-        (self.depth <= MAX_DEPTH).then_some(())
+        if self.depth > MAX_DEPTH {
+            return None;
+        }
+        self.pos += 1;
+        self.emit(open);
+        self.ws();
+        let empty = self.bytes.get(self.pos) == Some(&close);
+        if empty {
+            self.pos += 1;
+        }
+        Some(empty)
+    }
+
+    /// After a member: `Some(true)` at a comma (another member follows),
+    /// `Some(false)` at `close`, which ends the container.
+    fn next_member(&mut self, close: u8) -> Option<bool> {
+        self.ws();
+        let b = *self.bytes.get(self.pos)?;
+        self.pos += 1;
+        if b == b',' {
+            self.emit(',');
+            self.ws();
+            Some(true)
+        } else if b == close {
+            self.depth -= 1;
+            self.emit(char::from(close));
+            Some(false)
+        } else {
+            None
+        }
     }
 
     fn array(&mut self) -> Option<Value> {
-        self.enter()?;
-        self.pos += 1;
-        self.emit('[');
         let mut items = Vec::new();
-        self.ws();
-        if self.bytes.get(self.pos) == Some(&b']') {
-            self.pos += 1;
-        } else {
-            loop {
-                items.push(self.value()?);
-                self.ws();
-                match *self.bytes.get(self.pos)? {
-                    b',' => {
-                        self.pos += 1;
-                        self.emit(',');
-                        self.ws();
-                    }
-                    b']' => {
-                        self.pos += 1;
-                        break;
-                    }
-                    _ => return None,
-                }
+        if self.open('[', b']')? {
+            self.depth -= 1;
+            self.emit(']');
+            return Some(Value::Array(items));
+        }
+        loop {
+            items.push(self.value()?);
+            if !self.next_member(b']')? {
+                return Some(Value::Array(items));
             }
         }
-        self.emit(']');
-        self.depth -= 1;
-        Some(Value::Array(items))
     }
 
     fn object(&mut self) -> Option<Value> {
-        self.enter()?;
-        self.pos += 1;
-        self.emit('{');
         let first = self.entries.len();
-        self.ws();
-        if self.bytes.get(self.pos) == Some(&b'}') {
+        if self.open('{', b'}')? {
+            self.depth -= 1;
+            self.emit('}');
+            return Some(Value::Object(Map::new()));
+        }
+        loop {
+            if self.bytes.get(self.pos) != Some(&b'"') {
+                return None;
+            }
+            let key = self.string()?.to_owned();
+            self.ws();
+            if self.bytes.get(self.pos) != Some(&b':') {
+                return None;
+            }
             self.pos += 1;
-        } else {
-            loop {
-                if self.bytes.get(self.pos) != Some(&b'"') {
-                    return None;
-                }
-                let key = self.string()?.to_owned();
-                self.ws();
-                if self.bytes.get(self.pos) != Some(&b':') {
-                    return None;
-                }
-                self.pos += 1;
-                self.emit(':');
-                self.ws();
-                let value = self.value()?;
-                self.entries.push((key, value));
-                self.ws();
-                match *self.bytes.get(self.pos)? {
-                    b',' => {
-                        self.pos += 1;
-                        self.emit(',');
-                        self.ws();
-                    }
-                    b'}' => {
-                        self.pos += 1;
-                        break;
-                    }
-                    _ => return None,
-                }
+            self.emit(':');
+            self.ws();
+            let value = self.value()?;
+            self.entries.push((key, value));
+            if !self.next_member(b'}')? {
+                break;
             }
         }
-        self.emit('}');
-        self.depth -= 1;
         // Sized once: growing a map member by member rehashes it.
         let mut map = Map::with_capacity(self.entries.len() - first);
         for (key, value) in self.entries.drain(first..) {
@@ -286,6 +286,7 @@ mod tests {
             "123456789012345678",
             "-123456789012345678",
             r#"{"a": {"b": {"c": [true, false, null, {}]}}, "d": []}"#,
+            "[[], {}, [{}], [[ ]], { \"e\" : { } }]",
         ] {
             let (v, t) = JsonText::parse(text).unwrap_or_else(|| panic!("{text}"));
             let (rv, rt) = reference(text);
