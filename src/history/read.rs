@@ -310,6 +310,116 @@ mod tests {
         }
     }
 
+    /// Random JSON text: nested containers, the numbers and strings inputs hold
+    /// (floats, exponents, escapes, non-ASCII), and irregular white space.
+    fn random_text(rng: &mut rand::rngs::StdRng, depth: usize, out: &mut String) {
+        use rand::RngExt as _;
+        let ws = |rng: &mut rand::rngs::StdRng, out: &mut String| {
+            for _ in 0..rng.random_range(0..3) {
+                out.push([' ', '\n', '\t', '\r'][rng.random_range(0..4)]);
+            }
+        };
+        const SCALARS: &[&str] = &[
+            "0",
+            "-1",
+            "42",
+            "-0",
+            "1.0",
+            "2.50",
+            "-3.25e2",
+            "1E-7",
+            "6.02e23",
+            "99999999999999999999",
+            "123456789012345678",
+            "true",
+            "false",
+            "null",
+            r#""""#,
+            r#""plain""#,
+            r#""é日本 ü""#,
+            r#""tab\tnew\nline""#,
+            r#""q\"uote""#,
+            r#""\u00e9\u0001""#,
+            r#""back\\slash\/""#,
+            r#""$.path[0]""#,
+        ];
+        let pick = if depth >= 4 {
+            0
+        } else {
+            rng.random_range(0..4)
+        };
+        match pick {
+            0 | 1 => out.push_str(SCALARS[rng.random_range(0..SCALARS.len())]),
+            2 => {
+                out.push('[');
+                let n = rng.random_range(0..4);
+                for i in 0..n {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    ws(rng, out);
+                    random_text(rng, depth + 1, out);
+                    ws(rng, out);
+                }
+                out.push(']');
+            }
+            _ => {
+                out.push('{');
+                let n = rng.random_range(0..4);
+                for i in 0..n {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    ws(rng, out);
+                    // Few names, so that some objects repeat a key.
+                    out.push_str(
+                        ["\"a\"", "\"b\"", "\"key.$\"", "\"é\"", "\"c\\\"d\""]
+                            [rng.random_range(0..5)],
+                    );
+                    ws(rng, out);
+                    out.push(':');
+                    ws(rng, out);
+                    random_text(rng, depth + 1, out);
+                }
+                out.push('}');
+            }
+        }
+    }
+
+    #[test]
+    fn random_documents_read_as_serde_json_reads_them() {
+        use rand::SeedableRng;
+        let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+        let (mut read, mut left) = (0, 0);
+        for _ in 0..3000 {
+            let mut text = String::new();
+            random_text(&mut rng, 0, &mut text);
+            match JsonText::parse(&text) {
+                Some((v, t)) => {
+                    let (rv, rt) = reference(&text);
+                    assert_eq!(v, rv, "{text}");
+                    assert_eq!(t, rt, "{text}");
+                    read += 1;
+                }
+                // Only what holds an escape or a repeated key is left to serde_json.
+                None => {
+                    assert!(serde_json::from_str::<Value>(&text).is_ok(), "{text}");
+                    assert!(
+                        text.contains('\\')
+                            || text.matches("\"a\"").count() > 1
+                            || text.matches("\"b\"").count() > 1
+                            || text.matches("\"key.$\"").count() > 1
+                            || text.matches("\"é\"").count() > 1,
+                        "{text}"
+                    );
+                    left += 1;
+                }
+            }
+        }
+        // Both paths were taken, most documents by this reader.
+        assert!(read > left && left > 0, "read {read}, left {left}");
+    }
+
     #[test]
     fn leaves_to_serde_json_what_it_does_not_read_alike() {
         for text in [
