@@ -62,13 +62,13 @@ pub fn eval_call_at(
 }
 
 fn eval_arg<'a>(
-    arg: &Arg,
+    arg: &'a Arg,
     b: &Bindings<'a>,
     rng: &mut Rng,
     site: &Site,
 ) -> Result<Cow<'a, Value>, EvalError> {
     Ok(match &arg.kind {
-        ArgKind::String { value, .. } => Cow::Owned(Value::String(value.clone())),
+        ArgKind::String { value, .. } => Cow::Borrowed(value),
         ArgKind::Number(n) => Cow::Owned(Value::Number(n.clone())),
         ArgKind::Bool(v) => Cow::Owned(Value::Bool(*v)),
         ArgKind::Null => Cow::Owned(Value::Null),

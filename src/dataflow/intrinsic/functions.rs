@@ -406,7 +406,8 @@ fn check_values(f: &Function, call: &Call, out: &mut Vec<Problem>) {
         }
         "States.Hash" => {
             if let Some(ArgKind::String { value, .. }) = args.get(1).map(|a| &a.kind)
-                && !HASH_ALGORITHMS.contains(&value.as_str())
+                && let Some(value) = value.as_str()
+                && !HASH_ALGORITHMS.contains(&value)
             {
                 out.push(Problem {
                     severity: Severity::FailsAtRunTime,

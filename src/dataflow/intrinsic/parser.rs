@@ -24,9 +24,11 @@ pub struct Arg {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ArgKind {
-    /// `'text'`: `value` with escapes applied; `raw` as written between the quotes.
+    /// `'text'`: `value` with escapes applied (a JSON string, so that a call
+    /// borrows it rather than copying it each time); `raw` as written between
+    /// the quotes.
     String {
-        value: String,
+        value: serde_json::Value,
         raw: String,
     },
     Number(serde_json::Number),
@@ -151,7 +153,7 @@ impl Parser<'_> {
         let span = token.span;
         let kind = match &token.tok {
             Tok::Str { value, raw } => ArgKind::String {
-                value: value.clone(),
+                value: serde_json::Value::String(value.clone()),
                 raw: raw.clone(),
             },
             Tok::Number(n) => ArgKind::Number(n.clone()),
