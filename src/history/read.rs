@@ -174,7 +174,7 @@ impl Reader<'_> {
     }
 
     /// Enters a container at its opening `open`: `Some(true)` if it is empty
-    /// (its `close` read too).
+    /// (then also left, its `close` read and written).
     fn open(&mut self, open: char, close: u8) -> Option<bool> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
@@ -186,6 +186,8 @@ impl Reader<'_> {
         let empty = self.bytes.get(self.pos) == Some(&close);
         if empty {
             self.pos += 1;
+            self.depth -= 1;
+            self.emit(char::from(close));
         }
         Some(empty)
     }
@@ -212,8 +214,6 @@ impl Reader<'_> {
     fn array(&mut self) -> Option<Value> {
         let mut items = Vec::new();
         if self.open('[', b']')? {
-            self.depth -= 1;
-            self.emit(']');
             return Some(Value::Array(items));
         }
         loop {
@@ -227,8 +227,6 @@ impl Reader<'_> {
     fn object(&mut self) -> Option<Value> {
         let first = self.entries.len();
         if self.open('{', b'}')? {
-            self.depth -= 1;
-            self.emit('}');
             return Some(Value::Object(Map::new()));
         }
         loop {
@@ -348,42 +346,33 @@ mod tests {
         } else {
             rng.random_range(0..4)
         };
-        match pick {
-            0 | 1 => out.push_str(SCALARS[rng.random_range(0..SCALARS.len())]),
-            2 => {
-                out.push('[');
-                let n = rng.random_range(0..4);
-                for i in 0..n {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    ws(rng, out);
-                    random_text(rng, depth + 1, out);
-                    ws(rng, out);
-                }
-                out.push(']');
+        if pick < 2 {
+            out.push_str(SCALARS[rng.random_range(0..SCALARS.len())]);
+            return;
+        }
+        let keyed = pick == 3;
+        out.push(if keyed { '{' } else { '[' });
+        let n = rng.random_range(0..4);
+        for i in 0..n {
+            if i > 0 {
+                out.push(',');
             }
-            _ => {
-                out.push('{');
-                let n = rng.random_range(0..4);
-                for i in 0..n {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    ws(rng, out);
-                    // Few names, so that some objects repeat a key.
-                    out.push_str(
-                        ["\"a\"", "\"b\"", "\"key.$\"", "\"é\"", "\"c\\\"d\""]
-                            [rng.random_range(0..5)],
-                    );
-                    ws(rng, out);
-                    out.push(':');
-                    ws(rng, out);
-                    random_text(rng, depth + 1, out);
-                }
-                out.push('}');
+            ws(rng, out);
+            if keyed {
+                // Few names, so that some objects repeat a key.
+                out.push_str(
+                    ["\"a\"", "\"b\"", "\"key.$\"", "\"é\"", "\"c\\\"d\""][rng.random_range(0..5)],
+                );
+                ws(rng, out);
+                out.push(':');
+                ws(rng, out);
+            }
+            random_text(rng, depth + 1, out);
+            if !keyed {
+                ws(rng, out);
             }
         }
+        out.push(if keyed { '}' } else { ']' });
     }
 
     #[test]
