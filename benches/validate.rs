@@ -62,6 +62,22 @@ fn bench(c: &mut Criterion) {
     c.bench_function("validate 50-state definition (rules only)", |b| {
         b.iter(|| validate(black_box(def)).len())
     });
+    // Lower bounds for the 50 µs target: what serde_json alone takes to read this
+    // file (with no spans), and what the jsonschema crate alone takes to check the
+    // same schema over serde_json's own value (no custom formats, so less work).
+    let mut floor = c.benchmark_group("floor");
+    floor.bench_function("serde_json::from_str::<IgnoredAny> (scan only)", |b| {
+        b.iter(|| serde_json::from_str::<serde::de::IgnoredAny>(black_box(&text)).is_ok())
+    });
+    floor.bench_function("serde_json::from_str::<Value>", |b| {
+        b.iter(|| serde_json::from_str::<serde_json::Value>(black_box(&text)).is_ok())
+    });
+    let value: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    let plain = jsonschema::validator_for(sfn::validate::rules::schema::schema()).expect("schema");
+    floor.bench_function("jsonschema is_valid over serde_json::Value", |b| {
+        b.iter(|| plain.is_valid(black_box(&value)))
+    });
+    floor.finish();
     let mut group = c.benchmark_group("batch");
     group.sample_size(10);
     group.bench_function("validate 1,000 definitions", |b| {
