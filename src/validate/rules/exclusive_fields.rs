@@ -128,12 +128,13 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             }
             for (object, a, b) in MAP_OBJECT_PAIRS {
                 if let Some(o) = node.get(object) {
-                    at_most_one(o, &format!("{}/{object}", state.pointer), a, b, out);
+                    let pointer = || format!("{}/{object}", state.pointer);
+                    at_most_one(o, pointer, a, b, out);
                 }
             }
             if let Some(config) = node.get("ItemReader").and_then(|r| r.get("ReaderConfig")) {
-                let pointer = format!("{}/ItemReader/ReaderConfig", state.pointer);
-                at_most_one(config, &pointer, "MaxItems", "MaxItemsPath", out);
+                let pointer = || format!("{}/ItemReader/ReaderConfig", state.pointer);
+                at_most_one(config, pointer, "MaxItems", "MaxItemsPath", out);
             }
         }
         if *t == StateType::Choice
@@ -276,11 +277,18 @@ fn pairs<const N: usize>(node: &Node, pointer: &str, keys: &[&str; N], out: &mut
     }
 }
 
-fn at_most_one(node: &Node, pointer: &str, a: &str, b: &str, out: &mut Vec<Diagnostic>) {
+/// `pointer` is built only for a diagnostic: most objects have none.
+fn at_most_one(
+    node: &Node,
+    pointer: impl FnOnce() -> String,
+    a: &str,
+    b: &str,
+    out: &mut Vec<Diagnostic>,
+) {
     let [Some(_), Some(second)] = node.entries_many(&[a, b]) else {
         return;
     };
-    report_both(pointer, a, b, second, out);
+    report_both(&pointer(), a, b, second, out);
 }
 
 fn report_both(pointer: &str, a: &str, b: &str, second: &Entry, out: &mut Vec<Diagnostic>) {
@@ -403,8 +411,8 @@ fn choice_rule(rule: &Node, pointer: &mut String, top: bool, out: &mut Vec<Diagn
 
 /// Appends `/<i>` to a pointer.
 fn push_index(pointer: &mut String, i: usize) {
-    use std::fmt::Write;
-    let _ = write!(pointer, "/{i}");
+    pointer.push('/');
+    pointer.push_str(itoa::Buffer::new().format(i));
 }
 
 #[cfg(test)]

@@ -76,7 +76,8 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             && let Some(config) = processor.get("ProcessorConfig")
             && config.as_object().is_some()
         {
-            let pointer = format!("{}/{field}/ProcessorConfig", state.pointer);
+            // Built only for a diagnostic: most Map states have none.
+            let pointer = || format!("{}/{field}/ProcessorConfig", state.pointer);
             match (mode(map), config.entry("ExecutionType")) {
                 (Mode::Distributed, None) => {
                     let span = config
@@ -84,7 +85,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         .map(|e| e.key_span)
                         .unwrap_or(config.span);
                     out.push(
-                        RULE.diag(pointer, span, "These fields are required: [ExecutionType]")
+                        RULE.diag(pointer(), span, "These fields are required: [ExecutionType]")
                             .with_label("DISTRIBUTED, without an ExecutionType")
                             .with_help(
                                 "add \"ExecutionType\": \"STANDARD\" or \"EXPRESS\": the type of the child executions",
@@ -94,7 +95,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 (Mode::Inline, Some(execution_type)) => {
                     out.push(
                         RULE.diag(
-                            format!("{pointer}/ExecutionType"),
+                            format!("{}/ExecutionType", pointer()),
                             execution_type.key_span,
                             "Field 'ExecutionType' is not supported",
                         )

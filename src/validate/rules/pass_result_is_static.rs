@@ -1,6 +1,7 @@
 use crate::dataflow::sites::{self, Template};
 use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::load::{Node, NodeKind};
 use crate::model::{QueryLanguage, StateType};
 use crate::validate::Context;
 
@@ -41,11 +42,10 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(result) = state.node.get("Result") else {
             continue;
         };
-        let pointer = format!("{}/Result", state.pointer);
         if result.as_str().and_then(sites::appears_dynamic).is_some() {
             out.push(
                 RULE.diag(
-                    pointer.clone(),
+                    format!("{}/Result", state.pointer),
                     result.span,
                     "Attempt to use a path in the result of a pass state: Result is not evaluated",
                 )
@@ -54,8 +54,12 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             );
             continue;
         }
+        // Most results have no `.$` key: found without building a pointer per field.
+        if !has_dollar_key(result) {
+            continue;
+        }
         let template = Template {
-            pointer,
+            pointer: format!("{}/Result", state.pointer),
             node: result,
         };
         for field in sites::fields(&template) {
@@ -75,6 +79,27 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
+
+/// Whether a key ending in `.$` is anywhere in `node`.
+fn has_dollar_key(node: &Node) -> bool {
+    // An explicit stack: the depth of the result is the user's.
+    let mut stack = vec![node];
+    while let Some(node) = stack.pop() {
+        match &node.kind {
+            NodeKind::Object(entries) => {
+                for entry in entries {
+                    if entry.key.ends_with(".$") {
+                        return true;
+                    }
+                    stack.push(&entry.value);
+                }
+            }
+            NodeKind::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    false
 }
 
 #[cfg(test)]
