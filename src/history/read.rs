@@ -24,6 +24,7 @@ impl JsonText {
             depth: 0,
             len: 0,
             entries: Vec::new(),
+            shapes: Vec::new(),
             // Each quote is escaped: a little room for them.
             out: String::with_capacity(text.len() + text.len() / 4),
         };
@@ -52,12 +53,27 @@ struct Reader<'t> {
     depth: usize,
     /// The compact text's length, as [`JsonText::len`] counts it (unescaped).
     len: usize,
-    /// Members of the objects being read, innermost last.
-    entries: Vec<(String, Value)>,
+    /// Members of the objects being read, innermost last (a key holds no escape
+    /// here, so it is its text).
+    entries: Vec<(&'t str, Value)>,
+    /// By depth, the keys of the object last read there: see [`Shape`].
+    shapes: Vec<Shape<'t>>,
     out: String,
 }
 
-impl Reader<'_> {
+/// The objects of an array (a Map's items) usually have the same keys in the same
+/// order. Once two in a row at one depth do, the next one's map is copied from a
+/// map of those keys (its hash table with them) and its values put in place:
+/// hashing each key into a new map cost twice as much.
+#[derive(Default)]
+struct Shape<'t> {
+    /// The keys of the object last read at this depth.
+    keys: Vec<&'t str>,
+    /// Those keys with null values, once two objects in a row had them.
+    map: Option<Map<String, Value>>,
+}
+
+impl<'t> Reader<'t> {
     fn ws(&mut self) {
         while let Some(b' ' | b'\n' | b'\t' | b'\r') = self.bytes.get(self.pos) {
             self.pos += 1;
@@ -98,17 +114,22 @@ impl Reader<'_> {
     }
 
     /// A string with no escape in it, written out escaped (its quotes become `\"`).
-    fn string(&mut self) -> Option<&str> {
+    fn string(&mut self) -> Option<&'t str> {
         let start = self.pos + 1;
-        let end = start + memchr::memchr(b'"', &self.bytes[start..])?;
-        let body = &self.bytes[start..end];
-        // A backslash or a raw control character: left to serde_json.
-        if body.iter().any(|&b| ESCAPE[b as usize] != 0) {
+        // One pass to the first byte that needs an escape: the closing quote, or a
+        // backslash or raw control character, which are left to serde_json. (Keys
+        // and most values are short: a search for the quote, then a check of the
+        // body, cost twice as much.)
+        let rest = &self.bytes[start..];
+        let n = rest.iter().position(|&b| ESCAPE[b as usize] != 0)?;
+        if rest[n] != b'"' {
             return None;
         }
+        let end = start + n;
         self.pos = end + 1;
         // Cut at ASCII quotes, so on character boundaries.
         let body = self.text.get(start..end)?;
+        self.out.reserve(body.len() + 4);
         self.out.push_str("\\\"");
         self.out.push_str(body);
         self.out.push_str("\\\"");
@@ -233,7 +254,7 @@ impl Reader<'_> {
             if self.bytes.get(self.pos) != Some(&b'"') {
                 return None;
             }
-            let key = self.string()?.to_owned();
+            let key = self.string()?;
             self.ws();
             if self.bytes.get(self.pos) != Some(&b':') {
                 return None;
@@ -247,14 +268,38 @@ impl Reader<'_> {
                 break;
             }
         }
+        let depth = self.depth;
+        if self.shapes.len() <= depth {
+            self.shapes.resize_with(depth + 1, Shape::default);
+        }
+        let shape = &mut self.shapes[depth];
+        let members = &mut self.entries;
+        let keys = members[first..].iter().map(|(k, _)| *k);
+        if let Some(template) = &shape.map
+            && template.len() == members.len() - first
+            && template.keys().map(String::as_str).eq(keys.clone())
+        {
+            // The keys are distinct: the template's.
+            let mut map = template.clone();
+            for (slot, (_, value)) in map.values_mut().zip(members.drain(first..)) {
+                *slot = value;
+            }
+            return Some(Value::Object(map));
+        }
+        let repeated = shape.keys.iter().copied().eq(keys.clone());
+        if !repeated {
+            shape.keys.clear();
+            shape.keys.extend(keys);
+        }
         // Sized once: growing a map member by member rehashes it.
-        let mut map = Map::with_capacity(self.entries.len() - first);
-        for (key, value) in self.entries.drain(first..) {
+        let mut map = Map::with_capacity(members.len() - first);
+        for (key, value) in members.drain(first..) {
             // A repeated key: serde_json keeps one member, the text both.
-            if map.insert(key, value).is_some() {
+            if map.insert(key.to_owned(), value).is_some() {
                 return None;
             }
         }
+        shape.map = repeated.then(|| map.keys().map(|k| (k.clone(), Value::Null)).collect());
         Some(Value::Object(map))
     }
 }
@@ -291,6 +336,29 @@ mod tests {
             assert_eq!(v, rv, "{text}");
             assert_eq!(t, rt, "{text}");
         }
+    }
+
+    /// Objects with the keys of the two before them are copied from a map of those
+    /// keys: the result is the same as reading each on its own.
+    #[test]
+    fn repeated_keys_in_a_row_read_alike() {
+        for text in [
+            r#"[{"a":1,"b":2},{"a":3,"b":4},{"a":5,"b":6},{"a":7,"b":{"c":1}}]"#,
+            r#"[{"a":1,"b":2},{"a":3,"b":4},{"b":5,"a":6},{"a":7,"b":8},{"a":9}]"#,
+            r#"[{"a":1,"b":2},{"a":3,"b":4},{"a":5,"b":6,"c":7},{"a":8,"b":9},{}]"#,
+            r#"{"items":[{"id":0,"m":{"x":1,"y":[]}},{"id":1,"m":{"x":2,"y":[{"z":1},{"z":2},{"z":3}]}},{"id":2,"m":{"x":3,"y":[]}}]}"#,
+            r#"[[{"a":1},{"a":2}],[{"a":3},{"a":4}],{"a":{"a":{"a":5}}},{"a":6}]"#,
+        ] {
+            let (v, t) = JsonText::parse(text).unwrap_or_else(|| panic!("{text}"));
+            let (rv, rt) = reference(text);
+            assert_eq!(v, rv, "{text}");
+            assert_eq!(t, rt, "{text}");
+            // The key order too (`Value`'s equality ignores it).
+            assert_eq!(v.to_string(), rv.to_string(), "{text}");
+        }
+        // A repeated key after objects of one shape is still left to serde_json.
+        let text = r#"[{"a":1,"b":2},{"a":3,"b":4},{"a":5,"b":6},{"a":7,"a":8}]"#;
+        assert!(JsonText::parse(text).is_none());
     }
 
     #[test]
