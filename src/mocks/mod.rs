@@ -54,7 +54,8 @@ pub(crate) struct Entry {
 /// The responses of one state.
 #[derive(Debug, Clone)]
 pub(crate) enum Responses {
-    /// Native: consumed call by call, first matching `when` among those left; the last repeats.
+    /// Native: consumed call by call, first matching `when` among those left; the
+    /// list's last entry (and the last one left) repeats.
     Sequence(Vec<Entry>),
     /// AWS: by call number (0-based), from `"0"`, `"1-2"` ... ranges.
     ByCall(Vec<(u32, u32, Entry)>),
@@ -194,8 +195,9 @@ impl Mocks {
                         .is_none_or(|w| partial_match(w, input))
                 });
                 let i = pick.ok_or(Miss::NoMatch)?;
-                // The last entry left repeats forever.
-                if left.len() > 1 {
+                // The list's last entry repeats forever, as does the last one left:
+                // a fallback after `when` entries keeps answering what they do not.
+                if left.len() > 1 && i + 1 < entries.len() {
                     used[i] = true;
                 }
                 Ok(entries[i].response.clone())
@@ -372,6 +374,30 @@ mod format_tests {
             .respond("Resize", &mut c, &json!({"size": "large"}))
             .unwrap();
         assert_eq!((r.outcome, r.delay), (Outcome::Return(json!({})), 400.0));
+    }
+
+    /// The README's example: a fallback after a `when` entry answers every other
+    /// input, however often, and the `when` entry is used once.
+    #[test]
+    fn native_fallback_after_when_repeats() {
+        let m = native(
+            r#"{"Resize": [{"when": {"size": "large"}, "return": {"url": "big.png"}},
+                           {"delay": 400, "return": {"url": "small.png"}}]}"#,
+        )
+        .unwrap();
+        let mut c = MockCursor::default();
+        let url = |c: &mut MockCursor, size: &str| {
+            m.respond("Resize", c, &json!({ "size": size }))
+                .map(|r| r.outcome)
+        };
+        let small = Ok(Outcome::Return(json!({"url": "small.png"})));
+        let big = Ok(Outcome::Return(json!({"url": "big.png"})));
+        assert_eq!(url(&mut c, "small"), small);
+        assert_eq!(url(&mut c, "small"), small);
+        assert_eq!(url(&mut c, "large"), big);
+        assert_eq!(url(&mut c, "small"), small);
+        // Used once: a second large input gets the fallback.
+        assert_eq!(url(&mut c, "large"), small);
     }
 
     #[test]
