@@ -1774,10 +1774,11 @@ impl<'a> Runner<'a> {
                     failures += 1;
                     outputs.push(Value::Null);
                     first_error.get_or_insert(e.clone());
+                    // A share of all the Map Run's items, as AWS counts it, not of
+                    // those done so far.
                     let tolerated = tolerated_count.is_some_and(|c| failures as f64 <= c)
-                        || tolerated_pct.is_some_and(|p| {
-                            failures as f64 * 100.0 <= p * outputs.len().max(1) as f64
-                        });
+                        || tolerated_pct
+                            .is_some_and(|p| failures as f64 * 100.0 <= p * total as f64);
                     if !tolerated && map.distributed {
                         self.now_ms = end.max(self.now_ms);
                         return Err(Stop::Failed(StatesError::new(

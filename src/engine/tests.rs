@@ -253,6 +253,37 @@ fn distributed(extra: Value) -> Value {
     json!({"StartAt": "M", "States": {"M": map}})
 }
 
+/// AWS divides the failed items by all the items of the Map Run, not by those done
+/// so far, and fails it only when the share is above the threshold: the order of
+/// the items does not matter.
+#[test]
+fn tolerated_failure_percentage_is_of_all_items() {
+    let processor = json!({"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+        "StartAt": "C", "States": {
+            "C": {"Type": "Choice", "Choices": [{"Variable": "$", "NumericLessThan": 3, "Next": "F"}], "Default": "S"},
+            "F": {"Type": "Fail", "Error": "Y"},
+            "S": {"Type": "Succeed"}}});
+    for (pct, items, status) in [
+        (50, json!([3, 4, 1, 2]), Status::Succeeded),
+        (50, json!([1, 3, 4, 2]), Status::Succeeded),
+        (50, json!([1, 2, 3, 4]), Status::Succeeded),
+        (49, json!([3, 4, 1, 2]), Status::Failed),
+        (25, json!([3, 4, 5, 1]), Status::Succeeded),
+    ] {
+        let x = exec(
+            distributed(json!({"ToleratedFailurePercentage": pct, "ItemProcessor": processor})),
+            json!({ "Items": items }),
+        );
+        assert_eq!(x.status, status, "{pct}% of {items}");
+        if status == Status::Failed {
+            assert_eq!(
+                x.error.as_deref(),
+                Some("States.ExceedToleratedFailureThreshold")
+            );
+        }
+    }
+}
+
 #[test]
 fn distributed_map_records_a_map_run_not_its_iterations() {
     let x = exec(distributed(json!({"Label": "L"})), json!({"Items": [1, 2]}));
