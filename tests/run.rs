@@ -161,6 +161,25 @@ fn an_endless_loop_fails_at_the_history_quota_instead_of_hanging() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["status"], "FAILED");
     assert_eq!(v["error"], "States.Runtime");
+    // No room left for ExecutionRedriven: `describe` says so, as `redrive` does.
+    assert_eq!(v["redriveStatus"], "NOT_REDRIVABLE");
+    assert_eq!(
+        v["redriveStatusReason"],
+        "Execution history event limit exceeded"
+    );
+    let out = sfn()
+        .args(["describe", "loop", "--store", store])
+        .output()
+        .unwrap();
+    let d: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(d["redriveStatus"], "NOT_REDRIVABLE");
+    sfn()
+        .args(["redrive", "loop", "--store", store])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "Execution history event limit exceeded",
+        ));
     let out = sfn()
         .args(["history", "loop", "--format", "json", "--store", store])
         .output()

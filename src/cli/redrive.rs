@@ -29,7 +29,7 @@ pub(super) const MOCKS_SINCE_EVENT: &str = "mocksSinceEvent";
 /// AWS's redrivable period: 14 days after the execution stopped.
 const REDRIVABLE_MS: f64 = 14.0 * 24.0 * 3600.0 * 1000.0;
 /// A redrive needs room for `ExecutionRedriven` and one more event.
-const MAX_EVENTS_TO_REDRIVE: usize = engine::MAX_HISTORY_EVENTS - 1;
+pub(super) const MAX_EVENTS_TO_REDRIVE: usize = engine::MAX_HISTORY_EVENTS - 1;
 
 /// Why `describe` cannot be redriven now, in `DescribeExecution`'s
 /// `redriveStatusReason` words; `None`: it can.

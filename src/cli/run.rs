@@ -661,17 +661,21 @@ pub fn describe(e: &mut Execution, opts: &RunOptions, input: Piece) -> Describe 
         d.push("cause", json!(c));
     }
     d.push("redriveCount", json!(0));
-    let redrive = if e.status == Status::Succeeded {
-        "NOT_REDRIVABLE"
+    // As `sfn redrive` decides it: a history at AWS's event limit has no room for
+    // `ExecutionRedriven`.
+    let not_redrivable = if e.status == Status::Succeeded {
+        Some("Execution is SUCCEEDED and cannot be redriven")
+    } else if e.history.len() >= super::redrive::MAX_EVENTS_TO_REDRIVE {
+        Some("Execution history event limit exceeded")
     } else {
-        "REDRIVABLE"
+        None
     };
-    d.push("redriveStatus", json!(redrive));
-    if e.status == Status::Succeeded {
-        d.push(
-            "redriveStatusReason",
-            json!("Execution is SUCCEEDED and cannot be redriven"),
-        );
+    match not_redrivable {
+        None => d.push("redriveStatus", json!("REDRIVABLE")),
+        Some(reason) => {
+            d.push("redriveStatus", json!("NOT_REDRIVABLE"));
+            d.push("redriveStatusReason", json!(reason));
+        }
     }
     d
 }
