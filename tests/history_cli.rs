@@ -734,6 +734,25 @@ fn executions_saved_by_sfn_run_read_back() {
         .map(|e| e["name"].clone())
         .collect();
     assert_eq!(names, [json!("big"), json!("small")]);
+    // A damaged execution is not listed, and the list says so.
+    let damaged = store.join("executions/small/execution.json");
+    let kept = std::fs::read(&damaged).unwrap();
+    std::fs::write(&damaged, "{\"trunc").unwrap();
+    let listed = sfn(&store)
+        .args(["list", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(listed.status.code(), Some(0));
+    let v: Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(v["executions"].as_array().unwrap().len(), 1);
+    let warning = String::from_utf8(listed.stderr).unwrap();
+    assert!(
+        warning.starts_with("warning: not listed: ")
+            && warning.contains("small")
+            && warning.contains("the stored execution is damaged"),
+        "{warning}"
+    );
+    std::fs::write(&damaged, kept).unwrap();
     let diff = stdout(sfn(&store).args(["history", "--diff", "small", "big"]), 1);
     assert!(
         diff.ends_with("5 changed, 1 only in small, 0 only in big\n"),

@@ -28,7 +28,11 @@ const ITEM_FIELDS: [&str; 12] = [
 
 pub fn run(args: &ListArgs) -> i32 {
     let store = Store::locate(args.store.store.as_deref());
-    let all = store.list();
+    let (all, unreadable) = store.list_all();
+    // Not listed, but not left unsaid: the rest of the list is still right.
+    for e in &unreadable {
+        eprintln!("warning: not listed: {e}");
+    }
     let executions: Vec<Value> = all
         .iter()
         .filter(|d| keep(d, args))

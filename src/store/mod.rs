@@ -294,20 +294,29 @@ impl Store {
 
     /// Every stored execution's `DescribeExecution`, newest first.
     pub fn list(&self) -> Vec<Value> {
+        self.list_all().0
+    }
+
+    /// As [`Store::list`], with the executions whose description cannot be read.
+    pub fn list_all(&self) -> (Vec<Value>, Vec<StoreError>) {
         let Ok(entries) = std::fs::read_dir(self.executions()) else {
-            return Vec::new();
+            return (Vec::new(), Vec::new());
         };
-        let mut out: Vec<Value> = entries
-            .filter_map(Result::ok)
-            .filter_map(|e| read_json(&e.path().join(DESCRIBE)).ok())
-            .collect();
+        let mut out = Vec::new();
+        let mut unreadable = Vec::new();
+        for entry in entries.filter_map(Result::ok) {
+            match read_json(&entry.path().join(DESCRIBE)) {
+                Ok(d) => out.push(d),
+                Err(e) => unreadable.push(e),
+            }
+        }
         out.sort_by(|a, b| {
             let key = |v: &Value| v["startDate"].as_f64().unwrap_or(0.0);
             key(b)
                 .total_cmp(&key(a))
                 .then_with(|| b["name"].as_str().cmp(&a["name"].as_str()))
         });
-        out
+        (out, unreadable)
     }
 
     /// Finds an execution by name or ARN; `None` means the most recent.
