@@ -454,3 +454,45 @@ fn a_byte_order_mark_is_named_in_the_help() {
         "the file starts with a UTF-8 byte order mark (BOM): save it as UTF-8 without one"
     );
 }
+
+/// A folder holding a SAM template and the definition file its `DefinitionUri`
+/// names: the file is checked once, as the template's machine, with the
+/// template's substitutions, not again on its own with its `${...}` unfilled.
+/// Named on the command line, the file is still checked on its own.
+#[test]
+fn a_folder_checks_a_definition_uri_file_once_through_its_template() {
+    let out = sfn()
+        .args(["validate", "testdata/templates/sam-uri", "--format", "json"])
+        .output()
+        .unwrap();
+    let v = json_of(&out.stdout);
+    let files: Vec<(String, Option<String>)> = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().replace('\\', "/"),
+                f["machine"].as_str().map(String::from),
+            )
+        })
+        .collect();
+    let process = "testdata/templates/sam-uri/statemachine/process.asl.json".to_string();
+    assert!(
+        files.contains(&(process.clone(), Some("FileMachine".into()))),
+        "{files:?}"
+    );
+    assert!(!files.contains(&(process.clone(), None)), "{files:?}");
+    let alone = sfn()
+        .args(["validate", &process, "--format", "json"])
+        .output()
+        .unwrap();
+    let alone = json_of(&alone.stdout);
+    let codes: Vec<&str> = alone["files"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"UNFILLED_PLACEHOLDER"), "{codes:?}");
+}

@@ -55,7 +55,22 @@ pub fn check(args: &ValidateArgs) -> Outcome {
     }
     let mut seen = std::collections::HashSet::new();
     files.retain(|(path, _)| seen.insert(path.clone()));
-    for checked in check_files(&files, &opts) {
+    let checked = check_files(&files, &opts);
+    // A definition file a template loads through `DefinitionUri` is checked as
+    // part of it, with its substitutions; found again by a folder search, it would
+    // be checked once more without them (its `${...}` unfilled).
+    let loaded_by_templates: std::collections::HashSet<PathBuf> = checked
+        .iter()
+        .flat_map(|c| &c.uses)
+        .filter_map(|p| std::fs::canonicalize(p).ok())
+        .collect();
+    for ((path, explicit), checked) in files.iter().zip(checked) {
+        if !explicit
+            && !loaded_by_templates.is_empty()
+            && std::fs::canonicalize(path).is_ok_and(|p| loaded_by_templates.contains(&p))
+        {
+            continue;
+        }
         problems.extend(checked.problems);
         reports.extend(checked.reports);
     }
@@ -95,6 +110,8 @@ pub fn check(args: &ValidateArgs) -> Outcome {
 struct Checked {
     problems: Vec<String>,
     reports: Vec<FileReport>,
+    /// Other files a template's state machines were read from (`DefinitionUri`).
+    uses: Vec<PathBuf>,
 }
 
 /// Checks every file, in input order. Many files are shared among threads, each
@@ -183,6 +200,9 @@ fn check_file(path: &Path, explicit: bool, opts: &LoadOptions) -> Checked {
         });
     }
     for def in &loaded.definitions {
+        if def.source.path != path {
+            out.uses.push(def.source.path.clone());
+        }
         out.reports.push(FileReport {
             source: def.source.clone(),
             machine: def.machine.clone(),
