@@ -4,7 +4,7 @@
 //! Plain scalars are typed by the YAML 1.2 core schema. CloudFormation's
 //! short-form tags turn into their long form (`!Sub x` → `{"Fn::Sub": x}`),
 //! so a YAML template reads exactly like the same template in JSON.
-//! Only the first document of a stream is read.
+//! A stream of more than one document is refused.
 
 use std::collections::HashMap;
 
@@ -21,7 +21,7 @@ const MAX_DEPTH: usize = 512;
 /// is an alias bomb ("billion laughs"), not a definition.
 const MAX_ALIAS_NODES: usize = 1_000_000;
 
-/// Parses the first YAML document of `text`. Spans are byte offsets into `text`.
+/// Parses the one YAML document of `text`. Spans are byte offsets into `text`.
 pub fn parse(text: &str) -> Result<Node, SyntaxError> {
     match parse_with(text, Shifts::default()) {
         Err(e) if e.message.contains("indentation") => {
@@ -49,12 +49,27 @@ fn parse_with(text: &str, shifts: Shifts) -> Result<Node, SyntaxError> {
         alias_nodes: 0,
     };
     let mut parser = Parser::new_from_str(text);
+    let mut ended = false;
     while let Some(next) = parser.next_event() {
         let (event, span) = next.map_err(|e| scan_error(&e, &offsets, text))?;
         let span = offsets.span(span);
         match event {
+            // A second document would go unchecked: refused, as CloudFormation and
+            // the SAM CLI (PyYAML's single-document load) refuse it.
+            Event::DocumentStart(_) if ended => {
+                let end = text[span.start..]
+                    .find('\n')
+                    .map_or(text.len(), |n| span.start + n);
+                return Err(SyntaxError {
+                    span: Span::new(span.start, end.max(span.start)),
+                    message: "a second YAML document starts here: a definition or template \
+                              is one document (put each in a file of its own)"
+                        .into(),
+                });
+            }
             Event::StreamStart | Event::DocumentStart(_) | Event::Nothing => {}
-            Event::DocumentEnd | Event::StreamEnd => break,
+            Event::DocumentEnd => ended = true,
+            Event::StreamEnd => break,
             Event::Scalar(value, style, anchor, tag) => {
                 builder.scalar(&value, style, anchor, tag.as_deref(), span)?
             }
@@ -953,9 +968,19 @@ mod tests {
     }
 
     #[test]
-    fn first_document_only_and_empty() {
-        let v = parse("a: 1\n---\nb: 2\n").unwrap().to_value();
+    fn one_document_only_and_empty() {
+        let text = "a: 1\n---\nb: 2\n";
+        let e = parse(text).unwrap_err();
+        assert_eq!(&text[e.span.start..e.span.end], "---");
+        assert!(
+            e.message.starts_with("a second YAML document"),
+            "{}",
+            e.message
+        );
+        // An explicit start and end of the one document are fine.
+        let v = parse("---\na: 1\n...\n").unwrap().to_value();
         assert_eq!(v, serde_json::json!({"a": 1}));
+        assert!(parse("a: 1\n...\n---\nb: 2\n").is_err());
         assert!(parse("").unwrap().is_null());
         assert!(parse("# only a comment\n").unwrap().is_null());
     }
