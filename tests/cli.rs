@@ -432,6 +432,29 @@ fn an_empty_folder_is_named_with_what_is_searched_for() {
     );
 }
 
+/// An empty file, JSON or YAML, has nothing to check: one message, exit 2.
+#[test]
+fn an_empty_file_is_named_as_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["empty.asl.json", "empty.asl.yaml", "blank.json"] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, if name == "blank.json" { " \n\t\n" } else { "" }).unwrap();
+        let out = sfn()
+            .args(["validate", path.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            format!(
+                "error: {}: the file is empty: nothing to check (a definition needs \"StartAt\" and \"States\")\n",
+                path.display()
+            ),
+            "{name}"
+        );
+    }
+}
+
 #[test]
 fn a_byte_order_mark_is_named_in_the_help() {
     let dir = tempfile::tempdir().unwrap();

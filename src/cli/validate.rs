@@ -167,6 +167,17 @@ fn check_file(path: &Path, explicit: bool, opts: &LoadOptions) -> Checked {
             return out;
         }
     };
+    // Nothing to check: the same for JSON and YAML, and exit 2 as for a file that
+    // is not a definition.
+    if loaded.source.text.trim().is_empty() {
+        if explicit {
+            out.problems.push(format!(
+                "{}: the file is empty: nothing to check (a definition needs \"StartAt\" and \"States\")",
+                path.display()
+            ));
+        }
+        return out;
+    }
     match loaded.kind {
         FileKind::Other => {
             if explicit {
