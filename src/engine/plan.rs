@@ -122,7 +122,7 @@ pub struct MapPlan {
     pub tolerated_failure_count: Option<NumberSpec>,
     pub tolerated_failure_percentage: Option<NumberSpec>,
     pub max_items_per_batch: Option<NumberSpec>,
-    pub batch_input: Option<Value>,
+    pub batch_input: Option<Template>,
     pub distributed: bool,
     /// `Label`: names the Map Run.
     pub label: Option<String>,
@@ -199,6 +199,17 @@ fn compile_state(model: &StateMachine<'_>, id: StateId) -> Result<StatePlan, Uns
                 Template::compile(&n.to_value()).map_err(|e| unsupported(format!("{field}: {e}")))
             })
             .transpose()
+    };
+    let nested_number_of = |node: &Node, field: &str| -> Result<Option<NumberSpec>, Unsupported> {
+        if let Some(n) = node.get(field).and_then(Node::as_f64) {
+            return Ok(Some(NumberSpec::Literal(n)));
+        }
+        match node.get(&format!("{field}Path")).and_then(Node::as_str) {
+            Some(text) => path::parse(text)
+                .map(|p| Some(NumberSpec::Path(p, text.to_string())))
+                .map_err(|e| unsupported(format!("{field}Path: {}", e.message))),
+            None => Ok(None),
+        }
     };
     let number_of = |field: &str| -> Result<Option<NumberSpec>, Unsupported> {
         if let Some(n) = node.get(field).and_then(Node::as_f64) {
@@ -341,13 +352,18 @@ fn compile_state(model: &StateMachine<'_>, id: StateId) -> Result<StatePlan, Uns
                 max_concurrency: number_of("MaxConcurrency")?,
                 tolerated_failure_count: number_of("ToleratedFailureCount")?,
                 tolerated_failure_percentage: number_of("ToleratedFailurePercentage")?,
-                max_items_per_batch: batcher
-                    .and_then(|b| b.get("MaxItemsPerBatch"))
-                    .and_then(Node::as_f64)
-                    .map(NumberSpec::Literal),
+                max_items_per_batch: match batcher {
+                    Some(b) => nested_number_of(b, "MaxItemsPerBatch")?,
+                    None => None,
+                },
+                // A payload template: its `.$` fields are evaluated per Map state.
                 batch_input: batcher
                     .and_then(|b| b.get("BatchInput"))
-                    .map(Node::to_value),
+                    .map(|n| {
+                        Template::compile(&n.to_value())
+                            .map_err(|e| unsupported(format!("ItemBatcher.BatchInput: {e}")))
+                    })
+                    .transpose()?,
                 distributed,
                 label: node.get("Label").and_then(Node::as_str).map(str::to_string),
                 item_reader,

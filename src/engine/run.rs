@@ -1421,8 +1421,12 @@ impl<'a> Runner<'a> {
             .as_ref()
             .map(|s| self.number(s, &effective, &context, "MaxItemsPerBatchPath"))
             .transpose()?;
+        let batch_input = match &map.batch_input {
+            Some(t) => Some(self.eval_template(t, &effective, &context, "BatchInput")?),
+            None => None,
+        };
         // Batches: each iteration gets {"Items": [...]} (plus BatchInput).
-        let work = items.map(|items| items::batch(items, batch_size, map.batch_input.as_ref()));
+        let work = items.map(|items| items::batch(items, batch_size, batch_input.as_ref()));
         let reader = match &map.item_reader {
             Some(r) => Some(self.reader_request(r, &effective, &context)?),
             None => None,
@@ -1487,7 +1491,7 @@ impl<'a> Runner<'a> {
             (Some(work), _) => Ok(work),
             (None, reader) => self
                 .read_items(map, reader)
-                .map(|items| items::batch(items, batch_size, map.batch_input.as_ref())),
+                .map(|items| items::batch(items, batch_size, batch_input.as_ref())),
         };
         // A ResultWriter needs each child execution's input, output or error.
         let mut children = map.result_writer.as_ref().map(|_| Vec::new());

@@ -284,6 +284,28 @@ fn tolerated_failure_percentage_is_of_all_items() {
     }
 }
 
+/// `BatchInput` is a payload template, evaluated once for the Map state (its
+/// `.$` fields read the state's input and the context), and the batch size may
+/// come from `MaxItemsPerBatchPath`.
+#[test]
+fn batch_input_is_evaluated_and_the_batch_size_read_from_a_path() {
+    let x = exec(
+        distributed(json!({"ItemBatcher": {"MaxItemsPerBatchPath": "$.n",
+            "BatchInput": {"b.$": "$.cfg", "fixed": 1, "name.$": "$$.Execution.Name"}}})),
+        json!({"cfg": "C", "n": 3, "Items": [1, 2, 3, 4, 5, 6, 7]}),
+    );
+    assert_eq!(x.status, Status::Succeeded, "{:?}", x.cause);
+    let batch_input = json!({"b": "C", "fixed": 1, "name": opts().execution_name});
+    assert_eq!(
+        x.output,
+        Some(json!([
+            {"BatchInput": batch_input, "Items": [1, 2, 3]},
+            {"BatchInput": batch_input, "Items": [4, 5, 6]},
+            {"BatchInput": batch_input, "Items": [7]},
+        ]))
+    );
+}
+
 #[test]
 fn distributed_map_records_a_map_run_not_its_iterations() {
     let x = exec(distributed(json!({"Label": "L"})), json!({"Items": [1, 2]}));
