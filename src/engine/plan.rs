@@ -200,6 +200,7 @@ fn compile_state(model: &StateMachine<'_>, id: StateId) -> Result<StatePlan, Uns
             })
             .transpose()
     };
+    // `field` of `node` as a number, or `{field}Path` as the path to one.
     let nested_number_of = |node: &Node, field: &str| -> Result<Option<NumberSpec>, Unsupported> {
         if let Some(n) = node.get(field).and_then(Node::as_f64) {
             return Ok(Some(NumberSpec::Literal(n)));
@@ -211,17 +212,7 @@ fn compile_state(model: &StateMachine<'_>, id: StateId) -> Result<StatePlan, Uns
             None => Ok(None),
         }
     };
-    let number_of = |field: &str| -> Result<Option<NumberSpec>, Unsupported> {
-        if let Some(n) = node.get(field).and_then(Node::as_f64) {
-            return Ok(Some(NumberSpec::Literal(n)));
-        }
-        match node.get(&format!("{field}Path")).and_then(Node::as_str) {
-            Some(text) => path::parse(text)
-                .map(|p| Some(NumberSpec::Path(p, text.to_string())))
-                .map_err(|e| unsupported(format!("{field}Path: {}", e.message))),
-            None => Ok(None),
-        }
-    };
+    let number_of = |field: &str| nested_number_of(node, field);
     let target = |name: &str| -> Result<StateId, Unsupported> {
         model.scopes[state.scope]
             .states
