@@ -693,10 +693,17 @@ fn remap(node: &mut Node, map: &SourceMap) {
 /// A `DefinitionUri` path, relative to the template's folder, without `./` parts.
 fn definition_path(template: &Path, uri: &str) -> PathBuf {
     let base = template.parent().unwrap_or(Path::new(""));
-    base.join(uri)
+    let path: PathBuf = base
+        .join(uri)
         .components()
         .filter(|c| !matches!(c, Component::CurDir))
-        .collect()
+        .collect();
+    // `./` beside a template in the working directory: that directory, named.
+    if path.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        path
+    }
 }
 
 /// Reads a definition file, with the same limits as any loaded file.
@@ -787,6 +794,32 @@ mod tests {
 
     fn codes(def: &Definition) -> Vec<&'static str> {
         validate(def).iter().map(|d| d.code).collect()
+    }
+
+    /// `DefinitionUri: ./` names the template's own folder: the message says so,
+    /// with its path, not "no such file" with none.
+    #[test]
+    fn a_definition_uri_naming_a_folder_says_so() {
+        assert_eq!(
+            definition_path(Path::new("template.yaml"), "./"),
+            Path::new(".")
+        );
+        assert_eq!(
+            definition_path(Path::new("sam/template.yaml"), "./sm/a.json"),
+            Path::new("sam/sm/a.json")
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let template = dir.path().join("template.yaml");
+        let text = "Resources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: ./\n";
+        let file = load_text(&template, text.to_string(), &LoadOptions::default());
+        let message = &file.diagnostics[0].message;
+        assert_eq!(
+            message,
+            &format!(
+                "the DefinitionUri of M cannot be read ({}: it is a folder, not a file); SAM refuses to package it",
+                dir.path().display()
+            )
+        );
     }
 
     #[test]
