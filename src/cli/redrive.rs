@@ -29,17 +29,27 @@ pub(super) const MOCKS_SINCE_EVENT: &str = "mocksSinceEvent";
 /// AWS's redrivable period: 14 days after the execution stopped.
 const REDRIVABLE_MS: f64 = 14.0 * 24.0 * 3600.0 * 1000.0;
 /// A redrive needs room for `ExecutionRedriven` and one more event.
-pub(super) const MAX_EVENTS_TO_REDRIVE: usize = engine::MAX_HISTORY_EVENTS - 1;
+const MAX_EVENTS_TO_REDRIVE: usize = engine::MAX_HISTORY_EVENTS - 1;
 
-/// Why `describe` cannot be redriven now, in `DescribeExecution`'s
+/// Why an execution that ended as `status` with `events` recorded cannot be
+/// redriven, whenever that is asked (the redrivable period aside), in
 /// `redriveStatusReason` words; `None`: it can.
-pub(super) fn not_redrivable(describe: &Value, events: Option<usize>) -> Option<String> {
-    let status = describe["status"].as_str().unwrap_or_default();
+pub(super) fn not_redrivable_as_ended(status: &str, events: Option<usize>) -> Option<String> {
     if !matches!(status, "FAILED" | "TIMED_OUT" | "ABORTED") {
         return Some(format!("Execution is {status} and cannot be redriven"));
     }
     if events.is_some_and(|n| n >= MAX_EVENTS_TO_REDRIVE) {
         return Some("Execution history event limit exceeded".into());
+    }
+    None
+}
+
+/// Why `describe` cannot be redriven now, in `DescribeExecution`'s
+/// `redriveStatusReason` words; `None`: it can.
+pub(super) fn not_redrivable(describe: &Value, events: Option<usize>) -> Option<String> {
+    let status = describe["status"].as_str().unwrap_or_default();
+    if let Some(reason) = not_redrivable_as_ended(status, events) {
+        return Some(reason);
     }
     let stopped = describe["stopDate"].as_f64().unwrap_or(0.0) * 1000.0;
     if now_ms() as f64 - stopped > REDRIVABLE_MS {

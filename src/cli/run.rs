@@ -661,15 +661,9 @@ pub fn describe(e: &mut Execution, opts: &RunOptions, input: Piece) -> Describe 
         d.push("cause", json!(c));
     }
     d.push("redriveCount", json!(0));
-    // As `sfn redrive` decides it: a history at AWS's event limit has no room for
-    // `ExecutionRedriven`.
-    let not_redrivable = if e.status == Status::Succeeded {
-        Some("Execution is SUCCEEDED and cannot be redriven")
-    } else if e.history.len() >= super::redrive::MAX_EVENTS_TO_REDRIVE {
-        Some("Execution history event limit exceeded")
-    } else {
-        None
-    };
+    // As `sfn redrive` decides it (just stopped: well within the redrivable period).
+    let not_redrivable =
+        super::redrive::not_redrivable_as_ended(e.status.as_str(), Some(e.history.len()));
     match not_redrivable {
         None => d.push("redriveStatus", json!("REDRIVABLE")),
         Some(reason) => {
