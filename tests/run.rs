@@ -190,6 +190,134 @@ fn an_endless_loop_fails_at_the_history_quota_instead_of_hanging() {
     assert_eq!(events.last().unwrap()["type"], "ExecutionFailed");
 }
 
+/// Runs `definition` (JSON text) with `input` and `mocks` (YAML text), stored;
+/// returns the DescribeExecution JSON and the history's events.
+fn run_stored(definition: &str, input: &str, mocks: &str) -> (Value, Vec<Value>) {
+    let dir = tempfile::tempdir().unwrap();
+    let def = dir.path().join("machine.asl.json");
+    std::fs::write(&def, definition).unwrap();
+    let mocks_file = dir.path().join("mocks.yaml");
+    std::fs::write(&mocks_file, mocks).unwrap();
+    let store = dir.path().join("store");
+    let (def, mocks_file, store) = (
+        def.to_str().unwrap(),
+        mocks_file.to_str().unwrap(),
+        store.to_str().unwrap(),
+    );
+    let out = sfn()
+        .args(["run", def, "--input", input, "--mocks", mocks_file])
+        .args(["--name", "x", "--format", "json", "--store", store])
+        .output()
+        .unwrap();
+    let describe: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let out = sfn()
+        .args(["history", "x", "--format", "json", "--store", store])
+        .output()
+        .unwrap();
+    let h: Value = serde_json::from_slice(&out.stdout).unwrap();
+    (describe, h["events"].as_array().unwrap().clone())
+}
+
+const POLL_FOREVER: &str = r#"{"StartAt": "Each", "States": {"Each": {"Type": "Map", "End": true,
+  "ItemProcessor": {"StartAt": "Poll", "States": {
+    "Poll": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:poll", "Next": "Wait"},
+    "Wait": {"Type": "Wait", "Seconds": 10, "Next": "Done?"},
+    "Done?": {"Type": "Choice", "Choices": [{"Variable": "$.done", "BooleanEquals": true, "Next": "Ok"}], "Default": "Poll"},
+    "Ok": {"Type": "Succeed"}}}}}}"#;
+
+#[test]
+fn iterations_polling_forever_side_by_side_fail_where_their_merged_history_reaches_the_quota() {
+    // Each iteration records 7 events at 0 s, then 9 every 10 s (Wait exits,
+    // Choice, the Task's 5, Wait enters); the two are merged by time. 3 events
+    // come first, so 17 by 0 s and 18 more each 10 s: the 24,999th is the 16th
+    // of those at 13,880 s (1,387 × 18 + 17 = 24,983), the Lambda's success in
+    // iteration 1. It used to fail at once: iteration 1 counted iteration 0's
+    // whole history as before it.
+    let (describe, events) = run_stored(
+        POLL_FOREVER,
+        r#"[{"n": 0}, {"n": 1}]"#,
+        "Poll:\n  - return: {done: false}\n",
+    );
+    assert_eq!(describe["status"], "FAILED");
+    assert_eq!(describe["error"], "States.Runtime");
+    assert_eq!(
+        describe["cause"],
+        "The execution reached the maximum number of history events (25000)."
+    );
+    assert_eq!(events.len(), 25_000);
+    let started = events[0]["timestamp"].as_f64().unwrap();
+    let at = |i: usize| events[i]["timestamp"].as_f64().unwrap() - started;
+    assert_eq!(at(24_998), 13_880.0);
+    assert_eq!(at(24_999), 13_880.0);
+    assert_eq!(events[24_998]["type"], "LambdaFunctionSucceeded");
+    assert_eq!(events[24_999]["type"], "ExecutionFailed");
+    assert_eq!(events[24_999]["previousEventId"], 24_999);
+    // Both iterations ran side by side: each entered its Wait at 0 s.
+    let entered: Vec<_> = events[..17]
+        .iter()
+        .map(|e| e["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        entered
+            .iter()
+            .filter(|t| **t == "MapIterationStarted")
+            .count(),
+        2
+    );
+    assert_eq!(
+        entered.iter().filter(|t| **t == "WaitStateEntered").count(),
+        2
+    );
+    assert!((1..events.len()).all(|i| at(i) >= at(i - 1)));
+}
+
+#[test]
+fn a_parallel_branch_polling_forever_beside_a_short_one_reaches_the_quota_in_time() {
+    let definition = r#"{"StartAt": "Both", "States": {"Both": {"Type": "Parallel", "End": true, "Branches": [
+      {"StartAt": "Short", "States": {"Short": {"Type": "Wait", "Seconds": 5, "End": true}}},
+      {"StartAt": "Wait", "States": {
+        "Wait": {"Type": "Wait", "Seconds": 1, "Next": "Again"},
+        "Again": {"Type": "Pass", "Next": "Wait"}}}]}}}"#;
+    let (describe, events) = run_stored(definition, "{}", "{}\n");
+    assert_eq!(describe["status"], "FAILED");
+    assert_eq!(describe["error"], "States.Runtime");
+    assert_eq!(events.len(), 25_000);
+    let started = events[0]["timestamp"].as_f64().unwrap();
+    let at = |i: usize| events[i]["timestamp"].as_f64().unwrap() - started;
+    // The short branch ends at 5 s, before the other's events of that instant.
+    assert_eq!(events[21]["type"], "WaitStateExited");
+    assert_eq!(events[21]["stateExitedEventDetails"]["name"], "Short");
+    assert_eq!(at(21), 5.0);
+    assert_eq!(events[22]["stateExitedEventDetails"]["name"], "Wait");
+    // 3 events, then both branches enter their Wait at 0 s; from then on 4
+    // events a second (Wait exits, Pass enters and exits, Wait enters) and the
+    // short branch's exit at 5 s: 4 t + 6 events by t >= 5 s, 24,998 by 6,248 s,
+    // so the 24,999th is the Wait's exit at 6,249 s.
+    assert_eq!(events[24_998]["type"], "WaitStateExited");
+    assert_eq!(at(24_998), 6_249.0);
+}
+
+#[test]
+fn iterations_that_end_count_together_towards_the_quota() {
+    // Each iteration loops 1,500 times a second apart: 9,006 events each
+    // (MapIterationStarted, Init's 2, 1,500 × 6, Ok's 2, MapIterationSucceeded).
+    // Two fit, with the 6 of the execution and the Map; three do not.
+    let definition = r#"{"StartAt": "Each", "States": {"Each": {"Type": "Map", "End": true,
+      "ItemProcessor": {"StartAt": "Init", "States": {
+        "Init": {"Type": "Pass", "Parameters": {"n": 0}, "Next": "Wait"},
+        "Wait": {"Type": "Wait", "Seconds": 1, "Next": "Inc"},
+        "Inc": {"Type": "Pass", "Parameters": {"n.$": "States.MathAdd($.n, 1)"}, "Next": "Done?"},
+        "Done?": {"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericGreaterThanEquals": 1500, "Next": "Ok"}], "Default": "Wait"},
+        "Ok": {"Type": "Succeed"}}}}}}"#;
+    let (describe, events) = run_stored(definition, "[1, 2]", "{}\n");
+    assert_eq!(describe["status"], "SUCCEEDED");
+    assert_eq!(events.len(), 18_018);
+    let (describe, events) = run_stored(definition, "[1, 2, 3]", "{}\n");
+    assert_eq!(describe["status"], "FAILED");
+    assert_eq!(describe["error"], "States.Runtime");
+    assert_eq!(events.len(), 25_000);
+}
+
 #[test]
 fn a_task_without_a_mock_stops_the_run_naming_the_state() {
     sfn()

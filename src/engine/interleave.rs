@@ -29,6 +29,14 @@
 //!   `MapStateFailed` (chained to that same event). An iteration not yet started, or
 //!   already ended, records nothing.
 //!
+//! # The quota of 25,000 events
+//!
+//! Reached where the merged history reaches it: a branch or an iteration may
+//! record, on its own, as many events as the histories it is nested in leave room
+//! for; once the siblings that ran fill that room, the ones after run only until
+//! the instant of the last event that fits; the merge then keeps the events up to
+//! the quota and the execution fails there (`States.Runtime`).
+//!
 //! Where nothing measured says, the most plausible choice, and so guesses:
 //! - an aborted Parallel or Map nested in a cut branch (`ParallelStateAborted`,
 //!   `MapStateAborted`) is followed by the aborts of what it had in flight, outer
@@ -77,6 +85,11 @@ pub(super) struct Lanes {
 impl Lanes {
     fn of(&self, pos: usize) -> u32 {
         self.per_event.get(pos).copied().unwrap_or(0)
+    }
+
+    /// Forgets the lanes of the events from position `len` on (removed).
+    pub fn truncate(&mut self, len: usize) {
+        self.per_event.truncate(len);
     }
 }
 
@@ -570,6 +583,13 @@ pub(super) struct Siblings {
     failure: Option<(i64, usize, usize, StatesError)>,
     /// A time-out, or a cut from an enclosing failure, and the clock then.
     stop: Option<(Stop, i64)>,
+    /// The instant by which the history reaches its quota: the siblings that run
+    /// later stop there (their events at that instant come after its last).
+    quota: Option<i64>,
+    /// How many events the siblings recorded.
+    counted: usize,
+    /// Once they fill the history's room: their timestamps, the smallest first.
+    times: Vec<i64>,
 }
 
 pub(super) enum SiblingsEnd {
@@ -589,6 +609,53 @@ impl Siblings {
             outer_cut,
             failure: None,
             stop: None,
+            quota: None,
+            counted: 0,
+            times: Vec::new(),
+        }
+    }
+
+    /// Where the siblings that run from now on stop: the earliest of an enclosing
+    /// cut, a failure, the instant the history is full.
+    fn set_cut(&self, cut: &mut Option<i64>) {
+        *cut = [
+            self.outer_cut,
+            self.failure.as_ref().map(|f| f.0),
+            self.quota,
+        ]
+        .into_iter()
+        .flatten()
+        .min();
+    }
+
+    /// Counts the events of the sibling that just ended (the last of `subs`)
+    /// towards the quota, `room` being how many more events the history can take.
+    /// Once the siblings' events fill it, the history is full at the instant of
+    /// the last that fits in time order (see [`Self::full_at`]).
+    pub fn count(&mut self, subs: &[Sub], room: usize, cut: &mut Option<i64>) {
+        let last = subs.last().map_or(&[][..], |s| &s.events[..]);
+        self.counted += last.len();
+        if self.counted < room || room == 0 {
+            return;
+        }
+        if self.times.is_empty() {
+            let all = subs.iter().flat_map(|s| &s.events);
+            self.times = all.map(|e| e.timestamp_ms).collect();
+        } else {
+            self.times.extend(last.iter().map(|e| e.timestamp_ms));
+        }
+        let (_, &mut at, _) = self.times.select_nth_unstable(room - 1);
+        self.times.truncate(room);
+        self.full_at(at, cut);
+    }
+
+    /// The history is full by instant `at`: a sibling reached the quota on its own
+    /// then, or the siblings' events together fill it by then. Which event is the
+    /// last only the merge tells (one that ran later may add events before `at`).
+    pub fn full_at(&mut self, at: i64, cut: &mut Option<i64>) {
+        if self.quota.is_none_or(|q| at < q) {
+            self.quota = Some(at);
+            self.set_cut(cut);
         }
     }
 
@@ -604,14 +671,22 @@ impl Siblings {
     ) {
         if self.failure.as_ref().is_none_or(|f| at < f.0) {
             self.failure = Some((at, index, keep, e));
-            *cut = Some(self.outer_cut.map_or(at, |c| c.min(at)));
+            self.set_cut(cut);
         }
     }
 
-    /// A sibling stopped for another reason: a time-out or a cut waits for the others;
-    /// anything else (Ctrl-C, a missing mock) is handed back to stop at once.
-    pub fn stopped(&mut self, stop: Stop, at: i64) -> Result<(), Stop> {
+    /// A sibling stopped for another reason: a time-out, a cut or the quota waits
+    /// for the others; anything else (Ctrl-C, a missing mock) is handed back to
+    /// stop at once.
+    pub fn stopped(&mut self, stop: Stop, at: i64, cut: &mut Option<i64>) -> Result<(), Stop> {
         match stop {
+            Stop::Quota => {
+                self.full_at(at, cut);
+                if !matches!(self.stop, Some((Stop::TimedOut, _))) {
+                    self.stop = Some((Stop::Quota, at));
+                }
+                Ok(())
+            }
             Stop::TimedOut => {
                 if !matches!(self.stop, Some((Stop::TimedOut, _))) {
                     self.stop = Some((Stop::TimedOut, at));

@@ -36,6 +36,11 @@ pub(super) enum Stop {
     /// A sibling Parallel branch or Map iteration failed before this point in time:
     /// what would happen from here on never happens (see [`super::interleave`]).
     Cut,
+    /// The history holds as many events as AWS's quota allows but the one that ends
+    /// the execution (failed, `States.Runtime`). Inside branches or iterations
+    /// running side by side, the quota is reached where their merged history
+    /// reaches it, which only their merge tells ([`Runner::merge_subs`]).
+    Quota,
 }
 
 impl From<EvalError> for Stop {
@@ -63,8 +68,13 @@ pub(super) struct Runner<'a> {
     /// Whether the scope running is a Parallel branch (not a Map iteration in one).
     in_branch: bool,
     /// Recording a branch or an iteration into a history of its own: the number of
-    /// events recorded before it (for the quota, and the ids causes name).
+    /// events recorded before it (the ids causes name).
     history_base: usize,
+    /// Recording a branch or an iteration: the number of events certain to come
+    /// before its own in the merged history (those of the histories it is nested
+    /// in, not those of its siblings, which may come after). What it may record
+    /// before the quota is reached.
+    quota_base: usize,
     /// Recording a branch or an iteration: the branches and iterations nested in it.
     lanes: Option<Lanes>,
     /// A sibling failed at this instant: nothing happens from then on.
@@ -166,6 +176,16 @@ fn fail(error: &str, cause: impl Into<String>) -> Stop {
     Stop::Failed(StatesError::new(error, cause))
 }
 
+/// How an execution whose history reached the quota fails.
+fn quota_error() -> StatesError {
+    StatesError::new(
+        errors::RUNTIME,
+        format!(
+            "The execution reached the maximum number of history events ({MAX_HISTORY_EVENTS})."
+        ),
+    )
+}
+
 /// A payload as history events carry it: JSON text.
 fn text(v: &Value) -> Value {
     Value::String(json_text(v))
@@ -192,6 +212,7 @@ impl<'a> Runner<'a> {
             pending: Default::default(),
             in_branch: false,
             history_base: 0,
+            quota_base: 0,
             lanes: None,
             cut_ms: None,
         }
@@ -251,7 +272,12 @@ impl<'a> Runner<'a> {
                     .push("ExecutionSucceeded", prev, self.now_ms, Some(d));
                 (Status::Succeeded, Some(output), None, None)
             }
-            Err(Stop::Failed(e)) => {
+            Err(stop @ (Stop::Failed(_) | Stop::Quota)) => {
+                // At the quota, the last event may be any branch's: the failure follows it.
+                let (e, prev) = match stop {
+                    Stop::Failed(e) => (e, prev),
+                    _ => (quota_error(), self.history.len() as u64),
+                };
                 self.history
                     .push("ExecutionFailed", prev, self.now_ms, Some(e.details()));
                 (
@@ -310,13 +336,8 @@ impl<'a> Runner<'a> {
         if self.cut_ms.is_some_and(|cut| self.now_ms >= cut) {
             return Err(Stop::Cut);
         }
-        if self.history_base + self.history.len() >= MAX_HISTORY_EVENTS - 1 {
-            return Err(fail(
-                errors::RUNTIME,
-                format!(
-                    "The execution reached the maximum number of history events ({MAX_HISTORY_EVENTS})."
-                ),
-            ));
+        if self.quota_base + self.history.len() >= MAX_HISTORY_EVENTS - 1 {
+            return Err(Stop::Quota);
         }
         Ok(self.history.push(event_type, prev, self.now_ms, d))
     }
@@ -1257,6 +1278,7 @@ impl<'a> Runner<'a> {
                 tail: branch_prev,
                 end: None,
             });
+            siblings.count(&subs, self.quota_room(), &mut self.cut_ms);
             end = end.max(self.now_ms);
             match outcome {
                 Ok(out) => outputs.push(out),
@@ -1268,7 +1290,7 @@ impl<'a> Runner<'a> {
                 Err(stop) => {
                     outputs.push(Value::Null);
                     let at = self.now_ms;
-                    if let Err(stop) = siblings.stopped(stop, at) {
+                    if let Err(stop) = siblings.stopped(stop, at, &mut self.cut_ms) {
                         // Aborted, or the run cannot go on: what happened so far stays.
                         self.cut_ms = siblings.outer_cut;
                         self.merge_subs(started, None, subs, None);
@@ -1287,15 +1309,18 @@ impl<'a> Runner<'a> {
             } => {
                 // ParallelStateFailed follows the failing branch's last event.
                 self.merge_failed(started, None, subs, (sub, keep), at_ms, prev);
+                self.quota_after_merge()?;
                 Err(Stop::Failed(error))
             }
             SiblingsEnd::Stopped(stop, at_ms) => {
                 self.merge_subs(started, None, subs, None);
                 self.now_ms = at_ms;
+                self.quota_after_merge()?;
                 Err(stop)
             }
             SiblingsEnd::Done => {
                 self.merge_to_last(started, None, subs, &[], None, prev);
+                self.quota_after_merge()?;
                 self.now_ms = end;
                 // As MapStateSucceeded: not in the chain; the state's exit follows the last
                 // branch's last event (AWS's recorded test_parallel_state).
@@ -1345,8 +1370,10 @@ impl<'a> Runner<'a> {
             history: std::mem::replace(&mut self.history, fresh),
             lanes: self.lanes.replace(Lanes::default()),
             base: self.history_base,
+            quota_base: self.quota_base,
         };
         self.history_base = saved.base + saved.history.len() + before;
+        self.quota_base = saved.quota_base + saved.history.len();
         saved
     }
 
@@ -1355,6 +1382,7 @@ impl<'a> Runner<'a> {
         let sub = std::mem::replace(&mut self.history, saved.history);
         let lanes = std::mem::replace(&mut self.lanes, saved.lanes).unwrap_or_default();
         self.history_base = saved.base;
+        self.quota_base = saved.quota_base;
         (sub.events, lanes)
     }
 
@@ -1373,8 +1401,33 @@ impl<'a> Runner<'a> {
             subs,
             cut,
         );
+        // Past the quota, what comes after the last event that fits never happens.
+        let room = (MAX_HISTORY_EVENTS - 1).saturating_sub(self.quota_base);
+        if self.history.len() > room {
+            self.history.truncate(room);
+            if let Some(lanes) = self.lanes.as_mut() {
+                lanes.truncate(room);
+            }
+        }
         self.history.hand_over();
         merged
+    }
+
+    /// After a merge: a history that reached the quota fails the execution at its
+    /// last event's instant.
+    fn quota_after_merge(&mut self) -> Step<()> {
+        if self.quota_base + self.history.len() < MAX_HISTORY_EVENTS - 1 {
+            return Ok(());
+        }
+        if let Some(last) = self.history.events.last() {
+            self.now_ms = last.timestamp_ms;
+        }
+        Err(Stop::Quota)
+    }
+
+    /// How many more events the history can take before the quota.
+    fn quota_room(&self) -> usize {
+        (MAX_HISTORY_EVENTS - 1).saturating_sub(self.quota_base + self.history.len())
     }
 
     fn run_map(
@@ -1638,7 +1691,7 @@ impl<'a> Runner<'a> {
             // A sibling failed (or an enclosing one did) before this one would start:
             // the rest never start (slots free up later and later).
             if inline && self.cut_ms.is_some_and(|cut| at >= cut) {
-                let _ = siblings.stopped(Stop::Cut, at);
+                let _ = siblings.stopped(Stop::Cut, at, &mut self.cut_ms);
                 break;
             }
             self.now_ms = at;
@@ -1679,15 +1732,21 @@ impl<'a> Runner<'a> {
                 let parent = std::mem::take(&mut self.history);
                 let lanes = self.lanes.take();
                 let base = std::mem::take(&mut self.history_base);
+                let quota_base = std::mem::take(&mut self.quota_base);
                 let mut child_prev = 0;
                 let start = self.now_ms;
                 let child_input = children.as_ref().map(|_| item_input.clone());
                 let was_in_branch = std::mem::replace(&mut self.in_branch, false);
-                let outcome = self.run_scope(map.processor, item_input, &mut child_prev);
+                let outcome = match self.run_scope(map.processor, item_input, &mut child_prev) {
+                    // The child's own history is full: the child execution fails.
+                    Err(Stop::Quota) => Err(Stop::Failed(quota_error())),
+                    outcome => outcome,
+                };
                 self.in_branch = was_in_branch;
                 self.history = parent;
                 self.lanes = lanes;
                 self.history_base = base;
+                self.quota_base = quota_base;
                 self.variables = outer;
                 if let (Some(children), Some(input)) = (children.as_deref_mut(), child_input) {
                     let outcome = match &outcome {
@@ -1766,6 +1825,7 @@ impl<'a> Runner<'a> {
                     recorded += sub.events.len();
                     let run = !sub.events.is_empty();
                     subs.push(sub);
+                    siblings.count(&subs, self.quota_room(), &mut self.cut_ms);
                     if run {
                         ext = Ext::TailOf(index);
                     }
@@ -1804,7 +1864,7 @@ impl<'a> Runner<'a> {
                 Err(stop) if inline => {
                     outputs.push(Value::Null);
                     let at = self.now_ms;
-                    if let Err(stop) = siblings.stopped(stop, at) {
+                    if let Err(stop) = siblings.stopped(stop, at, &mut self.cut_ms) {
                         self.cut_ms = siblings.outer_cut;
                         self.merge_to_last(owner, Some(&sp.name), subs, &appended, None, prev);
                         return Err(stop);
@@ -1831,15 +1891,18 @@ impl<'a> Runner<'a> {
             } => {
                 // MapStateFailed follows the failing iteration's last state event.
                 self.merge_failed(owner, Some(&sp.name), subs, (sub, keep), at_ms, prev);
+                self.quota_after_merge()?;
                 Err(Stop::Failed(error))
             }
             SiblingsEnd::Stopped(stop, at_ms) => {
                 self.merge_to_last(owner, Some(&sp.name), subs, &appended, None, prev);
                 self.now_ms = at_ms;
+                self.quota_after_merge()?;
                 Err(stop)
             }
             SiblingsEnd::Done => {
                 let last = self.merge_to_last(owner, Some(&sp.name), subs, &appended, None, prev);
+                self.quota_after_merge()?;
                 self.now_ms = end;
                 Ok((outputs, last))
             }
@@ -2161,4 +2224,5 @@ struct SavedHistory {
     history: History,
     lanes: Option<Lanes>,
     base: usize,
+    quota_base: usize,
 }

@@ -376,6 +376,15 @@ impl History {
         id
     }
 
+    /// Keeps the first `len` events. Only those not yet handed to the writer can go.
+    pub fn truncate(&mut self, len: usize) {
+        debug_assert!(
+            len >= self.handed,
+            "events already written cannot be removed"
+        );
+        self.events.truncate(len.saturating_sub(self.handed));
+    }
+
     /// How many events the execution has recorded (handed to the writer or not).
     pub fn len(&self) -> usize {
         self.handed + self.events.len()
