@@ -336,7 +336,7 @@ impl<'a> Runner<'a> {
         if self.cut_ms.is_some_and(|cut| self.now_ms >= cut) {
             return Err(Stop::Cut);
         }
-        if self.quota_base + self.history.len() >= MAX_HISTORY_EVENTS - 1 {
+        if self.history.len() >= self.quota_capacity() {
             return Err(Stop::Quota);
         }
         Ok(self.history.push(event_type, prev, self.now_ms, d))
@@ -1402,11 +1402,11 @@ impl<'a> Runner<'a> {
             cut,
         );
         // Past the quota, what comes after the last event that fits never happens.
-        let room = (MAX_HISTORY_EVENTS - 1).saturating_sub(self.quota_base);
-        if self.history.len() > room {
-            self.history.truncate(room);
+        let capacity = self.quota_capacity();
+        if self.history.len() > capacity {
+            self.history.truncate(capacity);
             if let Some(lanes) = self.lanes.as_mut() {
-                lanes.truncate(room);
+                lanes.truncate(capacity);
             }
         }
         self.history.hand_over();
@@ -1416,7 +1416,7 @@ impl<'a> Runner<'a> {
     /// After a merge: a history that reached the quota fails the execution at its
     /// last event's instant.
     fn quota_after_merge(&mut self) -> Step<()> {
-        if self.quota_base + self.history.len() < MAX_HISTORY_EVENTS - 1 {
+        if self.history.len() < self.quota_capacity() {
             return Ok(());
         }
         if let Some(last) = self.history.events.last() {
@@ -1425,9 +1425,15 @@ impl<'a> Runner<'a> {
         Err(Stop::Quota)
     }
 
+    /// How many events this history can hold before the quota: the execution's
+    /// failure takes the last place, and the histories it is nested in the first.
+    fn quota_capacity(&self) -> usize {
+        (MAX_HISTORY_EVENTS - 1).saturating_sub(self.quota_base)
+    }
+
     /// How many more events the history can take before the quota.
     fn quota_room(&self) -> usize {
-        (MAX_HISTORY_EVENTS - 1).saturating_sub(self.quota_base + self.history.len())
+        self.quota_capacity().saturating_sub(self.history.len())
     }
 
     fn run_map(
