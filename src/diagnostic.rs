@@ -77,3 +77,54 @@ impl Diagnostic {
         self
     }
 }
+
+/// The candidate nearest to `name` by edit distance, if close enough to be a typo.
+pub fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (name.chars().count() / 3).max(2);
+    candidates
+        .map(|c| (edit_distance(&name.to_lowercase(), &c.to_lowercase()), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = if ca == *cb {
+                prev
+            } else {
+                1 + prev.min(row[j]).min(row[j + 1])
+            };
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::closest;
+
+    #[test]
+    fn closest_is_the_nearest_candidate_within_a_third_of_the_name() {
+        let states = ["ChargeCard", "ReserveStock", "Done"];
+        assert_eq!(
+            closest("ChargeCrad", states.into_iter()),
+            Some("ChargeCard")
+        );
+        // Case is ignored: a user's casing slip is still a typo.
+        assert_eq!(
+            closest("reservestock", states.into_iter()),
+            Some("ReserveStock")
+        );
+        // Two edits are allowed for short names, no more.
+        assert_eq!(closest("Dne", states.into_iter()), Some("Done"));
+        assert_eq!(closest("Wait", states.into_iter()), None);
+    }
+}

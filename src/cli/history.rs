@@ -7,10 +7,10 @@ use std::io::{IsTerminal, Write};
 use serde_json::{Value, json};
 
 use super::{HistoryArgs, HistoryFormat, exit, use_color};
+use crate::diagnostic::closest;
 use crate::render::diff::{self, Side};
 use crate::render::table::{TableOptions, format_date, history_table};
 use crate::store::{Record, ResolveError, Store};
-use crate::validate::closest_name;
 
 pub fn run(args: &HistoryArgs) -> i32 {
     let store = Store::locate(args.store.store.as_deref());
@@ -167,7 +167,7 @@ pub fn resolve_message(store: &Store, error: &ResolveError) -> String {
             let mut out = format!("error: no execution named '{wanted}' in {dir}\n");
             let short = wanted.rsplit(':').next().unwrap_or(wanted);
             let names = all.iter().filter_map(|d| d["name"].as_str());
-            if let Some(close) = closest_name(short, names) {
+            if let Some(close) = closest(short, names) {
                 out.push_str(&format!("  did you mean '{close}'?\n"));
             }
             out.push_str("recent executions, newest first:\n");

@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use serde_json::{Value, json};
 
 use super::{ClockArg, ColorChoice, RunArgs, RunFormat, exit, use_color};
+use crate::diagnostic::closest;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::engine::{
     self, ClockKind, Execution, MAX_EXECUTION_INPUT, Plan, RunError, RunOptions, Status,
@@ -19,7 +20,7 @@ use crate::model;
 use crate::render::describe::{Describe, Piece};
 use crate::render::{self, FileReport};
 use crate::store::{RunFiles, Store};
-use crate::validate::{closest_name, validate_model};
+use crate::validate::validate_model;
 
 pub fn run(args: &RunArgs) -> i32 {
     // The schema compiles on the other core while the definition and input load.
@@ -553,7 +554,7 @@ fn warn_unknown_mocks(mocks: &Mocks, machine: &model::StateMachine) {
             span,
             format!("the mocks name a state '{state}' that the definition does not have"),
         );
-        d = match closest_name(state, names.iter().copied()) {
+        d = match closest(state, names.iter().copied()) {
             Some(similar) => d.with_help(format!("did you mean '{similar}'?")),
             None => d.with_help(format!("the states are: {}", names.join(", "))),
         };

@@ -8,7 +8,6 @@
 pub mod analysis;
 pub mod registry;
 
-pub use rules::transition_target::closest as closest_name;
 pub mod rules;
 
 use std::cell::OnceCell;

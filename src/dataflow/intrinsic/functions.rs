@@ -261,7 +261,7 @@ fn check_into(call: &Call, out: &mut Vec<Problem>) {
     }
     let Some(f) = lookup(&call.name) else {
         let names = FUNCTIONS.iter().map(|f| f.name);
-        let help = match crate::validate::rules::transition_target::closest(&call.name, names) {
+        let help = match crate::diagnostic::closest(&call.name, names) {
             Some(similar) => format!("did you mean {similar}?"),
             None => "the intrinsic functions are States.Format, StringToJson, JsonToString, Array, ArrayPartition, ArrayContains, ArrayRange, ArrayGetItem, ArrayLength, ArrayUnique, Base64Encode, Base64Decode, Hash, JsonMerge, MathRandom, MathAdd, StringSplit and UUID".into(),
         };

@@ -1,6 +1,6 @@
 use super::retry_catch::handles_errors;
-use super::transition_target::closest;
 use crate::declare_rule;
+use crate::diagnostic::closest;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::Node;
 use crate::model::StateType;

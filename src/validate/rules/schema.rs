@@ -7,10 +7,10 @@ use jsonschema::types::JsonType;
 use serde_json::Value;
 
 use crate::declare_rule;
+use crate::diagnostic::closest;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::{Entry, Node, NodeKind, Span};
 use crate::validate::Context;
-use crate::validate::rules::transition_target::closest;
 
 declare_rule! {
     /// ## What it checks
