@@ -143,41 +143,51 @@ pub fn load_path(path: &Path, opts: &LoadOptions) -> Result<LoadedFile, LoadErro
     Ok(load_text(path, text, opts))
 }
 
-/// Loads text already in memory, as if it were the file at `path`.
-pub fn load_text(path: &Path, text: String, opts: &LoadOptions) -> LoadedFile {
-    let format = Format::detect(path, &text);
-    let source = Arc::new(SourceFile::new(path, text));
+/// The spanned tree of a definition or template file, or its syntax error as a
+/// diagnostic at the place the parser stopped.
+fn parse_source(source: &SourceFile, format: Format) -> Result<Node, Box<Diagnostic>> {
     let parsed = match format {
         Format::Json => json::parse(&source.text),
         Format::Yaml => yaml::parse(&source.text),
     };
-    let root = match parsed {
-        Ok(root) => root,
-        Err(e) => {
-            let what = if format == Format::Json {
-                "JSON"
-            } else {
-                "YAML"
-            };
-            let diag = Diagnostic::error(
+    parsed.map_err(|e| {
+        let what = if format == Format::Json {
+            "JSON"
+        } else {
+            "YAML"
+        };
+        let help = if source.text.starts_with('\u{feff}') && e.span.start <= 3 {
+            // Editors on Windows add it; to a JSON parser it is a stray token.
+            "the file starts with a UTF-8 byte order mark (BOM): save it as UTF-8 without one"
+                .to_string()
+        } else {
+            format!("fix the {what} syntax at this position")
+        };
+        Box::new(
+            Diagnostic::error(
                 INVALID_JSON,
                 "",
                 e.span,
                 format!("invalid {what}: {}", e.message),
             )
-            .with_help(if source.text.starts_with('\u{feff}') && e.span.start <= 3 {
-                // Editors on Windows add it; to a JSON parser it is a stray token.
-                "the file starts with a UTF-8 byte order mark (BOM): save it as UTF-8 without one"
-                    .to_string()
-            } else {
-                format!("fix the {what} syntax at this position")
-            })
-            .with_label(e.message.clone());
+            .with_help(help)
+            .with_label(e.message),
+        )
+    })
+}
+
+/// Loads text already in memory, as if it were the file at `path`.
+pub fn load_text(path: &Path, text: String, opts: &LoadOptions) -> LoadedFile {
+    let format = Format::detect(path, &text);
+    let source = Arc::new(SourceFile::new(path, text));
+    let root = match parse_source(&source, format) {
+        Ok(root) => root,
+        Err(diag) => {
             return LoadedFile {
                 source,
                 kind: FileKind::Broken,
                 definitions: vec![],
-                diagnostics: vec![diag],
+                diagnostics: vec![*diag],
             };
         }
     };

@@ -501,27 +501,11 @@ impl<'a> Machine<'a> {
         };
         let format = Format::detect(&path, &text);
         let source = Arc::new(SourceFile::new(path, text));
-        let parsed = match format {
-            Format::Json => super::parse_json(&source.text),
-            Format::Yaml => super::yaml::parse(&source.text),
-        };
-        match parsed {
+        match super::parse_source(&source, format) {
             Ok(root) => Ok(self.finish_tree(source, root)),
-            Err(e) => {
-                let what = if format == Format::Json {
-                    "JSON"
-                } else {
-                    "YAML"
-                };
-                let diag = Diagnostic::error(
-                    INVALID_JSON,
-                    "",
-                    e.span,
-                    format!("invalid {what}: {}", e.message),
-                )
-                .with_help(format!("fix the {what} syntax at this position"))
-                .with_label(e.message);
-                Ok(self.broken(source, e.span, diag))
+            Err(diag) => {
+                let span = diag.span;
+                Ok(self.broken(source, span, *diag))
             }
         }
     }
