@@ -139,6 +139,8 @@ fn sarif_is_2_1_0_with_results_and_regions() {
         .clone();
     let v = json_of(&out);
     assert_eq!(v["version"], "2.1.0");
+    // Columns are characters, as in the other formats, and SARIF is told so.
+    assert_eq!(v["runs"][0]["columnKind"], "unicodeCodePoints");
     let results = v["runs"][0]["results"].as_array().unwrap();
     let r = results
         .iter()
@@ -518,4 +520,54 @@ fn a_folder_checks_a_definition_uri_file_once_through_its_template() {
         .map(|d| d["code"].as_str().unwrap())
         .collect();
     assert!(codes.contains(&"UNFILLED_PLACEHOLDER"), "{codes:?}");
+}
+
+/// A minified definition is one long line: miette would print it whole and
+/// panics past column 65,535. The report shows the part around the span instead.
+#[test]
+fn a_diagnostic_far_along_a_long_line_shows_the_part_around_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("long.asl.json");
+    let result = "x".repeat(70_000);
+    std::fs::write(
+        &file,
+        format!(
+            r#"{{"StartAt":"A","States":{{"A":{{"Type":"Pass","Result":"{result}","End":"yes"}}}}}}"#
+        ),
+    )
+    .unwrap();
+    let out = sfn().arg("validate").arg(&file).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    // `"yes"` starts at character 70,063 of line 1 (53 before the 70,000 x's, then `","End":`).
+    assert!(text.contains("long.asl.json:1:70063]"), "{text}");
+    assert!(text.contains(r#"xxxx","End":"yes"}}}"#), "{text}");
+    assert!(text.contains("this is a string"), "{text}");
+    assert!(text.lines().all(|l| l.chars().count() < 200), "{text}");
+}
+
+/// Columns count characters in every format: `é`, `日本語` and `😀` are one each.
+#[test]
+fn human_and_json_columns_agree_past_multibyte_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("uni.asl.json");
+    std::fs::write(
+        &file,
+        r#"{"Comment":"héllo wörld 日本語 😀","StartAt":"A","States":{"A":{"Type":"Pass","Nexx":"B","End":true}}}"#,
+    )
+    .unwrap();
+    let out = sfn()
+        .arg("validate")
+        .arg(&file)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let json = json_of(&out.stdout);
+    assert_eq!(json["files"][0]["diagnostics"][0]["column"], 75);
+    sfn()
+        .arg("validate")
+        .arg(&file)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("uni.asl.json:1:75]"));
 }

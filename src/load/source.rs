@@ -53,6 +53,26 @@ impl SourceFile {
         (line + 1, column)
     }
 
+    /// The byte range of the line holding `offset`, without its line break.
+    pub fn line_bounds(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line_starts = self.line_starts();
+        let line = match line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = line_starts[line];
+        let end = line_starts
+            .get(line + 1)
+            .map_or(self.text.len(), |&next| next - 1);
+        let end = if end > start && self.text.as_bytes()[end - 1] == b'\r' {
+            end - 1
+        } else {
+            end
+        };
+        (start, end.max(start))
+    }
+
     /// The byte offset of a 1-based line and column (column in characters).
     pub fn offset_of(&self, line: usize, column: usize) -> usize {
         let Some(&start) = self.line_starts().get(line.saturating_sub(1)) else {
@@ -79,5 +99,10 @@ mod tests {
         assert_eq!(s.line_col(6), (2, 3)); // after the two-byte é
         assert_eq!(s.line_col(8), (4, 1));
         assert_eq!(s.offset_of(2, 3), 6);
+        assert_eq!(s.line_bounds(4), (3, 6));
+        assert_eq!(s.line_bounds(7), (7, 7));
+        assert_eq!(s.line_bounds(8), (8, 9));
+        let crlf = SourceFile::new("x", "ab\r\ncd".to_string());
+        assert_eq!(crlf.line_bounds(1), (0, 2));
     }
 }

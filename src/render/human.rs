@@ -13,12 +13,65 @@ use owo_colors::OwoColorize;
 
 use super::FileReport;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::load::SourceFile;
+use crate::load::{SourceFile, Span};
 
 /// A file's text under the name shown in the report's header.
 struct Named {
     file: Arc<SourceFile>,
     name: String,
+    /// For a span on a very long line (a minified definition): the part of that
+    /// line shown, and the span cut to fit in it.
+    window: Option<Window>,
+}
+
+/// Lines longer than this (in bytes) are shown only around the span: miette
+/// prints whole lines, and panics past column 65,535.
+const LONG_LINE: usize = 240;
+/// How much of a long line is shown on each side of the span, and how much of a
+/// long span is underlined (in bytes, then moved back to a character boundary).
+const CONTEXT: usize = 60;
+
+#[derive(Clone, Copy)]
+struct Window {
+    shown: Span,
+    label: Span,
+}
+
+impl Named {
+    fn new(file: Arc<SourceFile>, name: String, span: Span) -> Self {
+        let window = window(&file, span);
+        Named { file, name, window }
+    }
+}
+
+/// The window a span is shown in, when a line near it is too long to show whole:
+/// the span's own line, the one before it or the one after.
+fn window(file: &SourceFile, span: Span) -> Option<Window> {
+    let text = &file.text;
+    let (line_start, line_end) = file.line_bounds(span.start);
+    let (_, last_end) = file.line_bounds(span.end);
+    let before = line_start.checked_sub(1).map(|o| file.line_bounds(o));
+    let after = (last_end < text.len()).then(|| file.line_bounds(last_end + 1));
+    let long = |(s, e): (usize, usize)| e - s > LONG_LINE;
+    let covered_long = text[line_start..last_end]
+        .split('\n')
+        .any(|l| l.len() > LONG_LINE);
+    if !(covered_long || before.is_some_and(long) || after.is_some_and(long)) {
+        return None;
+    }
+    let floor = |mut i: usize| {
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let label_end = floor(span.end.min(line_end).min(span.start + CONTEXT));
+    let label = Span::new(span.start, label_end.max(span.start));
+    let shown = Span::new(
+        floor(span.start.saturating_sub(CONTEXT).max(line_start)),
+        floor((label.end + CONTEXT).min(line_end)),
+    );
+    Some(Window { shown, label })
 }
 
 impl miette::SourceCode for Named {
@@ -28,13 +81,28 @@ impl miette::SourceCode for Named {
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        // miette counts columns in bytes; editors, and our other formats, in characters.
+        let (line, column) = self.file.line_col(span.offset());
+        if let Some(w) = self.window {
+            let shown = &self.file.text[w.shown.start..w.shown.end];
+            return Ok(Box::new(MietteSpanContents::new_named(
+                self.name.clone(),
+                shown.as_bytes(),
+                SourceSpan::new(w.shown.start.into(), w.shown.len()),
+                line - 1,
+                column - 1,
+                1,
+            )));
+        }
         let c = self.file.text.as_str().read_span(span, before, after)?;
+        // With context lines the contents start a line, at column 0.
+        let column = if before == 0 { column - 1 } else { c.column() };
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
             c.data(),
             *c.span(),
             c.line(),
-            c.column(),
+            column,
             c.line_count(),
         )))
     }
@@ -77,7 +145,8 @@ impl miette::Diagnostic for Report<'_> {
         Some(&self.source)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let span = SourceSpan::new(self.diag.span.start.into(), self.diag.span.len());
+        let shown = self.source.window.map_or(self.diag.span, |w| w.label);
+        let span = SourceSpan::new(shown.start.into(), shown.len());
         let label = self
             .diag
             .label
@@ -140,10 +209,7 @@ pub fn render_reports(reports: &[FileReport], color: bool) -> (String, usize, us
             }
             let report = Report {
                 diag: d,
-                source: Named {
-                    file: r.source.clone(),
-                    name: name.clone(),
-                },
+                source: Named::new(r.source.clone(), name.clone(), d.span),
             };
             // Rendering into a String cannot fail.
             let _ = handler.render_report(&mut out, &report);

@@ -53,6 +53,8 @@ pub fn render(reports: &[FileReport]) -> String {
                 "version": env!("CARGO_PKG_VERSION"),
                 "rules": rules,
             }},
+            // Our columns count characters, not SARIF's default UTF-16 code units.
+            "columnKind": "unicodeCodePoints",
             "results": results,
         }],
     });
