@@ -163,3 +163,44 @@ fn ctrl_c_stores_the_execution_as_aborted_with_its_history_so_far() {
         ]
     );
 }
+
+/// Runs started at once with the same `--seed` and no `--name` each take their
+/// own generated name: none is refused with ExecutionAlreadyExists (all but one
+/// were, when each picked the first free name and found it taken only when storing).
+#[test]
+fn runs_started_at_once_with_one_seed_each_get_a_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let definition =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/bench/loop-6000.asl.json");
+    let children: Vec<_> = (0..8)
+        .map(|_| {
+            sfn()
+                .arg("run")
+                .arg(&definition)
+                .arg("--store")
+                .arg(&store)
+                .args(["--seed", "7", "--format", "json"])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut names = Vec::new();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{stderr}");
+        let describe: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        names.push(describe["name"].as_str().unwrap().to_string());
+    }
+    names.sort();
+    names.dedup();
+    assert_eq!(names.len(), 8, "{names:?}");
+    let stored = std::fs::read_dir(store.join("executions")).unwrap().count();
+    assert_eq!(stored, 8);
+    // The names were held only while their runs lasted.
+    let locks = std::fs::read_dir(store.join("locks")).map_or(0, |d| d.count());
+    assert_eq!(locks, 0);
+}

@@ -19,7 +19,7 @@ use crate::mocks::{Mocks, UNKNOWN_MOCK_STATE};
 use crate::model;
 use crate::render::describe::{Describe, Piece};
 use crate::render::{self, FileReport};
-use crate::store::{RunFiles, Store};
+use crate::store::{Lock, RunFiles, Store, StoreError};
 use crate::validate::validate_model;
 
 pub fn run(args: &RunArgs) -> i32 {
@@ -96,17 +96,33 @@ impl Session {
 
     /// A generated name: a random UUID, as AWS generates; with `--seed`, a reproducible
     /// sequence (each `--watch` run takes the next), skipping names the store already
-    /// holds, so running again with the same seed is not refused.
-    fn name(&mut self, seed: Option<u64>, store: Option<&Store>) -> String {
+    /// holds, so running again with the same seed is not refused. A seeded name is
+    /// held (the store's lock on it) until the run is stored: runs started at once
+    /// with the same seed each take a different name instead of all but one being
+    /// refused when they store their executions.
+    fn name(&mut self, seed: Option<u64>, store: Option<&Store>) -> (String, Option<Lock>) {
         let Some(seed) = seed else {
-            return uuid::Uuid::new_v4().to_string();
+            return (uuid::Uuid::new_v4().to_string(), None);
         };
         loop {
             let k = self.runs;
             self.runs += 1;
             let name = seeded_name(seed.wrapping_add(k));
-            if k >= 1000 || store.is_none_or(|s| !s.exists(&name)) {
-                return name;
+            let Some(store) = store else {
+                return (name, None);
+            };
+            if k >= 1000 {
+                return (name, None);
+            }
+            if store.exists(&name) {
+                continue;
+            }
+            match store.lock(&name) {
+                // Checked again once held: another run may have stored it meanwhile.
+                Ok(lock) if !store.exists(&name) => return (name, Some(lock)),
+                Ok(_) | Err(StoreError::Busy(_)) => continue,
+                // A store that cannot hold locks fails the run where it stores it.
+                Err(_) => return (name, None),
             }
         }
     }
@@ -279,8 +295,8 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
         return Ok(super::watch::INTERRUPTED);
     }
     let store = (!args.no_store).then(|| Store::locate(args.store.store.as_deref()));
-    let name = match &args.name {
-        Some(name) => name.clone(),
+    let (name, _held) = match &args.name {
+        Some(name) => (name.clone(), None),
         None => session.name(args.seed, store.as_ref()),
     };
     check_execution_name(&name)?;
