@@ -11,6 +11,7 @@ pub static RULES: &[&Rule] = &[
     &rules::unresolved_definition::RULE,
     &rules::unfilled_placeholder::RULE,
     &rules::duplicate_state_name::RULE,
+    &rules::duplicate_key::RULE,
     &rules::transition_target::RULE,
     &rules::schema::RULE,
     &rules::exclusive_fields::RULE,
