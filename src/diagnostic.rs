@@ -78,9 +78,12 @@ impl Diagnostic {
     }
 }
 
-/// The candidate nearest to `name` by edit distance, if close enough to be a typo.
+/// The candidate nearest to `name` by edit distance, if close enough to be a typo:
+/// within a third of the name (two edits for short names), and keeping part of it
+/// (`Z` is not a typo of `A`).
 pub fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (name.chars().count() / 3).max(2);
+    let length = name.chars().count();
+    let limit = (length / 3).max(2).min(length.saturating_sub(1));
     candidates
         .map(|c| (edit_distance(&name.to_lowercase(), &c.to_lowercase()), c))
         .filter(|(d, _)| *d <= limit)
@@ -126,5 +129,8 @@ mod tests {
         // Two edits are allowed for short names, no more.
         assert_eq!(closest("Dne", states.into_iter()), Some("Done"));
         assert_eq!(closest("Wait", states.into_iter()), None);
+        // One letter shares nothing with another.
+        assert_eq!(closest("Z", ["A"].into_iter()), None);
+        assert_eq!(closest("AB", ["A"].into_iter()), Some("A"));
     }
 }

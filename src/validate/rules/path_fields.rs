@@ -53,6 +53,8 @@ declare_rule! {
 enum Kind {
     /// Any JSONPath; `null` allowed.
     Path,
+    /// Any JSONPath, never `null`: a Choice rule's `Variable` and `...Path` operands.
+    Operand,
     /// A Reference Path into the state's data; `null` allowed.
     Writable,
     /// A Reference Path, from `$`, `$$` or a variable.
@@ -229,11 +231,11 @@ fn check_choices<'a>(
             } => {
                 if let Some(variable) = member(node, "Variable") {
                     let at = || format!("{pointer}/Variable");
-                    check_field(ctx, memo, "Variable", Kind::Path, variable, &at, out);
+                    check_field(ctx, memo, "Variable", Kind::Operand, variable, &at, out);
                 }
                 if operator.value.ends_with("Path") {
                     let at = || format!("{pointer}/{}", operator.value);
-                    check_field(ctx, memo, &operator.value, Kind::Path, operand, &at, out);
+                    check_field(ctx, memo, &operator.value, Kind::Operand, operand, &at, out);
                 }
             }
             Condition::Jsonata { .. } | Condition::Invalid { .. } => {}
@@ -255,7 +257,7 @@ fn check_field<'a>(
     let Some(text) = node.as_str() else { return };
     let source = &ctx.definition.source.text;
     let what = match kind {
-        Kind::Path => "JSONPath",
+        Kind::Path | Kind::Operand => "JSONPath",
         Kind::ReferenceOrCall => "ReferencePath or intrinsic function call",
         _ => "ReferencePath",
     };
@@ -294,7 +296,7 @@ fn check_field<'a>(
             return;
         }
     };
-    if kind == Kind::Path {
+    if matches!(kind, Kind::Path | Kind::Operand) {
         return;
     }
     if kind == Kind::Writable {
@@ -444,6 +446,18 @@ mod tests {
                 "/States/A/Choices/0/Not/Variable",
                 "/States/A/Choices/0/Not/StringEqualsPath"
             ]
+        );
+        // A Choice operand is never null: its help does not offer it, as InputPath's does.
+        assert_eq!(
+            d[0].help.as_deref(),
+            Some("write 'Variable' as a path starting with '$', such as $.a.b or $['a b']")
+        );
+        let d = ours(&machine(r#"{"Type":"Pass","InputPath":"x","Next":"B"}"#));
+        assert_eq!(
+            d[0].help.as_deref(),
+            Some(
+                "write 'InputPath' as a path starting with '$', such as $.a.b or $['a b'], or null"
+            )
         );
         let d = ours(&machine(
             r#"{"Type":"Fail","ErrorPath":"States.Format('x'","CausePath":"$.c"}"#,

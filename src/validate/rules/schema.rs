@@ -556,13 +556,13 @@ fn value_error(
         ValidationErrorKind::Minimum { limit }
         | ValidationErrorKind::ExclusiveMinimum { limit } => RULE
             .diag(at, span, format!("Minimum value is {limit}"))
-            .with_label(format!("below the minimum of {limit}"))
-            .with_help(format!("use a value of at least {limit}")),
+            .with_label(format!("'{field}' is below the minimum of {limit}"))
+            .with_help(format!("give '{field}' a value of at least {limit}")),
         ValidationErrorKind::Maximum { limit }
         | ValidationErrorKind::ExclusiveMaximum { limit } => RULE
             .diag(at, span, format!("Maximum value is {limit}"))
-            .with_label(format!("above the maximum of {limit}"))
-            .with_help(format!("use a value of at most {limit}")),
+            .with_label(format!("'{field}' is above the maximum of {limit}"))
+            .with_help(format!("give '{field}' a value of at most {limit}")),
         ValidationErrorKind::MinItems { .. } => RULE
             .diag(at, span, "Value cannot be empty")
             .with_label(format!("'{field}' is empty"))
@@ -963,6 +963,15 @@ mod tests {
         ));
         assert_eq!(d.location, "/States/A/TimeoutSeconds");
         assert_eq!(d.message, "Minimum value is 1");
+        // AWS's message names no field: the label and the help do.
+        assert_eq!(
+            d.label.as_deref(),
+            Some("'TimeoutSeconds' is below the minimum of 1")
+        );
+        assert_eq!(
+            d.help.as_deref(),
+            Some("give 'TimeoutSeconds' a value of at least 1")
+        );
 
         let d = one(&state(
             r#"{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true,"Retry":[{"ErrorEquals":["States.ALL"],"BackoffRate":0.5}]}"#,
