@@ -36,15 +36,19 @@ impl SourceFile {
         self.path.display().to_string()
     }
 
+    /// The 0-based line holding the byte `offset` (at most the text's length).
+    fn line_of(&self, offset: usize) -> usize {
+        match self.line_starts().binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        }
+    }
+
     /// 1-based line and column (column counted in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let line_starts = self.line_starts();
-        let line = match line_starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i - 1,
-        };
-        let start = line_starts[line];
+        let line = self.line_of(offset);
+        let start = self.line_starts()[line];
         let mut end = offset;
         while !self.text.is_char_boundary(end) {
             end -= 1;
@@ -55,12 +59,8 @@ impl SourceFile {
 
     /// The byte range of the line holding `offset`, without its line break.
     pub fn line_bounds(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
+        let line = self.line_of(offset.min(self.text.len()));
         let line_starts = self.line_starts();
-        let line = match line_starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i - 1,
-        };
         let start = line_starts[line];
         let end = line_starts
             .get(line + 1)
