@@ -3,8 +3,9 @@
 //!
 //! - `States.Format` prints a non-string as Java does (`{Arg1=1, Arg2=[]}`,
 //!   `null`), and reads `\{`, `\}`, `\'` and `\\` in a literal template.
-//! - `States.MathAdd` rounds each argument as Java's `Math.round` does
-//!   (half up: `-1.5` → `-1`) before adding.
+//! - `States.MathAdd`, `States.ArrayRange` and the chunk size of
+//!   `States.ArrayPartition` round each number as Java's `Math.round` does
+//!   (half up: `-1.5` → `-1`), as AWS's guide says they round.
 //! - `States.StringToJson` reads an empty or blank string as `null`.
 //! - `States.JsonMerge` builds its object as a Java `HashMap`: the keys come
 //!   out in hash order.
@@ -229,7 +230,9 @@ fn apply(
         )),
         "States.ArrayPartition" => {
             let array = a.array(0)?;
-            let size = a.integer(1)?;
+            // "If you specify a non-integer value for the second argument, Step
+            // Functions will round it off to the nearest integer" (AWS's guide).
+            let size = a.rounded(1)?;
             if size <= 0 {
                 return Err(fail(
                     name,
@@ -250,9 +253,10 @@ fn apply(
             Ok(Value::Bool(array.iter().any(|x| x == needle)))
         }
         "States.ArrayRange" => {
-            let first = a.integer(0)?;
-            let last = a.integer(1)?;
-            let step = a.integer(2)?;
+            // Non-integers are rounded to the nearest integer, as AWS's guide says.
+            let first = a.rounded(0)?;
+            let last = a.rounded(1)?;
+            let step = a.rounded(2)?;
             if step == 0 {
                 return Err(fail(name, "the step must not be 0"));
             }
@@ -925,6 +929,34 @@ mod tests {
         assert_eq!(
             ok("States.ArrayPartition($.a, 2)", json!({"a": []})),
             json!([])
+        );
+        // AWS's guide: a non-integer chunk size or range bound is rounded to the
+        // nearest integer (half up, as Java rounds).
+        assert_eq!(
+            ok(
+                "States.ArrayPartition($.a, 2.4)",
+                json!({"a": [1, 2, 3, 4, 5]})
+            ),
+            json!([[1, 2], [3, 4], [5]])
+        );
+        assert_eq!(
+            ok(
+                "States.ArrayPartition($.a, 2.5)",
+                json!({"a": [1, 2, 3, 4, 5]})
+            ),
+            json!([[1, 2, 3], [4, 5]])
+        );
+        assert_eq!(
+            ok("States.ArrayRange(1, 9.4, 2)", json!({})),
+            json!([1, 3, 5, 7, 9])
+        );
+        assert_eq!(
+            ok("States.ArrayRange(1.5, 5.4, 1)", json!({})),
+            json!([2, 3, 4, 5])
+        );
+        assert_eq!(
+            err("States.ArrayRange(1, 5, 0.4)", json!({})).error,
+            "States.IntrinsicFailure"
         );
         assert_eq!(
             err("States.ArrayPartition($.a, 0)", json!({"a": [1]})).error,
