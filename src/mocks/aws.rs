@@ -48,8 +48,9 @@ pub(super) fn read(
                 quoted(machine_names)
             ),
             format!(
-                "rename one of {} to the definition's name",
-                quoted_strs(&known)
+                "rename one of {} to '{}', the definition's name, or keep a single state machine in the file (it is then used whatever its name)",
+                quoted_strs(&known),
+                machine_names.first().map_or("", String::as_str)
             ),
         )]);
     };

@@ -444,6 +444,28 @@ mod format_tests {
     }
 
     #[test]
+    fn aws_format_uses_a_lone_machine_whatever_its_name_and_names_the_one_to_add() {
+        let names = vec!["other".to_string()];
+        // One machine in the file: used although the definition is named otherwise.
+        assert!(Mocks::parse(Path::new("m.json"), AWS.into(), Some("happy"), &names).is_ok());
+        let two = AWS.replace(
+            r#""StateMachines": {"definition""#,
+            r#""StateMachines": {"zzz": {"TestCases": {}}, "definition""#,
+        );
+        let errs = Mocks::parse(Path::new("m.json"), two, Some("happy"), &names).unwrap_err();
+        assert_eq!(
+            errs[0].message,
+            "no state machine named 'other' in the mock configuration"
+        );
+        assert_eq!(
+            errs[0].help.as_deref(),
+            Some(
+                "rename one of 'zzz', 'definition' to 'other', the definition's name, or keep a single state machine in the file (it is then used whatever its name)"
+            )
+        );
+    }
+
+    #[test]
     fn aws_format_needs_a_test_case_when_there_are_several() {
         let errs = Mocks::parse(
             Path::new("m.json"),
