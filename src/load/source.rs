@@ -37,7 +37,7 @@ impl SourceFile {
     }
 
     /// The 0-based line holding the byte `offset` (at most the text's length).
-    fn line_of(&self, offset: usize) -> usize {
+    pub fn line_of(&self, offset: usize) -> usize {
         match self.line_starts().binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i - 1,
@@ -57,11 +57,10 @@ impl SourceFile {
         (line + 1, column)
     }
 
-    /// The byte range of the line holding `offset`, without its line break.
-    pub fn line_bounds(&self, offset: usize) -> (usize, usize) {
-        let line = self.line_of(offset.min(self.text.len()));
+    /// The byte range of the 0-based `line`, without its line break; `None` past the last.
+    pub fn line_range(&self, line: usize) -> Option<(usize, usize)> {
         let line_starts = self.line_starts();
-        let start = line_starts[line];
+        let start = *line_starts.get(line)?;
         let end = line_starts
             .get(line + 1)
             .map_or(self.text.len(), |&next| next - 1);
@@ -70,7 +69,7 @@ impl SourceFile {
         } else {
             end
         };
-        (start, end.max(start))
+        Some((start, end.max(start)))
     }
 
     /// The byte offset of a 1-based line and column (column in characters).
@@ -99,10 +98,12 @@ mod tests {
         assert_eq!(s.line_col(6), (2, 3)); // after the two-byte é
         assert_eq!(s.line_col(8), (4, 1));
         assert_eq!(s.offset_of(2, 3), 6);
-        assert_eq!(s.line_bounds(4), (3, 6));
-        assert_eq!(s.line_bounds(7), (7, 7));
-        assert_eq!(s.line_bounds(8), (8, 9));
+        assert_eq!(s.line_range(s.line_of(4)), Some((3, 6)));
+        assert_eq!(s.line_range(s.line_of(7)), Some((7, 7)));
+        assert_eq!(s.line_range(s.line_of(8)), Some((8, 9)));
         let crlf = SourceFile::new("x", "ab\r\ncd".to_string());
-        assert_eq!(crlf.line_bounds(1), (0, 2));
+        assert_eq!(crlf.line_range(crlf.line_of(1)), Some((0, 2)));
+        assert_eq!(crlf.line_range(1), Some((4, 6)));
+        assert_eq!(crlf.line_range(2), None);
     }
 }

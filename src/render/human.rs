@@ -45,20 +45,18 @@ impl Named {
 }
 
 /// The window a span is shown in, when a line near it is too long to show whole:
-/// the span's own line, the one before it or the one after.
+/// a line of the span, the one before it or the one after.
 fn window(file: &SourceFile, span: Span) -> Option<Window> {
     let text = &file.text;
-    let (line_start, line_end) = file.line_bounds(span.start);
-    let (_, last_end) = file.line_bounds(span.end);
-    let before = line_start.checked_sub(1).map(|o| file.line_bounds(o));
-    let after = (last_end < text.len()).then(|| file.line_bounds(last_end + 1));
-    let long = |(s, e): (usize, usize)| e - s > LONG_LINE;
-    let covered_long = text[line_start..last_end]
-        .split('\n')
-        .any(|l| l.len() > LONG_LINE);
-    if !(covered_long || before.is_some_and(long) || after.is_some_and(long)) {
+    let first = file.line_of(span.start.min(text.len()));
+    let last = file.line_of(span.end.min(text.len()));
+    let long = (first.saturating_sub(1)..=last + 1)
+        .filter_map(|line| file.line_range(line))
+        .any(|(s, e)| e - s > LONG_LINE);
+    if !long {
         return None;
     }
+    let (line_start, line_end) = file.line_range(first)?;
     let floor = |mut i: usize| {
         while !text.is_char_boundary(i) {
             i -= 1;

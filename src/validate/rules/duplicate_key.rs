@@ -87,9 +87,8 @@ fn repeats<'a>(entries: &'a [Entry], repeated: &mut Vec<(&'a Entry, &'a Entry)>)
         return;
     }
     for (i, later) in entries.iter().enumerate().skip(1) {
-        let mut earlier = entries[..i].iter().filter(|e| e.is(&later.key));
         // A key given three times is reported at its second and third places.
-        if let Some(first) = earlier.next() {
+        if let Some(first) = entries[..i].iter().find(|e| e.is(&later.key)) {
             repeated.push((first, later));
         }
     }

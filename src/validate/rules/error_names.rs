@@ -1,7 +1,6 @@
 use super::retry_catch::handles_errors;
 use crate::declare_rule;
-use crate::diagnostic::closest;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Severity, closest};
 use crate::load::Node;
 use crate::model::StateType;
 use crate::validate::Context;
