@@ -178,9 +178,9 @@ fn compile_condition(c: &Condition, depth: usize) -> Result<Rule, String> {
         } => {
             let variable = variable
                 .as_ref()
-                .map(|v| v.value.as_str())
+                .map(|v| v.value)
                 .ok_or("a comparison needs a Variable")?;
-            return compile_test(variable, &operator.value, &operand.to_value());
+            return compile_test(variable, operator.value, &operand.to_value());
         }
         Condition::Jsonata { .. } => {
             return Err("a JSONata Condition is evaluated by the JSONata engine".into());

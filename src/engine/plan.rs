@@ -173,7 +173,7 @@ fn compile_state(model: &StateMachine<'_>, id: StateId) -> Result<StatePlan, Uns
     let state = &model.states[id];
     let node = state.node;
     let unsupported = |message: String| Unsupported {
-        state: state.name.clone(),
+        state: state.name.to_string(),
         message,
     };
     if state.query_language == QueryLanguage::Jsonata {
@@ -262,7 +262,7 @@ fn compile_state(model: &StateMachine<'_>, id: StateId) -> Result<StatePlan, Uns
                 .and_then(Node::as_array)
                 .unwrap_or_default();
             for (i, rule) in state.choices.iter().enumerate() {
-                let next = rule.next.as_ref().map(|n| target(&n.value)).transpose()?;
+                let next = rule.next.as_ref().map(|n| target(n.value)).transpose()?;
                 if let Some(next) = next {
                     let compiled = Rule::compile(&rule.condition)
                         .map_err(|e| unsupported(format!("Choices: {e}")))?;
@@ -280,7 +280,7 @@ fn compile_state(model: &StateMachine<'_>, id: StateId) -> Result<StatePlan, Uns
             let default = state
                 .default
                 .as_ref()
-                .map(|d| target(&d.value))
+                .map(|d| target(d.value))
                 .transpose()?;
             Body::Choice { rules, default }
         }
@@ -301,8 +301,7 @@ fn compile_state(model: &StateMachine<'_>, id: StateId) -> Result<StatePlan, Uns
         StateType::Task => Body::Task(Box::new(TaskPlan {
             resource: state
                 .resource
-                .as_ref()
-                .map(|r| r.value.clone())
+                .map(|r| r.value.to_string())
                 .unwrap_or_default(),
             timeout_seconds: number_of("TimeoutSeconds")?,
             heartbeat_seconds: number_of("HeartbeatSeconds")?,
@@ -414,8 +413,8 @@ fn compile_state(model: &StateMachine<'_>, id: StateId) -> Result<StatePlan, Uns
     };
     let mut plan = StatePlan {
         id,
-        name: state.name.clone(),
-        shared_name: state.name.as_str().into(),
+        name: state.name.to_string(),
+        shared_name: state.name.into(),
         context_parts: context_parts(state.node),
         state_type,
         flow: JsonPathFlow {
@@ -426,7 +425,7 @@ fn compile_state(model: &StateMachine<'_>, id: StateId) -> Result<StatePlan, Uns
             result_path: result_path(node.get("ResultPath"))?,
             assign: template_of("Assign")?,
         },
-        next: state.next.as_ref().map(|n| target(&n.value)).transpose()?,
+        next: state.next.as_ref().map(|n| target(n.value)).transpose()?,
         retry,
         catch,
         body,

@@ -116,26 +116,26 @@ fn count_states(scope: &Node) -> usize {
 }
 
 struct Builder<'a> {
-    scopes: Vec<Scope>,
+    scopes: Vec<Scope<'a>>,
     states: Vec<State<'a>>,
     /// States without their own `QueryLanguage` use the top level's, also inside
     /// Parallel branches and Map processors (not their enclosing state's).
     machine_language: QueryLanguage,
 }
 
-fn spanned_str(node: Option<&Node>) -> Option<Spanned<String>> {
+fn spanned_str(node: Option<&Node>) -> Option<Spanned<&str>> {
     let n = node?;
     Some(Spanned {
-        value: n.as_str()?.to_string(),
+        value: n.as_str()?,
         span: n.span,
     })
 }
 
-fn error_equals(node: &Node) -> Vec<Spanned<String>> {
+fn error_equals(node: &Node) -> Vec<Spanned<&str>> {
     node.get("ErrorEquals").map(error_list).unwrap_or_default()
 }
 
-fn error_list(list: &Node) -> Vec<Spanned<String>> {
+fn error_list(list: &Node) -> Vec<Spanned<&str>> {
     list.as_array()
         .map(|items| items.iter().filter_map(|n| spanned_str(Some(n))).collect())
         .unwrap_or_default()
@@ -298,7 +298,7 @@ impl<'a> Builder<'a> {
         self.states.push(State {
             id,
             scope,
-            name: entry.key.to_string(),
+            name: &entry.key,
             name_span: entry.key_span,
             pointer,
             node,
@@ -411,7 +411,7 @@ fn is_operator(key: &str) -> bool {
     ) && COMPARISON_OPERATORS.contains(&key)
 }
 
-fn condition(node: &Node, pointer: String) -> Condition {
+fn condition<'a>(node: &'a Node, pointer: String) -> Condition<'a> {
     let [jsonata, and, or, not, variable] =
         node.get_many(&["Condition", "And", "Or", "Not", "Variable"]);
     if let Some(expr) = spanned_str(jsonata) {
@@ -420,7 +420,7 @@ fn condition(node: &Node, pointer: String) -> Condition {
             expression: expr,
         };
     }
-    let list = |items: &Node, step: &str| -> Option<Vec<Condition>> {
+    let list = |items: &'a Node, step: &str| -> Option<Vec<Condition<'a>>> {
         let items = items.as_array()?;
         Some(
             items
@@ -452,10 +452,10 @@ fn condition(node: &Node, pointer: String) -> Condition {
         Some(op) => Condition::Compare {
             variable: spanned_str(variable),
             operator: Spanned {
-                value: op.key.to_string(),
+                value: &op.key,
                 span: op.key_span,
             },
-            operand: op.value.clone(),
+            operand: &op.value,
             pointer,
         },
         None => Condition::Invalid { pointer },
@@ -517,13 +517,13 @@ mod tests {
         let m = build(&root);
         assert_eq!(m.scopes.len(), 3);
         assert_eq!(m.scopes[0].states.len(), 4);
-        let names: Vec<_> = m.states.iter().map(|s| s.name.as_str()).collect();
+        let names: Vec<_> = m.states.iter().map(|s| s.name).collect();
         assert_eq!(names, ["P", "B1", "C", "M", "I", "F"]);
         let c = &m.states[2];
         let targets: Vec<_> = c
             .transitions()
             .iter()
-            .map(|t| t.target.value.clone())
+            .map(|t| t.target.value)
             .collect();
         assert_eq!(targets, ["M", "F"]);
         assert_eq!(c.transitions()[0].pointer, "/States/C/Choices/0/Next");

@@ -11,7 +11,7 @@ pub use build::{COMPARISON_OPERATORS, build, misplaced_query_language};
 use crate::load::{Node, Span};
 
 /// A value and where it was written.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Spanned<T> {
     pub value: T,
     pub span: Span,
@@ -49,7 +49,7 @@ pub struct StateMachine<'a> {
     /// The machine-wide default, `JSONPath` unless `QueryLanguage` says otherwise.
     pub query_language: QueryLanguage,
     /// `scopes[0]` is the top level.
-    pub scopes: Vec<Scope>,
+    pub scopes: Vec<Scope<'a>>,
     pub states: Vec<State<'a>>,
 }
 
@@ -69,13 +69,13 @@ pub enum ScopeKind {
 
 /// A set of states with its own `StartAt`: transitions never leave it.
 #[derive(Debug, Clone)]
-pub struct Scope {
+pub struct Scope<'a> {
     pub id: ScopeId,
     pub kind: ScopeKind,
     /// Pointer to the object holding `StartAt` and `States`.
     pub pointer: String,
     pub span: Span,
-    pub start_at: Option<Spanned<String>>,
+    pub start_at: Option<Spanned<&'a str>>,
     pub states: Vec<StateId>,
 }
 
@@ -129,7 +129,7 @@ impl StateType {
 pub struct State<'a> {
     pub id: StateId,
     pub scope: ScopeId,
-    pub name: String,
+    pub name: &'a str,
     pub name_span: Span,
     /// Pointer to the state's object (`/States/Foo`).
     pub pointer: String,
@@ -137,20 +137,20 @@ pub struct State<'a> {
     pub state_type: Option<Spanned<StateType>>,
     /// The state's own `QueryLanguage`, else the machine's.
     pub query_language: QueryLanguage,
-    pub next: Option<Spanned<String>>,
+    pub next: Option<Spanned<&'a str>>,
     pub end: bool,
-    pub retry: Vec<Retrier>,
-    pub catch: Vec<Catcher>,
-    pub choices: Vec<ChoiceRule>,
-    pub default: Option<Spanned<String>>,
-    pub resource: Option<Spanned<String>>,
+    pub retry: Vec<Retrier<'a>>,
+    pub catch: Vec<Catcher<'a>>,
+    pub choices: Vec<ChoiceRule<'a>>,
+    pub default: Option<Spanned<&'a str>>,
+    pub resource: Option<Spanned<&'a str>>,
     /// Parallel branches.
     pub branches: Vec<ScopeId>,
     /// Map's `ItemProcessor`/`Iterator`.
     pub processor: Option<ScopeId>,
 }
 
-impl State<'_> {
+impl<'a> State<'a> {
     pub fn is(&self, t: &StateType) -> bool {
         self.state_type.as_ref().is_some_and(|s| &s.value == t)
     }
@@ -169,7 +169,7 @@ impl State<'_> {
                 .is_some_and(|t| t.value.is_terminal_type())
     }
     /// The targets of [`State::transitions`], in the same order, without building pointers.
-    pub fn targets(&self) -> impl Iterator<Item = (&Spanned<String>, Via)> + '_ {
+    pub fn targets(&self) -> impl Iterator<Item = (&Spanned<&'a str>, Via)> + '_ {
         let choices = self.choices.iter().enumerate();
         let catch = self.catch.iter().enumerate();
         self.next
@@ -189,11 +189,11 @@ impl State<'_> {
         }
     }
     /// Every outgoing transition: `Next`, Choice rules' `Next`, `Default`, Catch `Next`.
-    pub fn transitions(&self) -> Vec<Transition<'_>> {
+    pub fn transitions(&self) -> Vec<Transition<'a>> {
         let mut out = Vec::new();
         if let Some(n) = &self.next {
             out.push(Transition {
-                target: n,
+                target: *n,
                 pointer: format!("{}/Next", self.pointer),
                 via: Via::Next,
             });
@@ -201,7 +201,7 @@ impl State<'_> {
         for (i, rule) in self.choices.iter().enumerate() {
             if let Some(n) = &rule.next {
                 out.push(Transition {
-                    target: n,
+                    target: *n,
                     pointer: format!("{}/Next", rule.pointer),
                     via: Via::Choice(i),
                 });
@@ -209,7 +209,7 @@ impl State<'_> {
         }
         if let Some(n) = &self.default {
             out.push(Transition {
-                target: n,
+                target: *n,
                 pointer: format!("{}/Default", self.pointer),
                 via: Via::Default,
             });
@@ -217,7 +217,7 @@ impl State<'_> {
         for (i, c) in self.catch.iter().enumerate() {
             if let Some(n) = &c.next {
                 out.push(Transition {
-                    target: n,
+                    target: *n,
                     pointer: format!("{}/Next", c.pointer),
                     via: Via::Catch(i),
                 });
@@ -237,52 +237,52 @@ pub enum Via {
 
 #[derive(Debug, Clone)]
 pub struct Transition<'a> {
-    pub target: &'a Spanned<String>,
+    pub target: Spanned<&'a str>,
     /// Pointer to the field naming the target.
     pub pointer: String,
     pub via: Via,
 }
 
 #[derive(Debug, Clone)]
-pub struct Retrier {
+pub struct Retrier<'a> {
     pub pointer: String,
     pub span: Span,
-    pub error_equals: Vec<Spanned<String>>,
+    pub error_equals: Vec<Spanned<&'a str>>,
 }
 
 #[derive(Debug, Clone)]
-pub struct Catcher {
+pub struct Catcher<'a> {
     pub pointer: String,
     pub span: Span,
-    pub error_equals: Vec<Spanned<String>>,
-    pub next: Option<Spanned<String>>,
+    pub error_equals: Vec<Spanned<&'a str>>,
+    pub next: Option<Spanned<&'a str>>,
 }
 
 /// A top-level Choice rule (the only level that carries `Next`).
 #[derive(Debug, Clone)]
-pub struct ChoiceRule {
+pub struct ChoiceRule<'a> {
     pub pointer: String,
     pub span: Span,
-    pub next: Option<Spanned<String>>,
-    pub condition: Condition,
+    pub next: Option<Spanned<&'a str>>,
+    pub condition: Condition<'a>,
 }
 
 #[derive(Debug, Clone)]
-pub enum Condition {
-    And(Vec<Condition>),
-    Or(Vec<Condition>),
-    Not(Box<Condition>),
+pub enum Condition<'a> {
+    And(Vec<Condition<'a>>),
+    Or(Vec<Condition<'a>>),
+    Not(Box<Condition<'a>>),
     /// `Variable` with one comparison operator (`StringEquals`, `IsPresent`, ...).
     Compare {
         pointer: String,
-        variable: Option<Spanned<String>>,
-        operator: Spanned<String>,
-        operand: Node,
+        variable: Option<Spanned<&'a str>>,
+        operator: Spanned<&'a str>,
+        operand: &'a Node,
     },
     /// A JSONata `Condition` string.
     Jsonata {
         pointer: String,
-        expression: Spanned<String>,
+        expression: Spanned<&'a str>,
     },
     /// Something the builder could not make sense of; the validator reports it.
     Invalid {

@@ -107,8 +107,8 @@ impl<'a> Context<'a> {
                     .map(|s| {
                         let resource = s.resource.as_ref()?;
                         (s.is(&model::StateType::Task)
-                            && !rules::task_resource::is_dynamic(&resource.value))
-                        .then(|| rules::task_resource::parse(&resource.value))
+                            && !rules::task_resource::is_dynamic(resource.value))
+                        .then(|| rules::task_resource::parse(resource.value))
                     })
                     .collect()
             })
@@ -174,7 +174,7 @@ impl<'a> Context<'a> {
                 return false;
             }
             let g = &self.graphs()[s.scope];
-            if g.index.get(s.name.as_str()).map(|&i| g.ids[i]) != Some(sid) {
+            if g.index.get(s.name).map(|&i| g.ids[i]) != Some(sid) {
                 return false;
             }
             match m.scopes[s.scope].kind {

@@ -33,9 +33,9 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let mut first: NameMap<'_, usize> =
         NameMap::with_capacity_and_hasher(ctx.machine.states.len(), Default::default());
     for state in &ctx.machine.states {
-        match first.get(state.name.as_str()) {
+        match first.get(state.name) {
             None => {
-                first.insert(&state.name, state.id);
+                first.insert(state.name, state.id);
             }
             Some(&earlier) => {
                 let earlier = &ctx.machine.states[earlier];

@@ -59,7 +59,7 @@ impl<'a> ScopeGraph<'a> {
         let mut index: NameMap<'a, usize> =
             NameMap::with_capacity_and_hasher(ids.len(), Default::default());
         for (i, &sid) in ids.iter().enumerate() {
-            index.entry(m.states[sid].name.as_str()).or_insert(i);
+            index.entry(m.states[sid].name).or_insert(i);
         }
         let mut succ_start = Vec::with_capacity(ids.len() + 1);
         let mut succ_list = Vec::with_capacity(ids.len() * 2);
@@ -68,7 +68,7 @@ impl<'a> ScopeGraph<'a> {
             let first = succ_list.len();
             succ_start.push(first as u32);
             for (target, _) in m.states[sid].targets() {
-                match index.get(target.value.as_str()) {
+                match index.get(target.value) {
                     Some(&j) => {
                         if !succ_list[first..].contains(&j) {
                             succ_list.push(j);
@@ -82,7 +82,7 @@ impl<'a> ScopeGraph<'a> {
         let start = scope
             .start_at
             .as_ref()
-            .and_then(|s| index.get(s.value.as_str()).copied());
+            .and_then(|s| index.get(s.value).copied());
         ScopeGraph {
             ids,
             index,

@@ -121,7 +121,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     .with_help("give each Map state a label of its own: labels are unique within a state machine"),
                 );
             } else {
-                labels.push((label, &state.name));
+                labels.push((label, state.name));
             }
         }
         if let Some((field, processor)) = processor(map)

@@ -108,7 +108,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     operand,
                     ..
                 } if !operator.value.ends_with("Path") => {
-                    let field = operator.value.as_str();
+                    let field = operator.value;
                     report(out, field, Some(operand), || format!("{pointer}/{field}"));
                 }
                 _ => {}

@@ -235,7 +235,7 @@ fn check_choices<'a>(
                 }
                 if operator.value.ends_with("Path") {
                     let at = || format!("{pointer}/{}", operator.value);
-                    check_field(ctx, memo, &operator.value, Kind::Operand, operand, &at, out);
+                    check_field(ctx, memo, operator.value, Kind::Operand, operand, &at, out);
                 }
             }
             Condition::Jsonata { .. } | Condition::Invalid { .. } => {}

@@ -320,7 +320,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if let Some(resource) = &state.resource
             && let Some(arn) = ctx.task_arn(state.id)
         {
-            check_task(&state.pointer, &resource.value, resource.span, arn, out);
+            check_task(&state.pointer, resource.value, resource.span, arn, out);
         }
         if state.is(&StateType::Map) {
             for field in ["ItemReader", "ResultWriter"] {

@@ -183,10 +183,10 @@ fn conditions(c: &Condition, out: &mut Vec<Diagnostic>) {
             operator,
             operand,
             ..
-        } if TIMESTAMP_OPERATORS.contains(&operator.value.as_str()) => {
+        } if TIMESTAMP_OPERATORS.contains(&operator.value) => {
             report(
                 out,
-                &operator.value,
+                operator.value,
                 format!("{pointer}/{}", operator.value),
                 operand,
             );

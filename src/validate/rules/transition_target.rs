@@ -53,7 +53,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     "'{name}' is defined at {}, in another scope: transitions cannot enter or leave a Parallel branch or Map processor",
                     other.pointer
                 )),
-                None => match closest(name, scope.states.iter().map(|&s| m.states[s].name.as_str())) {
+                None => match closest(name, scope.states.iter().map(|&s| m.states[s].name)) {
                     Some(similar) => d.with_help(format!("did you mean '{similar}'?")),
                     None => d.with_help(format!("add a state named '{name}' to this scope, or correct the name")),
                 },
@@ -61,10 +61,10 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             out.push(d);
         };
         if let Some(start) = &scope.start_at
-            && !in_scope(&start.value)
+            && !in_scope(start.value)
         {
             report(
-                &start.value,
+                start.value,
                 format!("{}/StartAt", scope.pointer),
                 start.span,
             );
@@ -76,8 +76,8 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             }
             let state = &m.states[sid];
             for (target, via) in state.targets() {
-                if !in_scope(&target.value) {
-                    report(&target.value, state.transition_pointer(via), target.span);
+                if !in_scope(target.value) {
+                    report(target.value, state.transition_pointer(via), target.span);
                 }
             }
         }

@@ -145,7 +145,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 out,
                 format!("{}/Resource", state.pointer),
                 resource.span,
-                &resource.value,
+                resource.value,
                 why,
                 help,
             );

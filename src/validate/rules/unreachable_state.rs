@@ -47,7 +47,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         for &sid in &g.ids {
             let state = &m.states[sid];
-            let first = g.index.get(state.name.as_str()).copied();
+            let first = g.index.get(state.name).copied();
             // A `States` member that is not an object is a schema error, not a state.
             if first.is_some_and(|i| named[i]) || state.node.as_object().is_none() {
                 continue;
