@@ -520,11 +520,7 @@ mod tests {
         let names: Vec<_> = m.states.iter().map(|s| s.name).collect();
         assert_eq!(names, ["P", "B1", "C", "M", "I", "F"]);
         let c = &m.states[2];
-        let targets: Vec<_> = c
-            .transitions()
-            .iter()
-            .map(|t| t.target.value)
-            .collect();
+        let targets: Vec<_> = c.transitions().iter().map(|t| t.target.value).collect();
         assert_eq!(targets, ["M", "F"]);
         assert_eq!(c.transitions()[0].pointer, "/States/C/Choices/0/Next");
         assert!(matches!(c.choices[0].condition, Condition::Compare { .. }));
