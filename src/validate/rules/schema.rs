@@ -734,6 +734,80 @@ mod tests {
         crate::validate::testing::rule_diags(&RULE, json)
     }
 
+    /// The values AWS's ItemReader and ResultWriter pages list, and no others: the
+    /// engine refuses the same values, so `validate` must not pass what `run` refuses.
+    #[test]
+    fn reader_and_writer_settings_take_only_the_values_aws_lists() {
+        let map = |reader: &str, writer: &str| {
+            format!(
+                r#"{{"StartAt":"M","States":{{"M":{{"Type":"Map","End":true,
+                "ItemReader":{{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":{reader},"Parameters":{{"Bucket":"b","Key":"k"}}}},
+                "ItemProcessor":{{"ProcessorConfig":{{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"}},"StartAt":"P","States":{{"P":{{"Type":"Pass","End":true}}}}}},
+                "ResultWriter":{{"Resource":"arn:aws:states:::s3:putObject","Parameters":{{"Bucket":"b","Prefix":"p"}},"WriterConfig":{writer}}}}}}}}}"#
+            )
+        };
+        for (input, delimiter) in [
+            ("CSV", "COMMA"),
+            ("CSV", "PIPE"),
+            ("CSV", "SEMICOLON"),
+            ("CSV", "SPACE"),
+            ("CSV", "TAB"),
+        ] {
+            let json = map(
+                &format!(r#"{{"InputType":"{input}","CSVDelimiter":"{delimiter}"}}"#),
+                r#"{"OutputType":"JSON","Transformation":"NONE"}"#,
+            );
+            assert_eq!(schema_diags(&json), vec![], "{delimiter}");
+        }
+        for input in ["JSON", "JSONL", "PARQUET", "MANIFEST"] {
+            for (output, transformation) in [("JSONL", "COMPACT"), ("JSON", "FLATTEN")] {
+                let json = map(
+                    &format!(r#"{{"InputType":"{input}"}}"#),
+                    &format!(r#"{{"OutputType":"{output}","Transformation":"{transformation}"}}"#),
+                );
+                assert_eq!(
+                    schema_diags(&json),
+                    vec![],
+                    "{input} {output} {transformation}"
+                );
+            }
+        }
+        let json = map(
+            r#"{"InputType":"csv","CSVDelimiter":"COLON"}"#,
+            r#"{"OutputType":"XML","Transformation":"SQUASH"}"#,
+        );
+        // By location (the rule alone does not sort; `validate` does).
+        let mut messages: Vec<_> = schema_diags(&json)
+            .into_iter()
+            .map(|d| (d.location, d.message))
+            .collect();
+        messages.sort();
+        let one_of = |location: &str, values: &str| {
+            (
+                format!("/States/M/{location}"),
+                format!("Value should be one of the following: [{values}]"),
+            )
+        };
+        assert_eq!(
+            messages,
+            [
+                one_of(
+                    "ItemReader/ReaderConfig/CSVDelimiter",
+                    "COMMA, PIPE, SEMICOLON, SPACE, TAB"
+                ),
+                one_of(
+                    "ItemReader/ReaderConfig/InputType",
+                    "CSV, JSON, JSONL, PARQUET, MANIFEST"
+                ),
+                one_of("ResultWriter/WriterConfig/OutputType", "JSON, JSONL"),
+                one_of(
+                    "ResultWriter/WriterConfig/Transformation",
+                    "NONE, COMPACT, FLATTEN"
+                ),
+            ]
+        );
+    }
+
     /// The embedded schema is the shipped one less its annotations: every
     /// keyword but `description` and `title` kept, and every field name.
     #[test]
