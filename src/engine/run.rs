@@ -1643,8 +1643,10 @@ impl<'a> Runner<'a> {
         // When each of MaxConcurrency slots is next free: the earliest (then the
         // lowest slot) takes the next item. Unlimited concurrency (0) is a slot per
         // item, each free at the start: every item starts then, no heap needed.
+        // Slots beyond the number of items are never taken: a MaxConcurrency of
+        // 2147483647 over two items needs two, not two billion.
         let mut free_at: std::collections::BinaryHeap<std::cmp::Reverse<(i64, usize)>> = (0
-            ..max_concurrency)
+            ..max_concurrency.min(work.len()))
             .map(|i| std::cmp::Reverse((start, i)))
             .collect();
         let mut end = start;

@@ -977,3 +977,30 @@ fn a_task_failing_its_parallel_branch_is_aborted() {
     );
     assert!(!chain(&x).iter().any(|(t, _)| *t == "TaskStateAborted"));
 }
+
+/// A slot per item at most: the largest MaxConcurrency AWS accepts, literal or
+/// from a path, runs two items as an unlimited Map would (it used to allocate a
+/// slot per unit of MaxConcurrency and exhaust memory).
+#[test]
+fn a_huge_max_concurrency_runs_as_an_unlimited_one() {
+    let map = |extra: Value| {
+        let mut map = json!({"Type": "Map", "End": true,
+            "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}});
+        for (k, v) in extra.as_object().unwrap() {
+            map[k] = v.clone();
+        }
+        json!({"StartAt": "M", "States": {"M": map}})
+    };
+    let unlimited = exec(map(json!({})), json!([1, 2]));
+    for (extra, input) in [
+        (json!({"MaxConcurrency": 2147483647}), json!([1, 2])),
+        (
+            json!({"MaxConcurrencyPath": "$.n", "ItemsPath": "$.items"}),
+            json!({"n": 2147483647, "items": [1, 2]}),
+        ),
+    ] {
+        let x = exec(map(extra), input);
+        assert_eq!(x.output, Some(json!([1, 2])));
+        assert_eq!(chain(&x), chain(&unlimited));
+    }
+}
