@@ -376,6 +376,23 @@ mod format_tests {
         assert_eq!((r.outcome, r.delay), (Outcome::Return(json!({})), 400.0));
     }
 
+    /// From 0 to the longest TimeoutSeconds AWS accepts: `1e20` used to overflow
+    /// the virtual clock into no delay at all.
+    #[test]
+    fn a_delay_is_refused_past_the_longest_timeout() {
+        let delay = |d: &str| native(&format!(r#"{{"A": {{"delay": {d}, "return": {{}}}}}}"#));
+        assert!(delay("0").is_ok() && delay("99999999").is_ok());
+        for d in ["100000000", "1e20", "-1", "\"5\""] {
+            let errs = delay(d).unwrap_err();
+            assert_eq!(errs.len(), 1, "{d}");
+            assert_eq!(
+                errs[0].message,
+                "'delay' must be a number of seconds from 0 to 99999999 (the longest TimeoutSeconds AWS accepts)",
+                "{d}"
+            );
+        }
+    }
+
     /// The README's example: a fallback after a `when` entry answers every other
     /// input, however often, and the `when` entry is used once.
     #[test]

@@ -6,6 +6,9 @@ use super::{Entry, Outcome, Response, Responses, StateMock, bad, read_throw};
 use crate::diagnostic::Diagnostic;
 use crate::load::{Node, NodeKind, pointer_token};
 
+/// The longest `TimeoutSeconds` and `HeartbeatSeconds` AWS accepts.
+const MAX_DELAY_SECONDS: f64 = 99_999_999.0;
+
 pub(super) fn read(root: &Node) -> Result<BTreeMap<String, StateMock>, Vec<Diagnostic>> {
     let mut errs = Vec::new();
     let mut states = BTreeMap::new();
@@ -103,12 +106,14 @@ fn entry(node: &Node, pointer: &str, errs: &mut Vec<Diagnostic>) -> Option<Entry
                 }
                 when = Some(f.value.to_value());
             }
+            // Beyond the longest timeout AWS accepts a delay means nothing, and
+            // `1e20` seconds overflowed the clock into a delay of zero.
             "delay" => match f.value.as_f64() {
-                Some(d) if d >= 0.0 && d.is_finite() => delay = d,
+                Some(d) if (0.0..=MAX_DELAY_SECONDS).contains(&d) => delay = d,
                 _ => errs.push(bad(
                     &f.value,
                     &p,
-                    "'delay' must be a number of seconds, 0 or more",
+                    "'delay' must be a number of seconds from 0 to 99999999 (the longest TimeoutSeconds AWS accepts)",
                     "write `delay: 30`",
                 )),
             },
