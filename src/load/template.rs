@@ -182,6 +182,9 @@ impl<'a> Machine<'a> {
 
     /// The definition, or a diagnostic about the template saying why there is none.
     fn definition(&self) -> Result<Definition, Box<Diagnostic>> {
+        if let Some(empty) = self.empty_definition() {
+            return Err(empty);
+        }
         if let Some(d) = self.property("Definition") {
             if d.as_object().is_some() && intrinsic_name(d).is_none() {
                 return Ok(self.inline_definition(d));
@@ -208,6 +211,37 @@ impl<'a> Machine<'a> {
             self.id
         ))
         .with_label("no Definition, DefinitionString or DefinitionUri")))
+    }
+
+    /// A definition property left empty (`Definition:` with nothing under it, as a
+    /// mis-indented YAML block leaves it, or `DefinitionString: ""`): CloudFormation
+    /// refuses it, so it is the error of a missing definition, at the property.
+    fn empty_definition(&self) -> Option<Box<Diagnostic>> {
+        let entries = self.properties?.as_object()?;
+        let entry = ["Definition", "DefinitionString", "DefinitionUri"]
+            .iter()
+            .find_map(|name| entries.iter().find(|e| e.is(name)))?;
+        let empty = match &entry.value.kind {
+            NodeKind::Null => true,
+            NodeKind::String(s) => s.trim().is_empty(),
+            _ => false,
+        };
+        empty.then(|| {
+            Box::new(
+                Diagnostic::error(
+                    MISSING_DEFINITION,
+                    "",
+                    entry.key_span,
+                    format!("the {} of state machine {} is empty", entry.key, self.id),
+                )
+                .with_help(match entry.key.as_str() {
+                    "Definition" => "put the state machine under Definition (indented below it, in YAML)",
+                    "DefinitionString" => "give DefinitionString the state machine as JSON text",
+                    _ => "give DefinitionUri the path of the definition file, relative to the template",
+                })
+                .with_label("empty"),
+            )
+        })
     }
 
     fn in_s3(&self, node: &Node, property: &str) -> Box<Diagnostic> {
@@ -778,6 +812,38 @@ mod tests {
 
     fn codes(def: &Definition) -> Vec<&'static str> {
         validate(def).iter().map(|d| d.code).collect()
+    }
+
+    /// An empty definition property (a mis-indented YAML block leaves `Definition:`
+    /// null) is a missing definition, an error at the property: CloudFormation
+    /// refuses it. It used to be an "unresolved" warning, and exit 0.
+    #[test]
+    fn an_empty_definition_property_is_a_missing_definition() {
+        for (property, value, kind) in [
+            ("Definition", "", "StepFunctions"),
+            ("Definition", " null", "StepFunctions"),
+            ("DefinitionString", " \"\"", "StepFunctions"),
+            ("DefinitionString", " \"  \"", "StepFunctions"),
+            ("DefinitionUri", "", "Serverless"),
+        ] {
+            let text = format!(
+                "Resources:\n  M:\n    Type: AWS::{kind}::StateMachine\n    Properties:\n      {property}:{value}\n"
+            );
+            let file = load(&text);
+            assert!(file.definitions.is_empty(), "{text}");
+            assert_eq!(file.diagnostics.len(), 1, "{text}");
+            let d = &file.diagnostics[0];
+            assert_eq!(
+                (d.code, d.severity, d.message.as_str()),
+                (
+                    MISSING_DEFINITION,
+                    crate::diagnostic::Severity::Error,
+                    format!("the {property} of state machine M is empty").as_str()
+                ),
+                "{text}"
+            );
+            assert_eq!(&text[d.span.start..d.span.end], property);
+        }
     }
 
     /// `DefinitionUri: ./` names the template's own folder: the message says so,

@@ -6,7 +6,8 @@ declare_rule! {
     /// That every `AWS::StepFunctions::StateMachine` and
     /// `AWS::Serverless::StateMachine` resource of a template has a definition:
     /// `Definition`, `DefinitionString`, `DefinitionUri` or
-    /// `DefinitionS3Location`. Reported while loading.
+    /// `DefinitionS3Location`, and that it is not empty (`Definition:` with nothing
+    /// under it, `DefinitionString: ""`). Reported while loading.
     ///
     /// ## Why
     /// CloudFormation cannot create a state machine without one.
