@@ -2200,11 +2200,12 @@ fn exited_type(t: &StateType) -> &'static str {
     }
 }
 
-/// Seconds from `now_ms` until an RFC 3339 timestamp (0 if it has passed).
+/// Seconds from `now_ms` until a timestamp (0 if it has passed), read as Choice
+/// rules read them: the ISO-8601 extended offset date-time AWS's causes name, so
+/// `2030-01-01 00:00:00Z` (a space for the `T`, which RFC 3339 allows) is refused.
 fn seconds_until(ts: &str, now_ms: i64) -> Option<f64> {
-    let t = time::OffsetDateTime::parse(ts, &time::format_description::well_known::Rfc3339).ok()?;
-    let ms = (t.unix_timestamp_nanos() / 1_000_000) as i64;
-    Some(((ms - now_ms) as f64 / 1000.0).max(0.0))
+    let ms = i64::try_from(crate::dataflow::choice::parse_timestamp(ts)? / 1_000_000).ok()?;
+    Some((ms.saturating_sub(now_ms) as f64 / 1000.0).max(0.0))
 }
 
 /// An HTTP `Date` header (RFC 1123): `Sat, 21 Nov 2026 20:00:00 GMT`.

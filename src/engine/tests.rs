@@ -205,6 +205,14 @@ fn timestamp_path_needs_an_offset_date_time_and_a_delay_within_i32_seconds() {
         failed(&exec(def.clone(), json!({"t": "2091-12-31T00:00:00Z"}))).1,
         format!("{prefix}Wait state delay is too long.")
     );
+    // A space for the `T` (RFC 3339 allows it; the ISO-8601 form AWS names does
+    // not), as Choice rules refuse it too.
+    assert_eq!(
+        failed(&exec(def.clone(), json!({"t": "2023-11-14 22:13:30Z"}))).1,
+        format!(
+            "{prefix}The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: $.t == 2023-11-14 22:13:30Z"
+        )
+    );
     let x = exec(def, json!({"t": "2023-11-14T22:13:30Z"}));
     assert_eq!(x.status, Status::Succeeded);
     assert_eq!(x.stop_ms - x.start_ms, 10_000);
