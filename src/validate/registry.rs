@@ -17,6 +17,8 @@ pub static RULES: &[&Rule] = &[
     &rules::exclusive_fields::RULE,
     &rules::query_language_fields::RULE,
     &rules::map_config::RULE,
+    &rules::invalid_label_name::RULE,
+    &rules::duplicate_label_name::RULE,
     &rules::distributed_only_fields::RULE,
     &rules::field_ranges::RULE,
     &rules::state_name::RULE,

@@ -13,16 +13,13 @@ declare_rule! {
     /// - `ExecutionType` is for `DISTRIBUTED` mode only: an `INLINE` Map (the
     ///   default) runs its iterations inside the execution itself;
     /// - an `ItemReader` whose `ReaderConfig` says `"CSVHeaderLocation": "GIVEN"`
-    ///   lists the column names in `CSVHeaders`;
-    /// - a `Label` has at most 40 characters, none of white space, `? *`,
-    ///   `< > { } [ ]`, ``: ; , \ | ^ ~ $ # % & ` "`` or control characters, and is
-    ///   the label of no other Map state of the machine.
+    ///   lists the column names in `CSVHeaders`.
+    ///
+    /// Labels have rules of their own: `invalid-label-name`, `duplicate-label-name`.
     ///
     /// ## Why
     /// AWS rejects the definition with `SCHEMA_VALIDATION_FAILED`: `These fields
     /// are required: [ExecutionType]`, `Field 'ExecutionType' is not supported`.
-    /// A label goes into the ARN of each Map Run the state starts, so AWS's
-    /// documentation limits its length and characters, and wants it unique.
     ///
     /// ## Example
     /// ```json
@@ -35,7 +32,7 @@ declare_rule! {
         id: "map-config",
         code: "SCHEMA_VALIDATION_FAILED",
         severity: Severity::Error,
-        summary: "Distributed Map has an ExecutionType, Inline Map has none; GIVEN CSV headers are listed; labels are short, plain and unique",
+        summary: "Distributed Map has an ExecutionType, Inline Map has none; GIVEN CSV headers are listed",
         check,
     };
 }
@@ -71,59 +68,12 @@ pub fn mode(map: &Node) -> Mode {
     }
 }
 
-/// What a Map Run label may not hold, besides white space and control characters.
-const LABEL_FORBIDDEN: &str = "?*<>{}[]:;,\\|^~$#%&`\"";
-
-/// Why a label is refused, if it is.
-fn label_problem(label: &str) -> Option<String> {
-    let n = label.chars().count();
-    if n > 40 {
-        return Some(format!(
-            "the label has {n} characters: AWS allows at most 40"
-        ));
-    }
-    let c = label
-        .chars()
-        .find(|c| c.is_whitespace() || c.is_control() || LABEL_FORBIDDEN.contains(*c))?;
-    Some(format!(
-        "the label contains '{}', which AWS does not allow in a label",
-        c.escape_default()
-    ))
-}
-
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let mut labels: Vec<(&str, &str)> = Vec::new();
     for state in &ctx.machine.states {
         if !state.is(&StateType::Map) {
             continue;
         }
         let map = &state.node;
-        if let Some(node) = map.get("Label")
-            && let Some(label) = node.as_str()
-        {
-            let pointer = || format!("{}/Label", state.pointer);
-            if let Some(problem) = label_problem(label) {
-                out.push(
-                    RULE.diag(pointer(), node.span, format!("Invalid Label: {problem}"))
-                        .with_label("not a valid Map Run label")
-                        .with_help(
-                            "keep it to 40 characters at most, without white space, ? *, < > { } [ ], : ; , \\ | ^ ~ $ # % & ` \" or control characters: it goes into each Map Run's ARN",
-                        ),
-                );
-            } else if let Some((_, other)) = labels.iter().find(|(l, _)| *l == label) {
-                out.push(
-                    RULE.diag(
-                        pointer(),
-                        node.span,
-                        format!("Invalid Label: '{label}' is also the label of the Map state '{other}'"),
-                    )
-                    .with_label("used twice")
-                    .with_help("give each Map state a label of its own: labels are unique within a state machine"),
-                );
-            } else {
-                labels.push((label, state.name));
-            }
-        }
         if let Some((field, processor)) = processor(map)
             && let Some(config) = processor.get("ProcessorConfig")
             && config.as_object().is_some()
@@ -208,46 +158,6 @@ mod tests {
         assert_eq!(d[0].location, "/States/M/ItemProcessor/ProcessorConfig");
         assert_eq!(d[0].message, "These fields are required: [ExecutionType]");
         assert_eq!(text(&json, d[0].span), r#""Mode""#);
-    }
-
-    /// AWS's documentation on the Distributed Map's `Label`: at most 40 characters,
-    /// some characters refused, unique within the state machine.
-    #[test]
-    fn labels_are_short_plain_and_unique() {
-        let two = |a: &str, b: &str| {
-            format!(
-                r#"{{"StartAt":"A","States":{{"A":{{"Type":"Map","Next":"B","Label":{a},"ItemProcessor":{{"ProcessorConfig":{{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"}},"StartAt":"P","States":{{"P":{{"Type":"Succeed"}}}}}}}},"B":{{"Type":"Map","End":true,"Label":{b},"ItemProcessor":{{"ProcessorConfig":{{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"}},"StartAt":"Q","States":{{"Q":{{"Type":"Succeed"}}}}}}}}}}}}"#
-            )
-        };
-        let forty = format!("\"{}\"", "x".repeat(40));
-        assert!(map_config(&two(&forty, r#""demo-Label_1.v2""#)).is_empty());
-        let d = map_config(&two(&format!("\"{}\"", "x".repeat(41)), r#""b""#));
-        assert_eq!(d.len(), 1, "{d:#?}");
-        assert_eq!(d[0].location, "/States/A/Label");
-        assert_eq!(
-            d[0].message,
-            "Invalid Label: the label has 41 characters: AWS allows at most 40"
-        );
-        for bad in [
-            r#""a b""#,
-            r#""a:b""#,
-            r#""a*""#,
-            r#""a\u0001""#,
-            r#""a\"b""#,
-        ] {
-            let d = map_config(&two(bad, r#""b""#));
-            assert_eq!(d.len(), 1, "{bad}");
-            assert!(d[0].message.contains("which AWS does not allow"), "{bad}");
-        }
-        let json = two(r#""same""#, r#""same""#);
-        let d = map_config(&json);
-        assert_eq!(d.len(), 1, "{d:#?}");
-        assert_eq!(d[0].location, "/States/B/Label");
-        assert_eq!(
-            d[0].message,
-            "Invalid Label: 'same' is also the label of the Map state 'A'"
-        );
-        assert_eq!(text(&json, d[0].span), r#""same""#);
     }
 
     #[test]

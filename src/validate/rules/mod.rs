@@ -5,8 +5,10 @@ pub mod duplicate_state_name;
 pub mod transition_target;
 // Structure: the ASL JSON Schema and the checks it cannot express.
 pub mod distributed_only_fields;
+pub mod duplicate_label_name;
 pub mod exclusive_fields;
 pub mod field_ranges;
+pub mod invalid_label_name;
 pub mod map_config;
 pub mod query_language_fields;
 pub mod schema;
