@@ -140,14 +140,14 @@ impl<'c, 'v> Args<'c, 'v> {
     }
     fn wrong(&self, i: usize, want: &str) -> EvalError {
         let v = self.args.get(i).map(|c| c.as_ref()).unwrap_or(&Value::Null);
+        // "null null" said nothing twice.
+        let was = match v {
+            Value::Null => "null".to_string(),
+            v => format!("{} {}", type_name(v), shown(v)),
+        };
         fail(
             self.name,
-            format!(
-                "the {} argument must be {want}, but was {} {}",
-                ordinal(i),
-                type_name(v),
-                shown(v)
-            ),
+            format!("the {} argument must be {want}, but was {was}", ordinal(i)),
         )
     }
     fn string(&self, i: usize) -> Result<&'c str, EvalError> {
@@ -614,6 +614,19 @@ mod tests {
     }
     fn err(text: &str, input: Value) -> EvalError {
         run(text, input).expect_err(text)
+    }
+
+    /// The value's type and the value; a null once, not "null null".
+    #[test]
+    fn a_wrong_argument_is_named_with_its_type_and_value() {
+        assert_eq!(
+            err("States.Hash($.x, 'MD5')", json!({"x": null})).cause,
+            "Invalid arguments in States.Hash: the first argument must be a string, but was null"
+        );
+        assert_eq!(
+            err("States.Hash($.x, 'MD5')", json!({"x": 5})).cause,
+            "Invalid arguments in States.Hash: the first argument must be a string, but was number 5"
+        );
     }
 
     #[test]
