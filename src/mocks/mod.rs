@@ -140,6 +140,21 @@ impl Mocks {
         let aws_format = aws::is_aws_format(&root);
         let states = if aws_format {
             aws::read(&root, test_case, machine_names)?
+        } else if let Some(case) = test_case {
+            // Silently ignored, it would run another scenario than the one asked for.
+            return Err(vec![
+                Diagnostic::error(
+                    INVALID_MOCKS,
+                    "",
+                    Span::default(),
+                    format!(
+                        "--test-case {case} picks a test case of AWS's MockConfigFile format, but this mocks file is in the native format, which has none"
+                    ),
+                )
+                .with_help(
+                    "leave --test-case out, or give a MockConfigFile (StateMachines.<name>.TestCases.<case>)",
+                ),
+            ]);
         } else {
             native::read(&root)?
         };
@@ -391,6 +406,22 @@ mod format_tests {
                 "{d}"
             );
         }
+    }
+
+    #[test]
+    fn a_test_case_with_native_mocks_is_refused_not_ignored() {
+        let errs = Mocks::parse(
+            Path::new("mocks.yaml"),
+            "A: {return: {}}".to_string(),
+            Some("Happy"),
+            &[],
+        )
+        .unwrap_err();
+        assert_eq!(errs.len(), 1);
+        assert_eq!(
+            errs[0].message,
+            "--test-case Happy picks a test case of AWS's MockConfigFile format, but this mocks file is in the native format, which has none"
+        );
     }
 
     /// The README's example: a fallback after a `when` entry answers every other
