@@ -1472,7 +1472,23 @@ impl<'a> Runner<'a> {
             Some(items)
         };
         let max_concurrency = match &map.max_concurrency {
-            Some(s) => self.number(s, &effective, &context, "MaxConcurrencyPath")? as usize,
+            Some(s) => {
+                let n = self.number(s, &effective, &context, "MaxConcurrencyPath")?;
+                // A literal below 0 is the validator's; one from a path fails the run
+                // (the cause LocalStack's AWS-recorded parity tests give).
+                if n < 0.0 {
+                    let shown = if n.fract() == 0.0 && n > -9.0e15 {
+                        (n as i64).to_string()
+                    } else {
+                        n.to_string()
+                    };
+                    return Err(EvalError::runtime(format!(
+                        "Expected non-negative integer for MaxConcurrency, got '{shown}' instead."
+                    ))
+                    .into());
+                }
+                n as usize
+            }
             None => 0,
         };
         let batch_size = map

@@ -1012,3 +1012,21 @@ fn a_huge_max_concurrency_runs_as_an_unlimited_one() {
         assert_eq!(chain(&x), chain(&unlimited));
     }
 }
+
+/// A MaxConcurrencyPath value below 0 fails the run, as LocalStack's AWS-recorded
+/// parity tests have it; sfn used to read it as 0 (no limit).
+#[test]
+fn a_negative_max_concurrency_from_a_path_fails_the_run() {
+    let x = exec(
+        json!({"StartAt": "M", "States": {"M": {"Type": "Map", "ItemsPath": "$.items", "MaxConcurrencyPath": "$.mc", "End": true,
+            "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}}}}),
+        json!({"items": [1], "mc": -1}),
+    );
+    assert_eq!(
+        failed(&x),
+        (
+            "States.Runtime".into(),
+            "An error occurred while executing the state 'M' (entered at the event id #2). Expected non-negative integer for MaxConcurrency, got '-1' instead.".into()
+        )
+    );
+}
