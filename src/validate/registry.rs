@@ -12,6 +12,7 @@ pub static RULES: &[&Rule] = &[
     &rules::unfilled_placeholder::RULE,
     &rules::duplicate_state_name::RULE,
     &rules::duplicate_key::RULE,
+    &rules::definition_too_large::RULE,
     &rules::transition_target::RULE,
     &rules::schema::RULE,
     &rules::exclusive_fields::RULE,

@@ -1,5 +1,6 @@
 //! One file per rule. Register each in `../registry.rs`.
 
+pub mod definition_too_large;
 pub mod duplicate_key;
 pub mod duplicate_state_name;
 pub mod transition_target;
