@@ -155,7 +155,7 @@ pub fn compile_reader(node: &Node) -> Result<ReaderPlan, String> {
         .transpose()?;
     let max_items = match config {
         Some(c) => match (
-            c.get("MaxItems").and_then(Node::as_f64),
+            c.get("MaxItems").and_then(Node::as_f64_lenient),
             str_field(c, "MaxItemsPath"),
         ) {
             (Some(n), _) => Some(NumberSpec::Literal(n)),

@@ -154,7 +154,10 @@ impl Plan {
                     .find(|&id| &model.states[id].name == name)
             })
             .collect();
-        let timeout_seconds = model.root.get("TimeoutSeconds").and_then(Node::as_f64);
+        let timeout_seconds = model
+            .root
+            .get("TimeoutSeconds")
+            .and_then(Node::as_f64_lenient);
         let context_needs_input = any_string(model.root, &mut may_read_execution_input);
         Ok(Plan {
             context_needs_input,
@@ -202,7 +205,7 @@ fn compile_state(model: &StateMachine<'_>, id: StateId) -> Result<StatePlan, Uns
     };
     // `field` of `node` as a number, or `{field}Path` as the path to one.
     let nested_number_of = |node: &Node, field: &str| -> Result<Option<NumberSpec>, Unsupported> {
-        if let Some(n) = node.get(field).and_then(Node::as_f64) {
+        if let Some(n) = node.get(field).and_then(Node::as_f64_lenient) {
             return Ok(Some(NumberSpec::Literal(n)));
         }
         match node.get(&format!("{field}Path")).and_then(Node::as_str) {
@@ -372,15 +375,18 @@ fn compile_state(model: &StateMachine<'_>, id: StateId) -> Result<StatePlan, Uns
             error_equals: strings(r.get("ErrorEquals")),
             interval_seconds: r
                 .get("IntervalSeconds")
-                .and_then(Node::as_f64)
+                .and_then(Node::as_f64_lenient)
                 .unwrap_or(1.0),
             max_attempts: r
                 .get("MaxAttempts")
-                .and_then(Node::as_i64)
+                .and_then(Node::as_i64_lenient)
                 .unwrap_or(3)
                 .max(0) as u32,
-            backoff_rate: r.get("BackoffRate").and_then(Node::as_f64).unwrap_or(2.0),
-            max_delay_seconds: r.get("MaxDelaySeconds").and_then(Node::as_f64),
+            backoff_rate: r
+                .get("BackoffRate")
+                .and_then(Node::as_f64_lenient)
+                .unwrap_or(2.0),
+            max_delay_seconds: r.get("MaxDelaySeconds").and_then(Node::as_f64_lenient),
             full_jitter: r.get("JitterStrategy").and_then(Node::as_str) == Some("FULL"),
         })
         .collect();

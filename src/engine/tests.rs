@@ -1030,3 +1030,42 @@ fn a_negative_max_concurrency_from_a_path_fails_the_run() {
         )
     );
 }
+
+/// Numbers written as strings (what a `${...}` substitution leaves) are the
+/// numbers they hold, as the schema lets them through: a Wait of "30" waited 0
+/// seconds and a TimeoutSeconds of "3" never timed out.
+#[test]
+fn numbers_written_as_strings_are_read_as_numbers() {
+    let x = exec(
+        json!({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": "30", "End": true}}}),
+        json!({}),
+    );
+    assert_eq!(x.stop_ms - x.start_ms, 30_000);
+    let mocks = Mocks::parse(
+        Path::new("m.yaml"),
+        "T:\n  delay: 10\n  return: {}\n".into(),
+        None,
+        &[],
+    )
+    .unwrap();
+    let run = |def: Value| {
+        let plan = plan_of(&def);
+        execute(&plan, json!({}), &mocks, &opts()).unwrap()
+    };
+    let task = json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:f",
+        "TimeoutSeconds": "3", "End": true}}});
+    let x = run(task);
+    assert_eq!(failed(&x).0, "States.Timeout");
+    assert_eq!(x.stop_ms - x.start_ms, 3_000);
+    let machine = json!({"TimeoutSeconds": "5", "StartAt": "T", "States": {"T": {"Type": "Task",
+        "Resource": "arn:aws:lambda:us-east-1:123456789012:function:f", "End": true}}});
+    let x = run(machine);
+    assert_eq!(x.status, Status::TimedOut);
+    assert_eq!(x.stop_ms - x.start_ms, 5_000);
+    let retry = json!({"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true,
+        "Retry": [{"ErrorEquals": ["E"], "MaxAttempts": "2", "IntervalSeconds": "4", "BackoffRate": "1.5"}],
+        "Branches": [{"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "E"}}}]}}});
+    let x = exec(retry, json!({}));
+    // Two retries, 4 then 6 seconds after.
+    assert_eq!(x.stop_ms - x.start_ms, 10_000);
+}

@@ -97,6 +97,32 @@ impl Node {
             _ => None,
         }
     }
+    /// A number, or a string holding one (`"30"`, `"-2"`, `"1.5"`), as the
+    /// schema allows in numeric fields: a `${...}` substitution leaves such strings
+    /// in a deployed definition, and AWS reads them as numbers.
+    pub fn as_f64_lenient(&self) -> Option<f64> {
+        match &self.kind {
+            NodeKind::String(s) => {
+                let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
+                let (whole, fraction) = digits.split_once('.').unwrap_or((digits, "1"));
+                let all_digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+                (all_digits(whole) && all_digits(fraction)).then(|| s.parse().ok())?
+            }
+            _ => self.as_f64(),
+        }
+    }
+
+    /// As [`Node::as_i64`], also for a string holding an integer (see [`Node::as_f64_lenient`]).
+    pub fn as_i64_lenient(&self) -> Option<i64> {
+        match &self.kind {
+            NodeKind::String(_) => self
+                .as_f64_lenient()
+                .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+                .map(|f| f as i64),
+            _ => self.as_i64(),
+        }
+    }
+
     pub fn is_null(&self) -> bool {
         matches!(self.kind, NodeKind::Null)
     }
@@ -316,5 +342,26 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// The strings the schema's numeric patterns accept, and no others.
+    #[test]
+    fn numbers_in_strings_are_read_as_the_schema_accepts_them() {
+        let node = |s: &str| Node::new(NodeKind::String(s.into()), Span::default());
+        for (text, want) in [
+            ("30", Some(30.0)),
+            ("+5", Some(5.0)),
+            ("-2", Some(-2.0)),
+            ("1.5", Some(1.5)),
+        ] {
+            assert_eq!(node(text).as_f64_lenient(), want, "{text}");
+        }
+        for text in [
+            "", "1e5", "1.", ".5", " 5", "5 ", "inf", "NaN", "{% 5 %}", "0x10", "+",
+        ] {
+            assert_eq!(node(text).as_f64_lenient(), None, "{text}");
+        }
+        assert_eq!(node("7").as_i64_lenient(), Some(7));
+        assert_eq!(node("7.5").as_i64_lenient(), None);
     }
 }
