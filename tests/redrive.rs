@@ -390,3 +390,39 @@ fn concurrent_redrives_are_each_counted_or_refused() {
         .count();
     assert_eq!(redriven, landed);
 }
+
+/// A run with `--test-case` is redriven in the same test case of its stored
+/// MockConfigFile; it used to stop with "3 test cases: pick one".
+#[test]
+fn a_redrive_keeps_the_test_case_of_the_run() {
+    let d = Dir::new();
+    d.write(
+        "mcf.json",
+        &json!({
+            "StateMachines": {"order": {"TestCases": {
+                "happy": {"Charge": "Ok"},
+                "flaky": {"Charge": "FailsOnce"}}}},
+            "MockedResponses": {
+                "Ok": {"0": {"Return": {"charged": 1}}},
+                "FailsOnce": {"0": {"Throw": {"Error": "Boom", "Cause": "first"}},
+                              "1": {"Return": {"charged": 2}}}}})
+        .to_string(),
+    );
+    let run = d.sfn(&[
+        "run",
+        "order.asl.json",
+        "--mocks",
+        "mcf.json",
+        "--test-case",
+        "flaky",
+        "--name",
+        "t1",
+    ]);
+    assert_eq!(code(&run), Some(1), "{}", stderr(&run));
+    // Our own field stays out of DescribeExecution's response.
+    assert_eq!(d.json(&["describe", "t1"]).get("mocksTestCase"), None);
+    let out = d.sfn(&["redrive", "t1", "--format", "json"]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    let shown: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(shown["output"], json!(r#"{"charged":2}"#));
+}

@@ -7,10 +7,11 @@ use super::{DescribeArgs, exit};
 use crate::store::{DESCRIBE, Store};
 
 /// What the store keeps beside `DescribeExecution`'s fields, left out here.
-const OWN_FIELDS: [&str; 3] = [
+const OWN_FIELDS: [&str; 4] = [
     "definitionPath",
     "mocksPath",
     super::redrive::MOCKS_SINCE_EVENT,
+    super::redrive::MOCKS_TEST_CASE,
 ];
 
 pub fn run(args: &DescribeArgs) -> i32 {

@@ -25,6 +25,8 @@ use crate::store::{MOCKS, Store};
 /// Our own field in the stored execution: the mock calls recorded after this event
 /// id were made with the stored mocks (earlier ones with mocks since replaced).
 pub(super) const MOCKS_SINCE_EVENT: &str = "mocksSinceEvent";
+/// Our own field of a stored execution: the `--test-case` its MockConfigFile was run with.
+pub(super) const MOCKS_TEST_CASE: &str = "mocksTestCase";
 
 /// AWS's redrivable period: 14 days after the execution stopped.
 const REDRIVABLE_MS: f64 = 14.0 * 24.0 * 3600.0 * 1000.0;
@@ -143,7 +145,14 @@ fn redrive(args: &RedriveArgs) -> Result<i32, String> {
         None => Mocks::empty(),
         Some(text) => {
             let names = vec![machine_name.clone(), "definition".to_string()];
-            match Mocks::parse(&mocks_path, text.clone(), args.test_case.as_deref(), &names) {
+            // The stored mocks go on in the test case the run used, unless told otherwise.
+            let stored_case = record.describe[MOCKS_TEST_CASE].as_str();
+            let test_case = match (&args.test_case, &args.mocks) {
+                (Some(case), _) => Some(case.as_str()),
+                (None, None) => stored_case,
+                (None, Some(_)) => None,
+            };
+            match Mocks::parse(&mocks_path, text.clone(), test_case, &names) {
                 Ok(m) => m,
                 Err(diagnostics) => {
                     let source = Arc::new(crate::load::SourceFile::new(&mocks_path, text.clone()));
@@ -225,6 +234,13 @@ fn redrive(args: &RedriveArgs) -> Result<i32, String> {
     if let (Some(obj), Some(old)) = (stored.as_object_mut(), record.describe.as_object()) {
         if let Some(path) = old.get("definitionPath") {
             obj.insert("definitionPath".into(), path.clone());
+        }
+        let case = args.test_case.as_deref().map(|c| json!(c));
+        if let Some(case) = case
+            .as_ref()
+            .or(old.get(MOCKS_TEST_CASE).filter(|_| args.mocks.is_none()))
+        {
+            obj.insert(MOCKS_TEST_CASE.into(), case.clone());
         }
         obj.insert(MOCKS_SINCE_EVENT.into(), json!(mocks_since));
     }

@@ -379,7 +379,18 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
     if let (Some(store), Some(pending)) = (&store, pending) {
         let mut describe = Vec::with_capacity(out.text_len() + 4096);
         let path = json!(args.definition.display().to_string());
-        out.write_compact(&[("definitionPath", &path)], &mut describe);
+        // A redrive with the stored mocks picks the same test case.
+        let test_case = args.test_case.as_ref().map(|t| json!(t));
+        match &test_case {
+            Some(case) => out.write_compact(
+                &[
+                    ("definitionPath", &path),
+                    (super::redrive::MOCKS_TEST_CASE, case),
+                ],
+                &mut describe,
+            ),
+            None => out.write_compact(&[("definitionPath", &path)], &mut describe),
+        }
         describe.push(b'\n');
         let mocks = args
             .mocks
