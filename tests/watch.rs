@@ -97,6 +97,71 @@ fn revalidates_on_every_save_and_survives_a_half_written_file() {
     assert!(missing, "the next save was validated again");
 }
 
+/// A file saved by rename, or deleted and written again, is still watched.
+#[test]
+fn validate_watch_follows_a_file_saved_by_rename_or_recreated() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("m.asl.json");
+    std::fs::write(
+        &file,
+        r#"{"StartAt":"A","States":{"A":{"Type":"Succeed"}}}"#,
+    )
+    .unwrap();
+    let (_child, out, _err) = spawn(
+        dir.path(),
+        &["validate", "--watch", "--format", "json", "m.asl.json"],
+    );
+    let ok = wait_for(&out, r#""result": "OK""#).is_some();
+    save_by_rename(
+        &file,
+        r#"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"}}}"#,
+    );
+    let renamed = ok && wait_for(&out, "MISSING_TRANSITION_TARGET").is_some();
+    std::fs::remove_file(&file).unwrap();
+    // A Wait state without a duration: a diagnostic no earlier pass gave.
+    std::fs::write(
+        &file,
+        r#"{"StartAt":"A","States":{"A":{"Type":"Wait","End":true}}}"#,
+    )
+    .unwrap();
+    let recreated = renamed && wait_for(&out, "SecondsPath").is_some();
+    assert!(ok, "first pass reported OK");
+    assert!(renamed, "a save by rename was validated");
+    assert!(recreated, "a file deleted and written again was validated");
+}
+
+/// Watching a folder (the default `.`), only the files a search of it checks
+/// count: not the report redirected into it, nor files in hidden folders.
+#[test]
+fn validate_watch_of_a_folder_ignores_files_it_does_not_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("m.asl.json");
+    std::fs::write(
+        &file,
+        r#"{"StartAt":"A","States":{"A":{"Type":"Succeed"}}}"#,
+    )
+    .unwrap();
+    let (_child, out, err) = spawn(dir.path(), &["validate", "--watch", "--format", "json"]);
+    let ok = wait_for(&out, r#""result": "OK""#).is_some();
+    std::fs::write(dir.path().join("out.log"), "a report").unwrap();
+    std::fs::create_dir(dir.path().join(".sfn")).unwrap();
+    std::fs::write(dir.path().join(".sfn/x.json"), "{}").unwrap();
+    // Not a measurement: the writes above come first, in their own burst.
+    std::thread::sleep(Duration::from_millis(500));
+    std::fs::write(
+        &file,
+        r#"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"}}}"#,
+    )
+    .unwrap();
+    let changed = wait_for(&err, "changed: running again");
+    assert!(ok, "first pass reported OK");
+    assert_eq!(
+        changed.as_deref(),
+        Some("m.asl.json changed: running again")
+    );
+    assert!(wait_for(&out, "MISSING_TRANSITION_TARGET").is_some());
+}
+
 const DEFINITION: &str = r#"{"StartAt":"Charge","States":{"Charge":{"Type":"Task",
   "Resource":"arn:aws:states:::lambda:invoke","End":true}}}"#;
 

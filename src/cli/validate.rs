@@ -269,13 +269,45 @@ fn is_candidate(path: &Path) -> bool {
 }
 
 /// Definition candidates under `dir`, sorted, skipping hidden and dependency folders.
+/// Folders a search does not enter: hidden ones, and build and dependency output.
+fn skipped_folder(name: &str) -> bool {
+    name.starts_with('.') || matches!(name, "node_modules" | "target" | "cdk.out")
+}
+
+/// Whether `path`, under the searched folder `root`, is a file a search of `root`
+/// checks (for `--watch`: a change anywhere else is no reason to check again).
+pub(super) fn searched(root: &Path, path: &Path) -> bool {
+    let Ok(inner) = path.strip_prefix(root) else {
+        return false;
+    };
+    let mut parts: Vec<&str> = inner.iter().filter_map(|c| c.to_str()).collect();
+    parts.pop();
+    is_candidate(path) && !parts.into_iter().any(skipped_folder)
+}
+
+/// The folder a glob is searched from: its longest leading part without wildcards.
+pub(super) fn glob_base(pattern: &str) -> PathBuf {
+    let base: PathBuf = Path::new(pattern)
+        .components()
+        .take_while(|c| {
+            !c.as_os_str()
+                .to_string_lossy()
+                .contains(['*', '?', '[', '{'])
+        })
+        .collect();
+    if base.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        base
+    }
+}
+
 fn walk(dir: &Path) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = walkdir::WalkDir::new(dir)
         .into_iter()
         .filter_entry(|e| {
             let name = e.file_name().to_str().unwrap_or("");
-            e.depth() == 0
-                || !(name.starts_with('.') || matches!(name, "node_modules" | "target" | "cdk.out"))
+            e.depth() == 0 || !skipped_folder(name)
         })
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file() && is_candidate(e.path()))
@@ -291,20 +323,7 @@ fn glob(pattern: &str) -> Result<Vec<(PathBuf, bool)>, String> {
         .build()
         .map_err(|e| format!("{pattern}: invalid glob: {e}"))?
         .compile_matcher();
-    // Walk from the longest leading part without wildcards.
-    let base: PathBuf = Path::new(pattern)
-        .components()
-        .take_while(|c| {
-            !c.as_os_str()
-                .to_string_lossy()
-                .contains(['*', '?', '[', '{'])
-        })
-        .collect();
-    let base = if base.as_os_str().is_empty() {
-        PathBuf::from(".")
-    } else {
-        base
-    };
+    let base = glob_base(pattern);
     let strip_dot = !pattern.starts_with("./");
     let mut out = Vec::new();
     for entry in walkdir::WalkDir::new(&base)

@@ -27,12 +27,14 @@ enum Msg {
 }
 
 /// Which paths count as a change.
-enum Filter {
-    /// Anything under the watched trees.
-    Any,
-    /// Only these files (absolute), each with the name the user gave it; their folders
+#[derive(Default)]
+struct Filter {
+    /// These files (absolute), each with the name the user gave it; their folders
     /// are watched, not the files themselves.
-    Files(HashMap<PathBuf, String>),
+    files: HashMap<PathBuf, String>,
+    /// Folders watched whole (absolute): a change counts there if it is to a file a
+    /// search of the folder checks (not to the report the watch is writing).
+    trees: Vec<PathBuf>,
 }
 
 pub enum Wake {
@@ -55,7 +57,7 @@ impl Watch {
     /// and renaming it over the old one would otherwise end a watch on the file itself.
     /// Ctrl-C sets `abort` (so a run in progress stops as ABORTED) and ends the watch.
     pub fn files(paths: &[&Path], abort: Arc<AtomicBool>) -> Result<Watch, String> {
-        let mut watch = Watch::new(Filter::Files(HashMap::new()), abort)?;
+        let mut watch = Watch::new(abort)?;
         for path in paths {
             watch.add_file(path)?;
         }
@@ -64,9 +66,7 @@ impl Watch {
 
     /// Watches one more file (of a watch made by [`Watch::files`]). Whether it was new.
     pub fn add_file(&mut self, path: &Path) -> Result<bool, String> {
-        let Filter::Files(files) = &mut self.filter else {
-            return Ok(false);
-        };
+        let files = &mut self.filter.files;
         let dir = match path.parent() {
             Some(p) if !p.as_os_str().is_empty() => p,
             _ => Path::new("."),
@@ -101,19 +101,28 @@ impl Watch {
         Ok(new)
     }
 
-    /// Watches files and folders (recursively) for any change under them.
+    /// Watches files (as [`Watch::files`] does) and folders, these recursively for
+    /// changes to the files a search of them checks.
     pub fn trees(paths: &[PathBuf]) -> Result<Watch, String> {
-        let mut watch = Watch::new(Filter::Any, Arc::new(AtomicBool::new(false)))?;
+        let mut watch = Watch::new(Arc::new(AtomicBool::new(false)))?;
         for path in paths {
+            if !path.is_dir() {
+                watch.add_file(path)?;
+                continue;
+            }
+            let root = path
+                .canonicalize()
+                .map_err(|e| format!("cannot watch {}: {e}", path.display()))?;
             watch
                 .watcher
-                .watch(path, RecursiveMode::Recursive)
+                .watch(&root, RecursiveMode::Recursive)
                 .map_err(|e| format!("cannot watch {}: {e}", path.display()))?;
+            watch.filter.trees.push(root);
         }
         Ok(watch)
     }
 
-    fn new(filter: Filter, abort: Arc<AtomicBool>) -> Result<Watch, String> {
+    fn new(abort: Arc<AtomicBool>) -> Result<Watch, String> {
         let (tx, rx) = mpsc::channel();
         let fs_tx = tx.clone();
         let watcher = notify::recommended_watcher(move |res| {
@@ -133,7 +142,7 @@ impl Watch {
             watcher,
             dirs: HashSet::new(),
             rx,
-            filter,
+            filter: Filter::default(),
             interrupted,
         })
     }
@@ -187,26 +196,24 @@ impl Watch {
         if event.paths.is_empty() {
             return true;
         }
-        match &self.filter {
-            Filter::Any => {
-                let cwd = std::env::current_dir().unwrap_or_default();
-                changed.extend(
-                    event
-                        .paths
-                        .iter()
-                        .map(|p| p.strip_prefix(&cwd).unwrap_or(p).display().to_string()),
-                );
-                true
-            }
-            Filter::Files(files) => {
-                let mut hit = false;
-                for shown in event.paths.iter().filter_map(|p| files.get(p)) {
-                    changed.insert(shown.clone());
-                    hit = true;
-                }
-                hit
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let mut hit = false;
+        for path in &event.paths {
+            if let Some(shown) = self.filter.files.get(path) {
+                changed.insert(shown.clone());
+                hit = true;
+            } else if self
+                .filter
+                .trees
+                .iter()
+                .any(|root| super::validate::searched(root, path))
+            {
+                let shown = path.strip_prefix(&cwd).unwrap_or(path);
+                changed.insert(shown.display().to_string());
+                hit = true;
             }
         }
+        hit
     }
 }
 
@@ -242,11 +249,11 @@ pub fn validate(args: &ValidateArgs) -> i32 {
         .iter()
         .map(|p| {
             let path = Path::new(p);
-            if path.exists() {
+            if path.exists() || !p.contains(['*', '?', '[', '{']) {
+                // A file not written yet is watched through its folder all the same.
                 path.to_path_buf()
             } else {
-                // A glob, or a file not written yet.
-                PathBuf::from(".")
+                super::validate::glob_base(p)
             }
         })
         .collect();
