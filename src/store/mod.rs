@@ -330,7 +330,14 @@ impl Store {
             None => names.first().cloned().ok_or(ResolveError::Empty),
             Some(w) => {
                 let name = w.rsplit(':').next().unwrap_or(w);
-                if self.exists(name) {
+                // A name never holds ':'; an ARN must be the execution's own, machine,
+                // region and account included (another machine's w1 is not this w1).
+                let found = if w.contains(':') {
+                    all.iter().any(|d| d["executionArn"].as_str() == Some(w))
+                } else {
+                    self.exists(name)
+                };
+                if found {
                     Ok(name.to_string())
                 } else {
                     Err(ResolveError::Unknown {
@@ -412,6 +419,7 @@ mod tests {
         let store = Store::locate(Some(dir.path()));
         let mut a = record(1.0);
         a.describe["name"] = json!("a");
+        a.describe["executionArn"] = json!("arn:aws:states:local:000000000000:execution:m:a");
         let mut b = record(2.0);
         b.describe["name"] = json!("b");
         store.save("a", &a).unwrap();
@@ -437,6 +445,20 @@ mod tests {
             store.resolve(Some("zzz")),
             Err(ResolveError::Unknown { .. })
         ));
+        // Another machine's, region's or account's execution of the same name is not this one.
+        for other in [
+            "arn:aws:states:local:000000000000:execution:other:a",
+            "arn:aws:states:us-west-2:999999999999:execution:m:a",
+            "foo:a",
+        ] {
+            assert!(
+                matches!(
+                    store.resolve(Some(other)),
+                    Err(ResolveError::Unknown { .. })
+                ),
+                "{other}"
+            );
+        }
         assert_eq!(store.load("a").unwrap().describe["startDate"], 1.0);
         // Nothing is left behind in the temporary folder.
         assert_eq!(
