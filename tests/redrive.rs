@@ -426,3 +426,37 @@ fn a_redrive_keeps_the_test_case_of_the_run() {
     let shown: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(shown["output"], json!(r#"{"charged":2}"#));
 }
+
+/// The redrivable period runs out after the execution stopped: describe says so
+/// as redrive does (it used to show the REDRIVABLE stored when the run ended).
+#[test]
+fn describe_says_not_redrivable_once_the_period_is_over() {
+    let d = Dir::new();
+    d.write("mocks.yaml", "Charge:\n  throw: {error: E, cause: c}\n");
+    let run = d.sfn(&[
+        "run",
+        "order.asl.json",
+        "--mocks",
+        "mocks.yaml",
+        "--name",
+        "old",
+    ]);
+    assert_eq!(code(&run), Some(1), "{}", stderr(&run));
+    assert_eq!(d.json(&["describe", "old"])["redriveStatus"], "REDRIVABLE");
+    let path = d.dir.path().join(".sfn/executions/old/execution.json");
+    let mut stored: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let days_ago = |d: f64| stored["stopDate"].as_f64().unwrap() - d * 24.0 * 3600.0;
+    let (start, stop) = (days_ago(15.1), days_ago(15.0));
+    stored["startDate"] = json!(start);
+    stored["stopDate"] = json!(stop);
+    std::fs::write(&path, stored.to_string()).unwrap();
+    let shown = d.json(&["describe", "old"]);
+    assert_eq!(shown["redriveStatus"], "NOT_REDRIVABLE");
+    assert_eq!(
+        shown["redriveStatusReason"],
+        "Execution redrivable period exceeded"
+    );
+    let out = d.sfn(&["redrive", "old"]);
+    assert_eq!(code(&out), Some(2));
+    assert!(stderr(&out).contains("Execution redrivable period exceeded"));
+}

@@ -39,6 +39,11 @@ pub fn run(args: &DescribeArgs) -> i32 {
             obj.remove(key);
         }
     }
+    // Stored as it was when the execution stopped; the redrivable period runs out
+    // since (what else makes it not redrivable was settled then).
+    if describe["redriveStatus"] == "REDRIVABLE" {
+        super::redrive::set_redrive_status(&mut describe, None);
+    }
     emit_json(&describe);
     exit::OK
 }
