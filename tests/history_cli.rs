@@ -444,7 +444,9 @@ fn describe_prints_describe_execution() {
             "error": "Card.Declined",
             "cause": "insufficient funds",
             "redriveCount": 1,
-            "redriveStatus": "REDRIVABLE",
+            // Stored REDRIVABLE in 2024: more than 14 days ago now.
+            "redriveStatus": "NOT_REDRIVABLE",
+            "redriveStatusReason": "Execution redrivable period exceeded",
             "redriveDate": 1714564870.0,
         })
     );

@@ -204,3 +204,54 @@ fn runs_started_at_once_with_one_seed_each_get_a_name() {
     let locks = std::fs::read_dir(store.join("locks")).map_or(0, |d| d.count());
     assert_eq!(locks, 0);
 }
+
+/// A name given with --name is held while its run goes on: a second run of the
+/// same name is refused, and the first, stopped with Ctrl-C, is still stored (it
+/// used to be the one refused, its history lost).
+#[test]
+fn a_second_run_of_a_name_in_use_is_refused_and_the_first_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let def = slow_definition(dir.path());
+    let mut first = sfn()
+        .args([
+            "run",
+            def.to_str().unwrap(),
+            "--clock",
+            "real",
+            "--name",
+            "dup",
+            "--store",
+        ])
+        .arg(&store)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let_it_start();
+    let second = sfn()
+        .args(["run", def.to_str().unwrap(), "--name", "dup", "--store"])
+        .arg(&store)
+        .output()
+        .unwrap();
+    // SAFETY: signalling a child this test started.
+    unsafe {
+        libc::kill(first.id() as i32, libc::SIGINT);
+    }
+    let status = wait_exit(&mut first);
+    assert_eq!(second.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&second.stderr)
+            .contains("ExecutionAlreadyExists: an execution named 'dup' is running"),
+        "{}",
+        String::from_utf8_lossy(&second.stderr)
+    );
+    assert_eq!(status.and_then(|s| s.code()), Some(1));
+    let describe = sfn()
+        .args(["describe", "dup", "--store"])
+        .arg(&store)
+        .output()
+        .unwrap();
+    let shown: serde_json::Value = serde_json::from_slice(&describe.stdout).unwrap();
+    assert_eq!(shown["status"], "ABORTED");
+}

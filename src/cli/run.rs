@@ -294,11 +294,27 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
         return Ok(super::watch::INTERRUPTED);
     }
     let store = (!args.no_store).then(|| Store::locate(args.store.store.as_deref()));
-    let (name, _held) = match &args.name {
+    let (name, held) = match &args.name {
         Some(name) => (name.clone(), None),
         None => session.name(args.seed, store.as_ref()),
     };
     check_execution_name(&name)?;
+    // A name given is held until the run is stored, as a generated one is: a second
+    // run of the same name meanwhile is refused, not the first one when it stores.
+    let _held = match (held, &store, &args.name) {
+        (None, Some(store), Some(_)) => match store.lock(&name) {
+            Ok(lock) => Some(lock),
+            Err(StoreError::Busy(_)) => {
+                return Err(format!(
+                    "ExecutionAlreadyExists: an execution named '{name}' is running in {}: pick another --name",
+                    store.root.display()
+                ));
+            }
+            // A store that cannot hold locks fails the run where it stores it.
+            Err(_) => None,
+        },
+        (held, _, _) => held,
+    };
     if let Some(store) = &store
         && store.exists(&name)
     {
