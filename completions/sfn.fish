@@ -87,7 +87,7 @@ PENDING_REDRIVE\t''"
 complete -c sfn -n "__fish_sfn_using_subcommand list" -l redrive-filter -d 'Only executions redriven at least once, or never (ListExecutions\' redriveFilter)' -r -f -a "REDRIVEN\t''
 NOT_REDRIVEN\t''"
 complete -c sfn -n "__fish_sfn_using_subcommand list" -l state-machine -d 'Only executions of this state machine (name or ARN)' -r
-complete -c sfn -n "__fish_sfn_using_subcommand list" -l max-results -d 'At most N executions, the newest' -r
+complete -c sfn -n "__fish_sfn_using_subcommand list" -l max-results -d 'At most N executions, the newest (0, as leaving it out: all)' -r
 complete -c sfn -n "__fish_sfn_using_subcommand list" -l format -d 'Output format: a table, or ListExecutions\' JSON' -r -f -a "table\t''
 json\t''"
 complete -c sfn -n "__fish_sfn_using_subcommand list" -l store -d 'The execution store (default: $SFN_STORE, else .sfn in the working directory)' -r -F

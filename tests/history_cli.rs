@@ -486,6 +486,11 @@ fn list_is_list_executions_newest_first_with_filters() {
         list(&["--status", "succeeded", "--max-results", "1"]),
         json!({"executions": [o3]})
     );
+    // ListExecutions: "A value of 0 uses the default" (here, all).
+    assert_eq!(
+        list(&["--max-results", "0"]),
+        json!({"executions": [o3, o2, o1]})
+    );
     assert_eq!(
         list(&["--redrive-filter", "REDRIVEN"]),
         json!({"executions": [o2]})

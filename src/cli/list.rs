@@ -36,7 +36,8 @@ pub fn run(args: &ListArgs) -> i32 {
     let executions: Vec<Value> = all
         .iter()
         .filter(|d| keep(d, args))
-        .take(args.max_results.unwrap_or(usize::MAX))
+        // As ListExecutions' maxResults, 0 is the default: here, every execution.
+        .take(args.max_results.filter(|&n| n > 0).unwrap_or(usize::MAX))
         .map(list_item)
         .collect();
     match args.format {

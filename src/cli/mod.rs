@@ -284,7 +284,7 @@ pub struct ListArgs {
     /// Only executions of this state machine (name or ARN)
     #[arg(long, value_name = "MACHINE")]
     pub state_machine: Option<String>,
-    /// At most N executions, the newest
+    /// At most N executions, the newest (0, as leaving it out: all)
     #[arg(long, value_name = "N")]
     pub max_results: Option<usize>,
     /// Output format: a table, or ListExecutions' JSON
