@@ -133,7 +133,7 @@ impl Store {
     }
 
     pub fn path_of(&self, name: &str) -> PathBuf {
-        self.executions().join(name)
+        self.executions().join(file_name(name))
     }
 
     pub fn exists(&self, name: &str) -> bool {
@@ -218,7 +218,12 @@ impl Store {
         let tmp_root = self.root.join("tmp");
         std::fs::create_dir_all(&tmp_root).map_err(io(&tmp_root))?;
         std::fs::create_dir_all(self.executions()).map_err(io(&self.root))?;
-        let tmp = tmp_root.join(format!("{name}.{}.{}", std::process::id(), unique()));
+        let tmp = tmp_root.join(format!(
+            "{}.{}.{}",
+            file_name(name),
+            std::process::id(),
+            unique()
+        ));
         std::fs::create_dir(&tmp).map_err(io(&tmp))?;
         Ok(tmp)
     }
@@ -229,7 +234,12 @@ impl Store {
         if replace && final_dir.exists() {
             // Move the old one aside first: rename cannot replace a non-empty folder.
             let tmp_root = self.root.join("tmp");
-            let old = tmp_root.join(format!("{name}.old.{}.{}", std::process::id(), unique()));
+            let old = tmp_root.join(format!(
+                "{}.old.{}.{}",
+                file_name(name),
+                std::process::id(),
+                unique()
+            ));
             std::fs::rename(&final_dir, &old).map_err(io(&final_dir))?;
             let moved = std::fs::rename(tmp, &final_dir).map_err(io(&final_dir));
             let _ = std::fs::remove_dir_all(&old);
@@ -248,7 +258,7 @@ impl Store {
         use std::io::Write;
         let dir = self.root.join("locks");
         std::fs::create_dir_all(&dir).map_err(io(&dir))?;
-        let path = dir.join(format!("{name}.lock"));
+        let path = dir.join(format!("{}.lock", file_name(name)));
         for _ in 0..2 {
             match std::fs::OpenOptions::new()
                 .write(true)
@@ -356,6 +366,25 @@ pub enum ResolveError {
     Unknown { wanted: String, recent: Vec<String> },
 }
 
+/// The file name an execution is kept under: its name, unless that is too long
+/// for a file name (80 characters of 3 or 4 bytes each pass the 255-byte limit of
+/// most file systems, with the suffixes of temporary names): then a prefix and a
+/// hash of the whole name. The execution's own files keep its name.
+fn file_name(name: &str) -> String {
+    const MAX_BYTES: usize = 160;
+    if name.len() <= MAX_BYTES {
+        return name.to_string();
+    }
+    use sha2::Digest as _;
+    let hash = sha2::Sha256::digest(name.as_bytes());
+    let hex: String = hash[..8].iter().map(|b| format!("{b:02x}")).collect();
+    let mut cut = 96;
+    while !name.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}~{hex}", &name[..cut])
+}
+
 fn unique() -> u128 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -411,6 +440,35 @@ mod tests {
             input: json!({}),
             mocks: None,
         }
+    }
+
+    /// 80 characters is AWS's limit, not bytes: 80 emoji are 320 bytes, more than a
+    /// file name may hold. Such an execution is stored, found and locked all the same.
+    #[test]
+    fn names_too_long_for_a_file_name_are_stored_and_found() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::locate(Some(dir.path()));
+        for name in [
+            "漢".repeat(80),
+            "😀".repeat(80),
+            format!("{}a", "😀".repeat(79)),
+        ] {
+            let mut r = record(1.0);
+            r.describe["name"] = json!(name);
+            store.save(&name, &r).unwrap();
+            assert!(store.exists(&name));
+            assert_eq!(store.load(&name).unwrap().describe["name"], json!(name));
+            assert_eq!(store.resolve(Some(&name)).unwrap(), name);
+            let held = store.lock(&name).unwrap();
+            assert!(matches!(store.lock(&name), Err(StoreError::Busy(_))));
+            drop(held);
+        }
+        // Names that share their first 96 bytes are kept apart.
+        assert_ne!(
+            file_name(&"😀".repeat(80)),
+            file_name(&format!("{}a", "😀".repeat(79)))
+        );
+        assert_eq!(store.list().len(), 3);
     }
 
     #[test]
