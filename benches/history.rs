@@ -134,6 +134,7 @@ fn record(history: &History) -> Record {
         definition: json!({"StartAt": "EachLine", "States": {}}),
         input: json!({}),
         mocks: None,
+        map_runs: None,
     }
 }
 

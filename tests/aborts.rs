@@ -534,6 +534,7 @@ fn redrive(definition: Value, x: &Execution, mocks: Value) -> Execution {
         redrive_count: 1,
         redrive_ms: x.stop_ms + 60_000,
         replay_mocks_after: Some(0),
+        map_runs: x.map_runs.clone(),
     };
     sfn::engine::redrive(&plan, &mocks, &opts, request).unwrap_or_else(|e| panic!("{e:?}"))
 }

@@ -273,6 +273,7 @@ fn record(
         definition: json!({"StartAt": "ChargeCard", "States": {}}),
         input: input.clone(),
         mocks: None,
+        map_runs: None,
     }
 }
 

@@ -460,3 +460,63 @@ fn describe_says_not_redrivable_once_the_period_is_over() {
     assert_eq!(code(&out), Some(2));
     assert!(stderr(&out).contains("Execution redrivable period exceeded"));
 }
+
+const DISTRIBUTED: &str = r#"{"StartAt": "M", "States": {"M": {"Type": "Map", "ItemsPath": "$.items", "End": true,
+  "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+    "StartAt": "W", "States": {"W": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:w", "End": true}}}}}}"#;
+
+/// A distributed Map's redrive runs again only the child executions that did not
+/// succeed (AWS: "redrive all the unsuccessful child workflow executions"); the
+/// others keep their outputs. It used to run every child again.
+#[test]
+fn a_distributed_map_redrive_runs_only_the_unsuccessful_children() {
+    let d = Dir::new();
+    d.write("dmap.asl.json", DISTRIBUTED);
+    d.write(
+        "mocks.yaml",
+        "W:\n  - when: {v: 2}\n    throw: {error: Boom, cause: bad}\n  - return: {r: first}\n",
+    );
+    d.write("new.yaml", "W:\n  return: {r: again}\n");
+    let run = d.sfn(&[
+        "run",
+        "dmap.asl.json",
+        "--mocks",
+        "mocks.yaml",
+        "--name",
+        "dm",
+        "--input",
+        r#"{"items": [{"v": 1}, {"v": 2}]}"#,
+    ]);
+    assert_eq!(code(&run), Some(1), "{}", stderr(&run));
+    let out = d.sfn(&["redrive", "dm", "--mocks", "new.yaml", "--format", "json"]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    let shown: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(shown["output"], json!(r#"[{"r":"first"},{"r":"again"}]"#));
+}
+
+/// With the stored mocks, a child execution's mock list goes on where it was:
+/// `[throw, return]` fails the run and succeeds on redrive, as for any Task.
+#[test]
+fn a_distributed_map_child_goes_on_with_its_stored_mocks() {
+    let d = Dir::new();
+    d.write("dmap.asl.json", DISTRIBUTED);
+    d.write(
+        "mocks.yaml",
+        "W:\n  - throw: {error: Boom, cause: bad}\n  - return: {r: ok}\n",
+    );
+    let run = d.sfn(&[
+        "run",
+        "dmap.asl.json",
+        "--mocks",
+        "mocks.yaml",
+        "--name",
+        "dm",
+        "--input",
+        r#"{"items": [{"v": 1}]}"#,
+    ]);
+    assert_eq!(code(&run), Some(1), "{}", stderr(&run));
+    let out = d.sfn(&["redrive", "dm", "--format", "json"]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    let shown: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(shown["output"], json!(r#"[{"r":"ok"}]"#));
+}

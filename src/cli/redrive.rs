@@ -200,6 +200,15 @@ fn redrive(args: &RedriveArgs) -> Result<i32, String> {
         redrive_count: count,
         redrive_ms,
         replay_mocks_after,
+        map_runs: match &record.map_runs {
+            None => Default::default(),
+            Some(runs) => engine::map_runs_from_json(runs).ok_or_else(|| {
+                format!(
+                    "{}: the stored Map Runs are damaged",
+                    store.path_of(&name).join(crate::store::MAP_RUNS).display()
+                )
+            })?,
+        },
     };
     let mut execution = match engine::redrive(&plan, &mocks, &opts, request) {
         Ok(x) => x,
@@ -247,6 +256,8 @@ fn redrive(args: &RedriveArgs) -> Result<i32, String> {
     record.describe = stored;
     record.history = execution.history.to_json();
     record.mocks = mocks_text;
+    record.map_runs =
+        (!execution.map_runs.is_empty()).then(|| engine::map_runs_to_json(&execution.map_runs));
     store.replace(&name, &record).map_err(|e| e.to_string())?;
 
     match args.format {

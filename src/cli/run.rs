@@ -412,6 +412,8 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
             .mocks
             .as_ref()
             .and_then(|p| std::fs::read_to_string(p).ok());
+        let map_runs =
+            (!execution.map_runs.is_empty()).then(|| engine::map_runs_to_json(&execution.map_runs));
         let saved = pending.and_then(|pending| {
             store.finish_run(
                 &run_opts.execution_name,
@@ -421,6 +423,7 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
                     definition: &definition.root.to_value(),
                     input_text: &read_text,
                     mocks: mocks.as_deref(),
+                    map_runs: map_runs.as_ref(),
                 },
                 // Begun with a history file (above), so written or not.
                 history_written

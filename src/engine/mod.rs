@@ -109,6 +109,74 @@ pub struct Execution {
     pub output_text: Option<crate::history::JsonText>,
     pub start_ms: i64,
     pub stop_ms: i64,
+    /// What each distributed Map's Map Run did, by its ARN: kept with the execution
+    /// so that a redrive runs again only the child executions that did not succeed.
+    pub map_runs: MapRuns,
+}
+
+/// Distributed Map Runs by ARN.
+pub type MapRuns = std::collections::BTreeMap<String, MapRunRecord>;
+
+/// What a Map Run's child executions did, as far as a redrive needs it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MapRunRecord {
+    /// The output of each child execution that succeeded, by item index.
+    pub succeeded: std::collections::BTreeMap<usize, Value>,
+    /// The mock calls the children made (id of the event that started or redrove
+    /// the Map Run, state, effective parameters): their histories are not the
+    /// execution's, so a redrive with the same mocks goes on from these too.
+    pub calls: Vec<(u64, String, Value)>,
+}
+
+impl MapRunRecord {
+    /// `{"succeeded": {"<index>": output}, "calls": [[id, state, parameters]]}`.
+    pub fn to_json(&self) -> Value {
+        let succeeded: serde_json::Map<String, Value> = self
+            .succeeded
+            .iter()
+            .map(|(i, v)| (i.to_string(), v.clone()))
+            .collect();
+        let calls: Vec<Value> = self
+            .calls
+            .iter()
+            .map(|(id, state, params)| serde_json::json!([id, state, params]))
+            .collect();
+        serde_json::json!({"succeeded": succeeded, "calls": calls})
+    }
+
+    /// As [`MapRunRecord::to_json`] wrote it; `None` if it is not that.
+    pub fn from_json(v: &Value) -> Option<MapRunRecord> {
+        let mut record = MapRunRecord::default();
+        for (i, out) in v.get("succeeded")?.as_object()? {
+            record.succeeded.insert(i.parse().ok()?, out.clone());
+        }
+        for call in v.get("calls")?.as_array()? {
+            let [id, state, params] = call.as_array()?.as_slice() else {
+                return None;
+            };
+            record
+                .calls
+                .push((id.as_u64()?, state.as_str()?.to_string(), params.clone()));
+        }
+        Some(record)
+    }
+}
+
+/// Every Map Run of an execution, as JSON (see [`MapRunRecord::to_json`]).
+pub fn map_runs_to_json(runs: &MapRuns) -> Value {
+    Value::Object(
+        runs.iter()
+            .map(|(arn, r)| (arn.clone(), r.to_json()))
+            .collect(),
+    )
+}
+
+/// As [`map_runs_to_json`] wrote them; `None` if they are not that.
+pub fn map_runs_from_json(v: &Value) -> Option<MapRuns> {
+    v.as_object()?
+        .iter()
+        .map(|(arn, r)| Some((arn.clone(), MapRunRecord::from_json(r)?)))
+        .collect()
 }
 
 /// Why a run could not go on: not an execution failure, a problem of the setup.

@@ -41,6 +41,8 @@ pub struct RedriveRequest<'a> {
     /// "consumed call by call" and call numbers continue where they were; `None`:
     /// the mocks start afresh.
     pub replay_mocks_after: Option<u64>,
+    /// The execution's distributed Map Runs, as the run (or the last redrive) left them.
+    pub map_runs: super::MapRuns,
 }
 
 /// Why a redrive could not run.
@@ -98,6 +100,12 @@ impl Pending {
             self.map_run = Some((r.state, arn, self.redrive_count));
         }
         Some((r.state, r.input, r.variables))
+    }
+
+    /// A distributed Map's children that succeeded in the Map Run it redrives: they
+    /// are not run again.
+    pub(super) fn set_children(&mut self, state: StateId, children: BTreeMap<usize, Child>) {
+        self.children = Some((state, children));
     }
 
     /// The recorded iterations or branches of `state`, the first time it runs again
@@ -192,13 +200,16 @@ pub(super) fn redrive(
 
     let mut runner = Runner::new(plan, mocks, opts);
     if let Some(after) = request.replay_mocks_after {
-        for (id, state, params) in &parser.calls {
+        // Child executions' calls are not in the history: the Map Runs keep them.
+        let children = request.map_runs.values().flat_map(|r| &r.calls);
+        for (id, state, params) in parser.calls.iter().chain(children) {
             if *id > after {
                 // Only to move the counters on: the responses were used back then.
                 let _ = mocks.respond(state, &mut runner.cursor, params);
             }
         }
     }
+    runner.map_runs = request.map_runs;
     // Never before the execution stopped, whichever clock it ran on.
     let stopped_ms = history.events.last().map_or(0, |e| e.timestamp_ms);
     runner.now_ms = request.redrive_ms.max(stopped_ms);

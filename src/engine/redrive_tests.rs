@@ -59,6 +59,7 @@ fn redrive_at(
         redrive_count: count,
         redrive_ms: at_ms,
         replay_mocks_after: Some(0),
+        map_runs: x.map_runs.clone(),
     };
     super::redrive(&plan(definition), m, &opts(ClockKind::Virtual), request)
         .unwrap_or_else(|e| panic!("{e:?}"))
@@ -525,6 +526,7 @@ fn a_damaged_history_is_refused_with_a_reason() {
         redrive_count: 1,
         redrive_ms: START,
         replay_mocks_after: None,
+        map_runs: Default::default(),
     };
     let e = super::redrive(
         &plan(&def),

@@ -79,6 +79,10 @@ pub(super) struct Runner<'a> {
     lanes: Option<Lanes>,
     /// A sibling failed at this instant: nothing happens from then on.
     cut_ms: Option<i64>,
+    /// The distributed Maps' Map Runs (those a redrive started from included).
+    pub(super) map_runs: super::MapRuns,
+    /// Inside a distributed Map's child executions: the mock calls they make.
+    child_calls: Option<Vec<(String, Value)>>,
 }
 
 /// How long after the real-clock origin an event at `until_ms` (on the
@@ -215,6 +219,8 @@ impl<'a> Runner<'a> {
             quota_base: 0,
             lanes: None,
             cut_ms: None,
+            map_runs: Default::default(),
+            child_calls: None,
         }
     }
 
@@ -324,6 +330,7 @@ impl<'a> Runner<'a> {
             output_text,
             start_ms: self.opts.start_ms,
             stop_ms: self.now_ms,
+            map_runs: self.map_runs,
         };
         Ok(match self.opts.clock {
             ClockKind::Real => play_back(execution, self.opts),
@@ -971,6 +978,9 @@ impl<'a> Runner<'a> {
                 )?;
             }
         }
+        if let Some(calls) = &mut self.child_calls {
+            calls.push((sp.name.clone(), params.clone()));
+        }
         let response = self.mocks.respond(&sp.name, &mut self.cursor, &params);
         if let Some((resource_type, resource)) = &submit {
             let final_result = match &response {
@@ -1540,15 +1550,26 @@ impl<'a> Runner<'a> {
                 label,
                 uuid(&mut self.rng)
             );
-            // A redrive redrives the Map Run it started (all its children run again).
+            // A redrive redrives the Map Run it started: the children that succeeded
+            // there keep their outputs and do not run again.
             let (arn, event) = match redriven {
-                Some((arn, count)) => (
-                    arn.clone(),
-                    details([
-                        ("mapRunArn", Some(json!(arn))),
-                        ("redriveCount", Some(json!(count))),
-                    ]),
-                ),
+                Some((arn, count)) => {
+                    if let Some(record) = self.map_runs.get(&arn) {
+                        let done = record
+                            .succeeded
+                            .iter()
+                            .map(|(i, out)| (*i, super::redrive::Child::Done(out.clone())))
+                            .collect();
+                        self.pending.set_children(sp.id, done);
+                    }
+                    (
+                        arn.clone(),
+                        details([
+                            ("mapRunArn", Some(json!(arn))),
+                            ("redriveCount", Some(json!(count))),
+                        ]),
+                    )
+                }
                 None => (arn.clone(), details([("mapRunArn", Some(json!(arn)))])),
             };
             let event_type = if event.get("redriveCount").is_some() {
@@ -1558,7 +1579,11 @@ impl<'a> Runner<'a> {
             };
             self.chain(event_type, prev, Some(event))?;
             map_run_arn = arn;
-            Some(std::mem::take(&mut self.history))
+            Some((
+                std::mem::take(&mut self.history),
+                *prev,
+                self.child_calls.replace(Vec::new()),
+            ))
         } else {
             None
         };
@@ -1568,8 +1593,9 @@ impl<'a> Runner<'a> {
                 .read_items(map, reader)
                 .map(|items| items::batch(items, batch_size, batch_input.as_ref())),
         };
-        // A ResultWriter needs each child execution's input, output or error.
-        let mut children = map.result_writer.as_ref().map(|_| Vec::new());
+        // Each child execution's input, output or error: for the ResultWriter, and
+        // kept with the Map Run for a redrive.
+        let mut children = map.distributed.then(Vec::new);
         let result = work.and_then(|work| {
             self.run_map_items(
                 sp,
@@ -1583,6 +1609,20 @@ impl<'a> Runner<'a> {
                 children.as_mut(),
             )
         });
+        if let (Some((_, run_event, _)), Some(children)) = (&map_run, &children) {
+            let calls = self.child_calls.take().unwrap_or_default();
+            let record = self.map_runs.entry(map_run_arn.clone()).or_default();
+            for c in children {
+                if let Ok(out) = &c.outcome {
+                    record.succeeded.insert(c.index, out.clone());
+                }
+            }
+            record.calls.extend(
+                calls
+                    .into_iter()
+                    .map(|(state, params)| (*run_event, state, params)),
+            );
+        }
         let result = match (&map.result_writer, children) {
             (Some(writer), Some(children)) => self.write_results(
                 sp,
@@ -1595,8 +1635,9 @@ impl<'a> Runner<'a> {
             ),
             _ => result.map(|(outputs, last)| (Value::Array(outputs), last)),
         };
-        if let Some(parent) = map_run {
+        if let Some((parent, _, outer_calls)) = map_run {
             self.history = parent;
+            self.child_calls = outer_calls;
             match &result {
                 Ok(_) => {
                     self.chain("MapRunSucceeded", prev, None)?;

@@ -15,6 +15,8 @@ pub const HISTORY: &str = "history.json";
 pub const DEFINITION: &str = "definition.json";
 pub const INPUT: &str = "input.json";
 pub const MOCKS: &str = "mocks";
+/// The distributed Maps' Map Runs (what their child executions did), if any ran.
+pub const MAP_RUNS: &str = "mapruns.json";
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -78,6 +80,8 @@ pub struct Record {
     pub input: Value,
     /// The mocks file's text, if there was one.
     pub mocks: Option<String>,
+    /// The distributed Maps' Map Runs, if any ran (see `engine::map_runs_to_json`).
+    pub map_runs: Option<Value>,
 }
 
 #[derive(Debug, Clone)]
@@ -93,6 +97,7 @@ pub struct RunFiles<'a> {
     pub definition: &'a Value,
     pub input_text: &'a str,
     pub mocks: Option<&'a str>,
+    pub map_runs: Option<&'a Value>,
 }
 
 /// A new execution's private folder, being written. Dropped, it is removed:
@@ -190,6 +195,9 @@ impl Store {
         if let Some(m) = files.mocks {
             std::fs::write(tmp.join(MOCKS), m).map_err(io(tmp))?;
         }
+        if let Some(runs) = files.map_runs {
+            write_json(&tmp.join(MAP_RUNS), runs)?;
+        }
         self.commit(name, tmp, false)
     }
 
@@ -209,6 +217,9 @@ impl Store {
         write_json(&tmp.join(INPUT), &record.input)?;
         if let Some(m) = &record.mocks {
             std::fs::write(tmp.join(MOCKS), m).map_err(io(tmp))?;
+        }
+        if let Some(runs) = &record.map_runs {
+            write_json(&tmp.join(MAP_RUNS), runs)?;
         }
         self.commit(name, tmp, replace)
     }
@@ -293,12 +304,17 @@ impl Store {
         let definition = read_json(&dir.join(DEFINITION))?;
         let input = read_json(&dir.join(INPUT))?;
         let mocks = std::fs::read_to_string(dir.join(MOCKS)).ok();
+        let map_runs = match dir.join(MAP_RUNS) {
+            path if path.exists() => Some(read_json(&path)?),
+            _ => None,
+        };
         Ok(Record {
             describe,
             history,
             definition,
             input,
             mocks,
+            map_runs,
         })
     }
 
@@ -439,6 +455,7 @@ mod tests {
             definition: json!({"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}),
             input: json!({}),
             mocks: None,
+            map_runs: None,
         }
     }
 
