@@ -520,3 +520,25 @@ fn a_distributed_map_child_goes_on_with_its_stored_mocks() {
     let shown: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(shown["output"], json!(r#"[{"r":"ok"}]"#));
 }
+
+/// Other mocks given to a redrive are checked as a run checks them: a mock for
+/// no state of the definition is a warning with a "did you mean".
+#[test]
+fn a_redrive_warns_of_a_mock_for_no_state() {
+    let d = Dir::new();
+    d.write("mocks.yaml", "Charge:\n  throw: {error: E, cause: c}\n");
+    d.write("other.yaml", "Charg:\n  return: {charged: 1}\n");
+    let run = d.sfn(&[
+        "run",
+        "order.asl.json",
+        "--mocks",
+        "mocks.yaml",
+        "--name",
+        "w",
+    ]);
+    assert_eq!(code(&run), Some(1), "{}", stderr(&run));
+    let out = d.sfn(&["redrive", "w", "--mocks", "other.yaml"]);
+    let err = stderr(&out);
+    assert!(err.contains("UNKNOWN_MOCK_STATE"), "{err}");
+    assert!(err.contains("did you mean 'Charge'"), "{err}");
+}

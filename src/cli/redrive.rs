@@ -171,6 +171,10 @@ fn redrive(args: &RedriveArgs) -> Result<i32, String> {
             }
         }
     };
+    if args.mocks.is_some() {
+        // As for a run: a mock for no state of the definition is probably misnamed.
+        super::run::warn_unknown_mocks(&mocks, &machine);
+    }
     // The same mocks go on from their earlier calls; others start afresh.
     let same_mocks = mocks_text == record.mocks;
     let since = record.describe[MOCKS_SINCE_EVENT].as_u64().unwrap_or(0);

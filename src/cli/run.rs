@@ -586,7 +586,7 @@ fn read_input(arg: Option<&str>) -> Result<Input, String> {
     }
 }
 
-fn warn_unknown_mocks(mocks: &Mocks, machine: &model::StateMachine) {
+pub(super) fn warn_unknown_mocks(mocks: &Mocks, machine: &model::StateMachine) {
     let names: Vec<&str> = machine.states.iter().map(|s| s.name).collect();
     for state in mocks.state_names() {
         if names.contains(&state) {
