@@ -22,18 +22,13 @@ pub fn run(args: &DescribeArgs) -> i32 {
     };
     // Only the execution's own file: its history may be megabytes.
     let path = store.path_of(&name).join(DESCRIBE);
-    let read = std::fs::read_to_string(&path).map_err(|e| e.to_string());
-    let mut describe: Value =
-        match read.and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string())) {
-            Ok(v) => v,
-            Err(e) => {
-                eprintln!(
-                    "error: {}: the stored execution is damaged: {e}",
-                    path.display()
-                );
-                return exit::COULD_NOT_RUN;
-            }
-        };
+    let mut describe: Value = match crate::store::read_describe(&path) {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::COULD_NOT_RUN;
+        }
+    };
     if let Some(obj) = describe.as_object_mut() {
         for key in OWN_FIELDS {
             obj.remove(key);

@@ -30,7 +30,11 @@ pub enum StoreError {
         "ExecutionAlreadyExists: an execution named '{0}' is already in the store; pick another --name"
     )]
     AlreadyExists(String),
-    #[error("{path}: the stored execution is damaged: {reason}")]
+    #[error(
+        "{}: the stored execution is damaged: {reason} (remove the folder {} to drop it)",
+        path.display(),
+        path.parent().unwrap_or(path).display()
+    )]
     Damaged { path: PathBuf, reason: String },
     /// Another process is redriving the execution now.
     #[error(
@@ -299,7 +303,7 @@ impl Store {
     /// Reads one execution by name.
     pub fn load(&self, name: &str) -> Result<Record, StoreError> {
         let dir = self.path_of(name);
-        let describe = read_json(&dir.join(DESCRIBE))?;
+        let describe = read_describe(&dir.join(DESCRIBE))?;
         let history = read_json(&dir.join(HISTORY))?;
         let definition = read_json(&dir.join(DEFINITION))?;
         let input = read_json(&dir.join(INPUT))?;
@@ -331,7 +335,7 @@ impl Store {
         let mut out = Vec::new();
         let mut unreadable = Vec::new();
         for entry in entries.filter_map(Result::ok) {
-            match read_json(&entry.path().join(DESCRIBE)) {
+            match read_describe(&entry.path().join(DESCRIBE)) {
                 Ok(d) => out.push(d),
                 Err(e) => unreadable.push(e),
             }
@@ -420,6 +424,28 @@ fn write_json(path: &Path, value: &Value) -> Result<(), StoreError> {
     })
 }
 
+/// One execution's `DescribeExecution`, as stored: at least its name, ARN,
+/// status and start, or it is damaged (`{}` printed as a description, and
+/// "Execution is  and cannot be redriven").
+pub fn read_describe(path: &Path) -> Result<Value, StoreError> {
+    let describe = read_json(path)?;
+    let missing = [
+        ("name", describe["name"].is_string()),
+        ("executionArn", describe["executionArn"].is_string()),
+        ("status", describe["status"].is_string()),
+        ("startDate", describe["startDate"].is_number()),
+    ]
+    .into_iter()
+    .find(|(_, ok)| !ok);
+    match missing {
+        Some((field, _)) => Err(StoreError::Damaged {
+            path: path.to_path_buf(),
+            reason: format!("it has no '{field}'"),
+        }),
+        None => Ok(describe),
+    }
+}
+
 fn read_json(path: &Path) -> Result<Value, StoreError> {
     let text = std::fs::read_to_string(path).map_err(io(path))?;
     serde_json::from_str(&text).map_err(|e| StoreError::Damaged {
@@ -486,6 +512,28 @@ mod tests {
             file_name(&format!("{}a", "😀".repeat(79)))
         );
         assert_eq!(store.list().len(), 3);
+    }
+
+    /// A description without the fields every execution has is damaged: not
+    /// listed (a warning says why), and named with its folder by whatever reads it.
+    #[test]
+    fn a_description_without_its_fields_is_damaged() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::locate(Some(dir.path()));
+        let mut r = record(1.0);
+        r.describe["name"] = json!("e");
+        r.describe["executionArn"] = json!("arn:aws:states:local:000000000000:execution:m:e");
+        store.save("e", &r).unwrap();
+        assert_eq!(store.list().len(), 1);
+        std::fs::write(store.path_of("e").join(DESCRIBE), "{}").unwrap();
+        let (listed, damaged) = store.list_all();
+        assert!(listed.is_empty());
+        let message = damaged[0].to_string();
+        assert!(message.ends_with(&format!(
+            "execution.json: the stored execution is damaged: it has no 'name' (remove the folder {} to drop it)",
+            store.path_of("e").display()
+        )), "{message}");
+        assert!(matches!(store.load("e"), Err(StoreError::Damaged { .. })));
     }
 
     #[test]
