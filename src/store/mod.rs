@@ -476,7 +476,8 @@ mod tests {
 
     fn record(start: f64) -> Record {
         Record {
-            describe: json!({"name": "x", "status": "SUCCEEDED", "startDate": start}),
+            describe: json!({"name": "x", "executionArn": "arn:aws:states:local:000000000000:execution:m:x",
+                "status": "SUCCEEDED", "startDate": start}),
             history: json!({"events": []}),
             definition: json!({"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}),
             input: json!({}),
