@@ -341,18 +341,51 @@ pub fn format_elapsed(seconds: f64) -> String {
     }
 }
 
-/// Cuts `s` to at most `max` characters, marking the cut with `…`.
+/// Columns `s` takes on a terminal: wide characters (漢) take two.
+pub fn display_width(s: &str) -> usize {
+    if s.is_ascii() {
+        return s.len();
+    }
+    unicode_width::UnicodeWidthStr::width(s)
+}
+
+/// `s` with its control characters written out (`\u{1b}`): a table cell must not
+/// move the cursor or colour the terminal.
+fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Cuts `s` to at most `max` columns, marking the cut with `…`.
 pub fn truncate(s: &str, max: usize) -> String {
     if max == 0 {
         return String::new();
     }
-    match s.char_indices().nth(max) {
-        None => s.to_string(),
-        Some(_) => {
-            let cut = s.char_indices().nth(max - 1).map_or(s.len(), |(i, _)| i);
-            format!("{}…", &s[..cut])
-        }
+    if display_width(s) <= max {
+        return s.to_string();
     }
+    let mut used = 0;
+    let mut cut = 0;
+    for (i, c) in s.char_indices() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        // Room for the `…`.
+        if used + w > max - 1 {
+            break;
+        }
+        used += w;
+        cut = i + c.len_utf8();
+    }
+    format!("{}…", &s[..cut])
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -402,16 +435,11 @@ impl Grid {
         let mut w: Vec<usize> = self
             .columns
             .iter()
-            .map(|c| c.header.chars().count())
+            .map(|c| display_width(c.header))
             .collect();
         for (cells, _) in &self.rows {
             for (i, cell) in cells.iter().enumerate() {
-                let n = if cell.is_ascii() {
-                    cell.len()
-                } else {
-                    cell.chars().count()
-                };
-                w[i] = w[i].max(n);
+                w[i] = w[i].max(display_width(&printable(cell)));
             }
         }
         let available = width.saturating_sub(2 * self.columns.len());
@@ -467,10 +495,9 @@ impl Grid {
     ) {
         let start = out.len();
         for (i, (cell, column)) in cells.iter().zip(&self.columns).enumerate() {
-            let width = widths[i];
-            let text = truncate(cell, width);
-            let n = text.chars().count();
-            let fill = width.saturating_sub(n);
+            let room = widths[i];
+            let text = truncate(&printable(cell), room);
+            let fill = room.saturating_sub(display_width(&text));
             out.push(' ');
             if column.align == Align::Right {
                 out.extend(std::iter::repeat_n(' ', fill));
@@ -644,6 +671,19 @@ mod tests {
         assert_eq!(truncate("abcdef", 6), "abcdef");
         assert_eq!(truncate("abcdefg", 6), "abcde…");
         assert_eq!(truncate("ééééé", 3), "éé…");
+        // Wide characters take two columns each.
+        assert_eq!(truncate("漢字漢字", 8), "漢字漢字");
+        assert_eq!(truncate("漢字漢字", 7), "漢字漢…");
+        assert_eq!(truncate("漢字漢字", 6), "漢字…");
+        assert_eq!(display_width("漢字…"), 5);
+    }
+
+    /// Control characters are written out: a cell cannot colour the terminal.
+    #[test]
+    fn control_characters_are_shown_not_sent() {
+        assert_eq!(printable("E\u{1b}[31m"), "E\\u{1b}[31m");
+        assert_eq!(printable("a\tb"), "a\\tb");
+        assert!(matches!(printable("plain"), std::borrow::Cow::Borrowed(_)));
     }
 
     #[test]
