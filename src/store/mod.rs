@@ -247,6 +247,12 @@ impl Store {
     fn commit(&self, name: &str, tmp: &Path, replace: bool) -> Result<PathBuf, StoreError> {
         let final_dir = self.path_of(name);
         if replace && final_dir.exists() {
+            // Swapped in one step where the system can: readers never find the
+            // execution missing (a concurrent redrive or describe did, in between).
+            if exchange(tmp, &final_dir) {
+                let _ = std::fs::remove_dir_all(tmp);
+                return Ok(final_dir);
+            }
             // Move the old one aside first: rename cannot replace a non-empty folder.
             let tmp_root = self.root.join("tmp");
             let old = tmp_root.join(format!(
@@ -384,6 +390,37 @@ impl Store {
 pub enum ResolveError {
     Empty,
     Unknown { wanted: String, recent: Vec<String> },
+}
+
+/// Swaps two folders atomically (Linux's `renameat2` with `RENAME_EXCHANGE`);
+/// `false` where that cannot be done.
+fn exchange(a: &Path, b: &Path) -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let (Ok(a), Ok(b)) = (
+            std::ffi::CString::new(a.as_os_str().as_bytes()),
+            std::ffi::CString::new(b.as_os_str().as_bytes()),
+        ) else {
+            return false;
+        };
+        // SAFETY: two valid NUL-terminated paths; the call only renames.
+        let rc = unsafe {
+            libc::renameat2(
+                libc::AT_FDCWD,
+                a.as_ptr(),
+                libc::AT_FDCWD,
+                b.as_ptr(),
+                libc::RENAME_EXCHANGE,
+            )
+        };
+        rc == 0
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = (a, b);
+        false
+    }
 }
 
 /// The file name an execution is kept under: its name, unless that is too long
