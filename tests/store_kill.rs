@@ -102,6 +102,12 @@ fn sigkill_leaves_no_half_written_execution_and_the_store_still_works() {
         .map(|e| e["name"].as_str().unwrap())
         .collect();
     assert_eq!(names, ["after"]);
+    // The killed run's unfinished folder was removed by the next run.
+    let left: Vec<_> = std::fs::read_dir(store.join("tmp"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
 }
 
 #[test]

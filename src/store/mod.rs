@@ -232,6 +232,7 @@ impl Store {
     fn create_tmp(&self, name: &str) -> Result<PathBuf, StoreError> {
         let tmp_root = self.root.join("tmp");
         std::fs::create_dir_all(&tmp_root).map_err(io(&tmp_root))?;
+        remove_abandoned(&tmp_root);
         std::fs::create_dir_all(self.executions()).map_err(io(&self.root))?;
         let tmp = tmp_root.join(format!(
             "{}.{}.{}",
@@ -390,6 +391,27 @@ impl Store {
 pub enum ResolveError {
     Empty,
     Unknown { wanted: String, recent: Vec<String> },
+}
+
+/// Removes what killed processes left in `tmp/` (a `kill -9` in the middle of a
+/// run): each folder there is named `<execution>.<pid>.<n>` after its writer.
+fn remove_abandoned(tmp_root: &Path) {
+    let Ok(entries) = std::fs::read_dir(tmp_root) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.rsplit('.').nth(1))
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid != std::process::id() && !holder_alive(pid) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 /// Swaps two folders atomically (Linux's `renameat2` with `RENAME_EXCHANGE`);
