@@ -63,7 +63,7 @@ complete -c sfn -n "__fish_sfn_using_subcommand run" -l watch -d 'Run again when
 complete -c sfn -n "__fish_sfn_using_subcommand run" -l no-store -d 'Do not save the execution in the store'
 complete -c sfn -n "__fish_sfn_using_subcommand run" -s h -l help -d 'Print help'
 complete -c sfn -n "__fish_sfn_using_subcommand explain" -l list -d 'List every rule instead'
-complete -c sfn -n "__fish_sfn_using_subcommand explain" -l markdown -d 'With --list: print the README\'s Markdown table'
+complete -c sfn -n "__fish_sfn_using_subcommand explain" -l markdown -d 'List every rule as the README\'s Markdown table'
 complete -c sfn -n "__fish_sfn_using_subcommand explain" -s h -l help -d 'Print help'
 complete -c sfn -n "__fish_sfn_using_subcommand history" -l format -d 'Output format: a table, or exactly GetExecutionHistory\'s JSON' -r -f -a "table\t''
 json\t''"

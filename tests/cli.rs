@@ -339,6 +339,23 @@ fn explain_prints_a_rules_documentation() {
         .stderr(predicate::str::contains("no rule has the code"));
 }
 
+/// `--markdown` lists the table alone; a code with `--list` is refused, not ignored.
+#[test]
+fn explain_lists_as_markdown_and_refuses_a_code_with_a_list() {
+    let table = sfn()
+        .args(["explain", "--list", "--markdown"])
+        .output()
+        .unwrap();
+    let alone = sfn().args(["explain", "--markdown"]).output().unwrap();
+    assert_eq!(alone.status.code(), Some(0));
+    assert_eq!(alone.stdout, table.stdout);
+    sfn()
+        .args(["explain", "--list", "MISSING_END_STATE"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot be used with"));
+}
+
 #[test]
 fn every_code_in_the_registry_can_be_explained() {
     for code in sfn::validate::registry::codes() {

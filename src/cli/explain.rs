@@ -2,7 +2,7 @@ use super::{ExplainArgs, exit};
 use crate::validate::registry::{self, RULES};
 
 pub fn run(args: &ExplainArgs) -> i32 {
-    if args.list {
+    if args.list || args.markdown {
         if args.markdown {
             print!("{}", rule_table_markdown());
         } else {

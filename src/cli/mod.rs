@@ -147,13 +147,13 @@ pub enum ClockArg {
 #[derive(Debug, clap::Args)]
 pub struct ExplainArgs {
     /// A rule code (`MISSING_END_STATE`) or rule name (`transition-target`)
-    #[arg(value_name = "CODE", required_unless_present = "list")]
+    #[arg(value_name = "CODE", required_unless_present_any = ["list", "markdown"])]
     pub code: Option<String>,
     /// List every rule instead
-    #[arg(long)]
+    #[arg(long, conflicts_with = "code")]
     pub list: bool,
-    /// With --list: print the README's Markdown table
-    #[arg(long, requires = "list")]
+    /// List every rule as the README's Markdown table
+    #[arg(long, conflicts_with = "code")]
     pub markdown: bool,
 }
 
