@@ -36,6 +36,19 @@ impl Dir {
             .unwrap()
     }
 
+    /// Runs `order.asl.json` with `mocks.yaml` as `name`: it must fail.
+    fn failed_run(&self, name: &str) {
+        let run = self.sfn(&[
+            "run",
+            "order.asl.json",
+            "--mocks",
+            "mocks.yaml",
+            "--name",
+            name,
+        ]);
+        assert_eq!(code(&run), Some(1), "{}", stderr(&run));
+    }
+
     fn json(&self, args: &[&str]) -> Value {
         let out = self.sfn(args);
         serde_json::from_slice(&out.stdout)
@@ -433,15 +446,7 @@ fn a_redrive_keeps_the_test_case_of_the_run() {
 fn describe_says_not_redrivable_once_the_period_is_over() {
     let d = Dir::new();
     d.write("mocks.yaml", "Charge:\n  throw: {error: E, cause: c}\n");
-    let run = d.sfn(&[
-        "run",
-        "order.asl.json",
-        "--mocks",
-        "mocks.yaml",
-        "--name",
-        "old",
-    ]);
-    assert_eq!(code(&run), Some(1), "{}", stderr(&run));
+    d.failed_run("old");
     assert_eq!(d.json(&["describe", "old"])["redriveStatus"], "REDRIVABLE");
     let path = d.dir.path().join(".sfn/executions/old/execution.json");
     let mut stored: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
@@ -465,18 +470,11 @@ const DISTRIBUTED: &str = r#"{"StartAt": "M", "States": {"M": {"Type": "Map", "I
   "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
     "StartAt": "W", "States": {"W": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:w", "End": true}}}}}}"#;
 
-/// A distributed Map's redrive runs again only the child executions that did not
-/// succeed (AWS: "redrive all the unsuccessful child workflow executions"); the
-/// others keep their outputs. It used to run every child again.
-#[test]
-fn a_distributed_map_redrive_runs_only_the_unsuccessful_children() {
-    let d = Dir::new();
+/// Runs [`DISTRIBUTED`] as `dm` over `items` with `mocks`: it must fail.
+fn failed_distributed_run(d: &Dir, mocks: &str, items: &str) {
     d.write("dmap.asl.json", DISTRIBUTED);
-    d.write(
-        "mocks.yaml",
-        "W:\n  - when: {v: 2}\n    throw: {error: Boom, cause: bad}\n  - return: {r: first}\n",
-    );
-    d.write("new.yaml", "W:\n  return: {r: again}\n");
+    d.write("mocks.yaml", mocks);
+    let input = format!(r#"{{"items": {items}}}"#);
     let run = d.sfn(&[
         "run",
         "dmap.asl.json",
@@ -485,13 +483,37 @@ fn a_distributed_map_redrive_runs_only_the_unsuccessful_children() {
         "--name",
         "dm",
         "--input",
-        r#"{"items": [{"v": 1}, {"v": 2}]}"#,
+        &input,
     ]);
     assert_eq!(code(&run), Some(1), "{}", stderr(&run));
-    let out = d.sfn(&["redrive", "dm", "--mocks", "new.yaml", "--format", "json"]);
+}
+
+/// `sfn redrive dm` with `more` arguments: it must succeed; its output.
+fn redriven_output(d: &Dir, more: &[&str]) -> Value {
+    let mut args = vec!["redrive", "dm", "--format", "json"];
+    args.extend(more);
+    let out = d.sfn(&args);
     assert_eq!(code(&out), Some(0), "{}", stderr(&out));
     let shown: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(shown["output"], json!(r#"[{"r":"first"},{"r":"again"}]"#));
+    shown["output"].clone()
+}
+
+/// A distributed Map's redrive runs again only the child executions that did not
+/// succeed (AWS: "redrive all the unsuccessful child workflow executions"); the
+/// others keep their outputs. It used to run every child again.
+#[test]
+fn a_distributed_map_redrive_runs_only_the_unsuccessful_children() {
+    let d = Dir::new();
+    failed_distributed_run(
+        &d,
+        "W:\n  - when: {v: 2}\n    throw: {error: Boom, cause: bad}\n  - return: {r: first}\n",
+        r#"[{"v": 1}, {"v": 2}]"#,
+    );
+    d.write("new.yaml", "W:\n  return: {r: again}\n");
+    assert_eq!(
+        redriven_output(&d, &["--mocks", "new.yaml"]),
+        json!(r#"[{"r":"first"},{"r":"again"}]"#)
+    );
 }
 
 /// With the stored mocks, a child execution's mock list goes on where it was:
@@ -499,26 +521,12 @@ fn a_distributed_map_redrive_runs_only_the_unsuccessful_children() {
 #[test]
 fn a_distributed_map_child_goes_on_with_its_stored_mocks() {
     let d = Dir::new();
-    d.write("dmap.asl.json", DISTRIBUTED);
-    d.write(
-        "mocks.yaml",
+    failed_distributed_run(
+        &d,
         "W:\n  - throw: {error: Boom, cause: bad}\n  - return: {r: ok}\n",
+        r#"[{"v": 1}]"#,
     );
-    let run = d.sfn(&[
-        "run",
-        "dmap.asl.json",
-        "--mocks",
-        "mocks.yaml",
-        "--name",
-        "dm",
-        "--input",
-        r#"{"items": [{"v": 1}]}"#,
-    ]);
-    assert_eq!(code(&run), Some(1), "{}", stderr(&run));
-    let out = d.sfn(&["redrive", "dm", "--format", "json"]);
-    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
-    let shown: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(shown["output"], json!(r#"[{"r":"ok"}]"#));
+    assert_eq!(redriven_output(&d, &[]), json!(r#"[{"r":"ok"}]"#));
 }
 
 /// Other mocks given to a redrive are checked as a run checks them: a mock for
@@ -528,15 +536,7 @@ fn a_redrive_warns_of_a_mock_for_no_state() {
     let d = Dir::new();
     d.write("mocks.yaml", "Charge:\n  throw: {error: E, cause: c}\n");
     d.write("other.yaml", "Charg:\n  return: {charged: 1}\n");
-    let run = d.sfn(&[
-        "run",
-        "order.asl.json",
-        "--mocks",
-        "mocks.yaml",
-        "--name",
-        "w",
-    ]);
-    assert_eq!(code(&run), Some(1), "{}", stderr(&run));
+    d.failed_run("w");
     let out = d.sfn(&["redrive", "w", "--mocks", "other.yaml"]);
     let err = stderr(&out);
     assert!(err.contains("UNKNOWN_MOCK_STATE"), "{err}");

@@ -24,6 +24,29 @@ fn slow_definition(dir: &std::path::Path) -> std::path::PathBuf {
     p
 }
 
+/// Starts `sfn run` of [`slow_definition`] on the real clock, named `name`.
+fn start_slow_run(
+    def: &std::path::Path,
+    name: &str,
+    store: &std::path::Path,
+) -> std::process::Child {
+    sfn()
+        .args([
+            "run",
+            def.to_str().unwrap(),
+            "--clock",
+            "real",
+            "--name",
+            name,
+            "--store",
+        ])
+        .arg(store)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
 /// Waits (a hang guard, not a timing assertion) until the run has started its Wait.
 fn let_it_start() {
     std::thread::sleep(Duration::from_millis(500));
@@ -46,21 +69,7 @@ fn sigkill_leaves_no_half_written_execution_and_the_store_still_works() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("store");
     let def = slow_definition(dir.path());
-    let mut child = sfn()
-        .args([
-            "run",
-            def.to_str().unwrap(),
-            "--clock",
-            "real",
-            "--name",
-            "killed",
-            "--store",
-        ])
-        .arg(&store)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = start_slow_run(&def, "killed", &store);
     let_it_start();
     child.kill().unwrap();
     let _ = child.wait();
@@ -219,21 +228,7 @@ fn a_second_run_of_a_name_in_use_is_refused_and_the_first_is_kept() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("store");
     let def = slow_definition(dir.path());
-    let mut first = sfn()
-        .args([
-            "run",
-            def.to_str().unwrap(),
-            "--clock",
-            "real",
-            "--name",
-            "dup",
-            "--store",
-        ])
-        .arg(&store)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut first = start_slow_run(&def, "dup", &store);
     let_it_start();
     let second = sfn()
         .args(["run", def.to_str().unwrap(), "--name", "dup", "--store"])

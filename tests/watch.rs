@@ -69,8 +69,8 @@ fn save_by_rename(path: &Path, text: &str) {
     std::fs::rename(&tmp, path).unwrap();
 }
 
-#[test]
-fn revalidates_on_every_save_and_survives_a_half_written_file() {
+/// A folder holding a valid definition, `m.asl.json`.
+fn valid_definition() -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("m.asl.json");
     std::fs::write(
@@ -78,6 +78,12 @@ fn revalidates_on_every_save_and_survives_a_half_written_file() {
         r#"{"StartAt":"A","States":{"A":{"Type":"Succeed"}}}"#,
     )
     .unwrap();
+    (dir, file)
+}
+
+#[test]
+fn revalidates_on_every_save_and_survives_a_half_written_file() {
+    let (dir, file) = valid_definition();
     let (_child, out, _err) = spawn(
         dir.path(),
         &["validate", "--watch", "--format", "json", "m.asl.json"],
@@ -100,13 +106,7 @@ fn revalidates_on_every_save_and_survives_a_half_written_file() {
 /// A file saved by rename, or deleted and written again, is still watched.
 #[test]
 fn validate_watch_follows_a_file_saved_by_rename_or_recreated() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("m.asl.json");
-    std::fs::write(
-        &file,
-        r#"{"StartAt":"A","States":{"A":{"Type":"Succeed"}}}"#,
-    )
-    .unwrap();
+    let (dir, file) = valid_definition();
     let (_child, out, _err) = spawn(
         dir.path(),
         &["validate", "--watch", "--format", "json", "m.asl.json"],
@@ -134,13 +134,7 @@ fn validate_watch_follows_a_file_saved_by_rename_or_recreated() {
 /// count: not the report redirected into it, nor files in hidden folders.
 #[test]
 fn validate_watch_of_a_folder_ignores_files_it_does_not_check() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("m.asl.json");
-    std::fs::write(
-        &file,
-        r#"{"StartAt":"A","States":{"A":{"Type":"Succeed"}}}"#,
-    )
-    .unwrap();
+    let (dir, file) = valid_definition();
     let (_child, out, err) = spawn(dir.path(), &["validate", "--watch", "--format", "json"]);
     let ok = wait_for(&out, r#""result": "OK""#).is_some();
     std::fs::write(dir.path().join("out.log"), "a report").unwrap();
