@@ -260,8 +260,10 @@ fn redrive(args: &RedriveArgs) -> Result<i32, String> {
     record.describe = stored;
     record.history = execution.history.to_json();
     record.mocks = mocks_text;
-    record.map_runs =
-        (!execution.map_runs.is_empty()).then(|| engine::map_runs_to_json(&execution.map_runs));
+    // Only a later redrive reads them: none follows a SUCCEEDED one.
+    record.map_runs = (!execution.map_runs.is_empty()
+        && execution.status != engine::Status::Succeeded)
+        .then(|| engine::map_runs_to_json(&execution.map_runs));
     store.replace(&name, &record).map_err(|e| e.to_string())?;
 
     match args.format {

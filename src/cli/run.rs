@@ -412,8 +412,9 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
             .mocks
             .as_ref()
             .and_then(|p| std::fs::read_to_string(p).ok());
-        let map_runs =
-            (!execution.map_runs.is_empty()).then(|| engine::map_runs_to_json(&execution.map_runs));
+        // Only a redrive reads them, and a SUCCEEDED execution is never redriven.
+        let map_runs = (!execution.map_runs.is_empty() && execution.status != Status::Succeeded)
+            .then(|| engine::map_runs_to_json(&execution.map_runs));
         let saved = pending.and_then(|pending| {
             store.finish_run(
                 &run_opts.execution_name,
