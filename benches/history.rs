@@ -129,7 +129,8 @@ pub fn big_history() -> History {
 
 fn record(history: &History) -> Record {
     Record {
-        describe: json!({"name": "big", "status": "SUCCEEDED", "startDate": 1714564800.0}),
+        describe: json!({"name": "big", "executionArn": "arn:aws:states:local:000000000000:execution:m:big",
+            "status": "SUCCEEDED", "startDate": 1714564800.0}),
         history: history.to_json(),
         definition: json!({"StartAt": "EachLine", "States": {}}),
         input: json!({}),
