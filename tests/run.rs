@@ -668,3 +668,30 @@ fn a_stored_run_keeps_its_input_as_read_and_shows_it_compact() {
     // Nothing is left behind in the store's private folder.
     assert_eq!(std::fs::read_dir(store.join("tmp")).unwrap().count(), 0);
 }
+
+/// A template's machine whose definition is in S3 is named with the reason it
+/// cannot be run, not as a machine the template does not hold.
+#[test]
+fn a_machine_with_its_definition_in_s3_says_why_it_cannot_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let template = dir.path().join("template.json");
+    std::fs::write(
+        &template,
+        json!({"Resources": {
+            "S3Machine": {"Type": "AWS::StepFunctions::StateMachine",
+                "Properties": {"DefinitionS3Location": {"Bucket": "b", "Key": "k.json"}}},
+            "Local": {"Type": "AWS::StepFunctions::StateMachine",
+                "Properties": {"Definition": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}}}}})
+        .to_string(),
+    )
+    .unwrap();
+    sfn()
+        .arg("run")
+        .arg(&template)
+        .args(["--machine", "S3Machine", "--no-store"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "state machine 'S3Machine' cannot be run: the definition of S3Machine is in S3 (DefinitionS3Location)",
+        ));
+}

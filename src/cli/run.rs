@@ -226,6 +226,7 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
         &loaded.definitions,
         args.machine.as_deref(),
         &args.definition,
+        &loaded.diagnostics,
     )?;
     // An input from a file or the command line is read now, while the schema that
     // validation waits for is still compiling on the other core; its errors still
@@ -486,8 +487,30 @@ fn pick_machine<'d>(
     defs: &'d [Definition],
     wanted: Option<&str>,
     path: &Path,
+    file_diagnostics: &[Diagnostic],
 ) -> Result<&'d Definition, String> {
+    // A machine of the template whose definition could not be read (in S3, built
+    // by intrinsic functions): why, rather than "no state machine".
+    let unreadable = |id: &str| {
+        let at = format!("/Resources/{}", crate::load::pointer_token(id));
+        file_diagnostics.iter().find(|d| d.location == at).map(|d| {
+            format!(
+                "{}: state machine '{id}' cannot be run: {}",
+                path.display(),
+                d.message
+            )
+        })
+    };
     match (defs, wanted) {
+        (_, Some(id)) if !defs.iter().any(|d| d.machine.as_deref() == Some(id)) => {
+            Err(unreadable(id).unwrap_or_else(|| {
+                format!(
+                    "{}: no state machine '{id}'; it holds {}",
+                    path.display(),
+                    machine_list(defs)
+                )
+            }))
+        }
         ([], _) => Err(format!(
             "{}: holds no state machine definition",
             path.display()
@@ -496,13 +519,7 @@ fn pick_machine<'d>(
         (_, Some(id)) => defs
             .iter()
             .find(|d| d.machine.as_deref() == Some(id))
-            .ok_or_else(|| {
-                format!(
-                    "{}: no state machine '{id}'; it holds {}",
-                    path.display(),
-                    machine_list(defs)
-                )
-            }),
+            .ok_or_else(|| format!("{}: no state machine '{id}'", path.display())),
         (_, None) => Err(format!(
             "{}: holds {} state machines ({}): pick one with --machine",
             path.display(),
