@@ -207,7 +207,7 @@ impl<'a> Machine<'a> {
         }
         Err(Box::new(Diagnostic::error(
             MISSING_DEFINITION,
-            &self.pointer(),
+            self.pointer(),
             self.resource.key_span,
             format!("state machine {} has no definition", self.id),
         )
@@ -235,7 +235,7 @@ impl<'a> Machine<'a> {
             Box::new(
                 Diagnostic::error(
                     MISSING_DEFINITION,
-                    &self.pointer(),
+                    self.pointer(),
                     entry.key_span,
                     format!("the {} of state machine {} is empty", entry.key, self.id),
                 )
@@ -252,7 +252,7 @@ impl<'a> Machine<'a> {
     fn in_s3(&self, node: &Node, property: &str) -> Box<Diagnostic> {
         Box::new(Diagnostic::warning(
             UNRESOLVED_DEFINITION_URI,
-            &self.pointer(),
+            self.pointer(),
             node.span,
             format!(
                 "the definition of {} is in S3 ({property}): it cannot be checked offline",
@@ -354,7 +354,7 @@ impl<'a> Machine<'a> {
         let Some((text, map)) = self.compose(node, 0) else {
             return Err(Box::new(Diagnostic::warning(
                 UNRESOLVED_DEFINITION,
-                &self.pointer(),
+                self.pointer(),
                 node.span,
                 format!(
                     "the {property} of {} is built with intrinsic functions that cannot be evaluated offline",
@@ -499,7 +499,7 @@ impl<'a> Machine<'a> {
                     return Err(Box::new(
                         Diagnostic::error(
                             UNRESOLVED_DEFINITION_URI,
-                            &self.pointer(),
+                            self.pointer(),
                             uri.span,
                             format!("{unreadable}; SAM refuses to package it"),
                         )
@@ -512,7 +512,7 @@ impl<'a> Machine<'a> {
                     Box::new(
                         Diagnostic::error(
                             UNRESOLVED_DEFINITION_URI,
-                            &self.pointer(),
+                            self.pointer(),
                             uri.span,
                             format!(
                                 "{unreadable}, nor can '{found}', the file it probably means ({why})"
@@ -525,7 +525,7 @@ impl<'a> Machine<'a> {
                 self.warnings.borrow_mut().push(
                     Diagnostic::warning(
                         UNRESOLVED_DEFINITION_URI,
-                        &self.pointer(),
+                        self.pointer(),
                         uri.span,
                         format!("{unreadable}; validated '{found}' instead, the file of that name beside it"),
                     )
