@@ -256,3 +256,52 @@ fn a_second_run_of_a_name_in_use_is_refused_and_the_first_is_kept() {
     let shown: serde_json::Value = serde_json::from_slice(&describe.stdout).unwrap();
     assert_eq!(shown["status"], "ABORTED");
 }
+
+/// While it runs, an execution is listed and described as RUNNING (as
+/// ListExecutions and DescribeExecution show it), its redrive is refused with
+/// AWS's reason, and once stopped it is stored with its final status.
+#[test]
+fn a_running_execution_is_listed_and_described_as_running() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let def = slow_definition(dir.path());
+    let mut child = start_slow_run(&def, "busy", &store);
+    let_it_start();
+    let json = |args: &[&str]| -> serde_json::Value {
+        let out = sfn()
+            .args(args)
+            .arg("--store")
+            .arg(&store)
+            .output()
+            .unwrap();
+        serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null)
+    };
+    let listed = json(&["list", "--status", "RUNNING", "--format", "json"]);
+    let described = json(&["describe", "busy"]);
+    let redrive = sfn()
+        .args(["redrive", "busy", "--store"])
+        .arg(&store)
+        .output()
+        .unwrap();
+    // SAFETY: signalling a child this test started.
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGINT);
+    }
+    let status = wait_exit(&mut child);
+    assert_eq!(listed["executions"][0]["name"], "busy", "{listed}");
+    assert_eq!(listed["executions"][0]["status"], "RUNNING");
+    assert_eq!(described["status"], "RUNNING", "{described}");
+    assert_eq!(
+        described["redriveStatusReason"],
+        "Execution is RUNNING and cannot be redriven"
+    );
+    assert_eq!(redrive.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&redrive.stderr)
+            .contains("Execution is RUNNING and cannot be redriven"),
+        "{}",
+        String::from_utf8_lossy(&redrive.stderr)
+    );
+    assert_eq!(status.and_then(|s| s.code()), Some(1));
+    assert_eq!(json(&["describe", "busy"])["status"], "ABORTED");
+}

@@ -22,7 +22,15 @@ pub fn run(args: &DescribeArgs) -> i32 {
     };
     // Only the execution's own file: its history may be megabytes.
     let path = store.path_of(&name).join(DESCRIBE);
-    let mut describe: Value = match crate::store::read_describe(&path) {
+    // Running: not stored yet, as `DescribeExecution` shows it meanwhile.
+    let running = (!store.exists(&name))
+        .then(|| store.running_one(&name))
+        .flatten();
+    let read = match running {
+        Some(d) => Ok(d),
+        None => crate::store::read_describe(&path),
+    };
+    let mut describe: Value = match read {
         Ok(v) => v,
         Err(e) => {
             eprintln!("error: {e}");

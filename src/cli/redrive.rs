@@ -99,6 +99,11 @@ fn redrive(args: &RedriveArgs) -> Result<i32, String> {
             return Ok(exit::COULD_NOT_RUN);
         }
     };
+    if !store.exists(&name) && store.running_one(&name).is_some() {
+        return Err(format!(
+            "ExecutionNotRedrivable: Execution is RUNNING and cannot be redriven. (execution '{name}')"
+        ));
+    }
     // Held until the redriven execution is stored.
     let _lock = store.lock(&name).map_err(|e| e.to_string())?;
     let mut record = store.load(&name).map_err(|e| e.to_string())?;

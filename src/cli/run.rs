@@ -342,10 +342,21 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
     };
     // The history is written into the store while the execution runs. If the
     // store cannot take it, the run goes on and the error is reported after it.
-    let (pending, sink) = match store
-        .as_ref()
-        .map(|s| s.begin_run(&run_opts.execution_name))
-    {
+    let (pending, sink) = match store.as_ref().map(|s| {
+        let running = json!({
+            "executionArn": run_opts.execution_arn(),
+            "stateMachineArn": run_opts.state_machine_arn(),
+            "name": run_opts.execution_name,
+            "status": "RUNNING",
+            "startDate": run_opts.start_ms as f64 / 1000.0,
+            "input": input_text.text(),
+            "inputDetails": {"included": true},
+            "redriveCount": 0,
+            "redriveStatus": "NOT_REDRIVABLE",
+            "redriveStatusReason": "Execution is RUNNING and cannot be redriven",
+        });
+        s.begin_run(&run_opts.execution_name, &running)
+    }) {
         Some(Ok((pending, file))) => (Some(Ok(pending)), Some(file)),
         Some(Err(e)) => (Some(Err(e)), None),
         None => (None, None),

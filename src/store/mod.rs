@@ -162,12 +162,19 @@ impl Store {
     /// Starts storing a new run: its private folder, and the history file, which
     /// the engine writes while it runs (`engine::execute_to`). The rest follows in
     /// [`Store::finish_run`]; dropping the [`PendingRun`] instead removes it all.
-    pub fn begin_run(&self, name: &str) -> Result<(PendingRun, std::fs::File), StoreError> {
+    /// `running`: the execution's `DescribeExecution` while it runs (status
+    /// `RUNNING`), what `list` and `describe` show of it until it is stored.
+    pub fn begin_run(
+        &self,
+        name: &str,
+        running: &Value,
+    ) -> Result<(PendingRun, std::fs::File), StoreError> {
         if self.path_of(name).exists() {
             return Err(StoreError::AlreadyExists(name.to_string()));
         }
         let tmp = self.create_tmp(name)?;
         let pending = PendingRun { tmp };
+        write_json(&pending.tmp.join(DESCRIBE), running)?;
         let path = pending.tmp.join(HISTORY);
         let file = std::fs::File::create(&path).map_err(io(&path))?;
         Ok((pending, file))
@@ -339,7 +346,7 @@ impl Store {
         let Ok(entries) = std::fs::read_dir(self.executions()) else {
             return (Vec::new(), Vec::new());
         };
-        let mut out = Vec::new();
+        let mut out = self.running();
         let mut unreadable = Vec::new();
         for entry in entries.filter_map(Result::ok) {
             match read_describe(&entry.path().join(DESCRIBE)) {
@@ -356,6 +363,25 @@ impl Store {
         (out, unreadable)
     }
 
+    /// The executions running now (their writer is alive), as `DescribeExecution`
+    /// shows them: status `RUNNING`. Not stored yet: they are in `tmp/`.
+    pub fn running(&self) -> Vec<Value> {
+        let Ok(entries) = std::fs::read_dir(self.root.join("tmp")) else {
+            return Vec::new();
+        };
+        entries
+            .filter_map(Result::ok)
+            .filter(|e| writer_of(&e.file_name()).is_some_and(holder_alive))
+            .filter_map(|e| read_describe(&e.path().join(DESCRIBE)).ok())
+            .filter(|d| d["status"] == "RUNNING")
+            .collect()
+    }
+
+    /// The running execution named `name`, if there is one (see [`Store::running`]).
+    pub fn running_one(&self, name: &str) -> Option<Value> {
+        self.running().into_iter().find(|d| d["name"] == name)
+    }
+
     /// Finds an execution by name or ARN; `None` means the most recent.
     pub fn resolve(&self, wanted: Option<&str>) -> Result<String, ResolveError> {
         let all = self.list();
@@ -364,7 +390,12 @@ impl Store {
             .filter_map(|d| d["name"].as_str().map(String::from))
             .collect();
         match wanted {
-            None => names.first().cloned().ok_or(ResolveError::Empty),
+            // The most recent one stored: one still running has no history yet.
+            None => all
+                .iter()
+                .find(|d| d["status"] != "RUNNING")
+                .and_then(|d| d["name"].as_str().map(String::from))
+                .ok_or(ResolveError::Empty),
             Some(w) => {
                 let name = w.rsplit(':').next().unwrap_or(w);
                 // A name never holds ':'; an ARN must be the execution's own, machine,
@@ -372,7 +403,7 @@ impl Store {
                 let found = if w.contains(':') {
                     all.iter().any(|d| d["executionArn"].as_str() == Some(w))
                 } else {
-                    self.exists(name)
+                    self.exists(name) || all.iter().any(|d| d["name"] == name)
                 };
                 if found {
                     Ok(name.to_string())
@@ -400,18 +431,18 @@ fn remove_abandoned(tmp_root: &Path) {
         return;
     };
     for entry in entries.filter_map(Result::ok) {
-        let name = entry.file_name();
-        let Some(pid) = name
-            .to_str()
-            .and_then(|n| n.rsplit('.').nth(1))
-            .and_then(|p| p.parse::<u32>().ok())
-        else {
+        let Some(pid) = writer_of(&entry.file_name()) else {
             continue;
         };
         if pid != std::process::id() && !holder_alive(pid) {
             let _ = std::fs::remove_dir_all(entry.path());
         }
     }
+}
+
+/// The process writing a folder of `tmp/`, from its name (`<execution>.<pid>.<n>`).
+fn writer_of(name: &std::ffi::OsStr) -> Option<u32> {
+    name.to_str()?.rsplit('.').nth(1)?.parse().ok()
 }
 
 /// Swaps two folders atomically (Linux's `renameat2` with `RENAME_EXCHANGE`);
