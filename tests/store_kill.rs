@@ -24,6 +24,38 @@ fn slow_definition(dir: &std::path::Path) -> std::path::PathBuf {
     p
 }
 
+/// A store in a new folder, with a run of [`slow_definition`] named `name` under
+/// way in it: the folder (kept while it lives), the store, the definition, the run.
+fn started(
+    name: &str,
+) -> (
+    tempfile::TempDir,
+    std::path::PathBuf,
+    std::path::PathBuf,
+    std::process::Child,
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let def = slow_definition(dir.path());
+    let child = start_slow_run(&def, name, &store);
+    let_it_start();
+    (dir, store, def, child)
+}
+
+/// Ctrl-C (SIGINT) to a run this test started; its exit code once it stops.
+fn interrupt(child: &mut std::process::Child) -> Option<i32> {
+    // SAFETY: signalling a child this test started.
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGINT);
+    }
+    wait_exit(child).and_then(|s| s.code())
+}
+
+fn assert_stderr_has(out: &std::process::Output, needle: &str) {
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(needle), "{err}");
+}
+
 /// Starts `sfn run` of [`slow_definition`] on the real clock, named `name`.
 fn start_slow_run(
     def: &std::path::Path,
@@ -66,11 +98,7 @@ fn wait_exit(child: &mut std::process::Child) -> Option<std::process::ExitStatus
 
 #[test]
 fn sigkill_leaves_no_half_written_execution_and_the_store_still_works() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = dir.path().join("store");
-    let def = slow_definition(dir.path());
-    let mut child = start_slow_run(&def, "killed", &store);
-    let_it_start();
+    let (dir, store, _def, mut child) = started("killed");
     child.kill().unwrap();
     let _ = child.wait();
     // Nothing of the killed run is in the store.
@@ -225,29 +253,19 @@ fn runs_started_at_once_with_one_seed_each_get_a_name() {
 /// used to be the one refused, its history lost).
 #[test]
 fn a_second_run_of_a_name_in_use_is_refused_and_the_first_is_kept() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = dir.path().join("store");
-    let def = slow_definition(dir.path());
-    let mut first = start_slow_run(&def, "dup", &store);
-    let_it_start();
+    let (_dir, store, def, mut first) = started("dup");
     let second = sfn()
         .args(["run", def.to_str().unwrap(), "--name", "dup", "--store"])
         .arg(&store)
         .output()
         .unwrap();
-    // SAFETY: signalling a child this test started.
-    unsafe {
-        libc::kill(first.id() as i32, libc::SIGINT);
-    }
-    let status = wait_exit(&mut first);
+    let code = interrupt(&mut first);
     assert_eq!(second.status.code(), Some(2));
-    assert!(
-        String::from_utf8_lossy(&second.stderr)
-            .contains("ExecutionAlreadyExists: an execution named 'dup' is running"),
-        "{}",
-        String::from_utf8_lossy(&second.stderr)
+    assert_stderr_has(
+        &second,
+        "ExecutionAlreadyExists: an execution named 'dup' is running",
     );
-    assert_eq!(status.and_then(|s| s.code()), Some(1));
+    assert_eq!(code, Some(1));
     let describe = sfn()
         .args(["describe", "dup", "--store"])
         .arg(&store)
@@ -262,11 +280,7 @@ fn a_second_run_of_a_name_in_use_is_refused_and_the_first_is_kept() {
 /// AWS's reason, and once stopped it is stored with its final status.
 #[test]
 fn a_running_execution_is_listed_and_described_as_running() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = dir.path().join("store");
-    let def = slow_definition(dir.path());
-    let mut child = start_slow_run(&def, "busy", &store);
-    let_it_start();
+    let (_dir, store, _def, mut child) = started("busy");
     let json = |args: &[&str]| -> serde_json::Value {
         let out = sfn()
             .args(args)
@@ -283,11 +297,7 @@ fn a_running_execution_is_listed_and_described_as_running() {
         .arg(&store)
         .output()
         .unwrap();
-    // SAFETY: signalling a child this test started.
-    unsafe {
-        libc::kill(child.id() as i32, libc::SIGINT);
-    }
-    let status = wait_exit(&mut child);
+    let code = interrupt(&mut child);
     assert_eq!(listed["executions"][0]["name"], "busy", "{listed}");
     assert_eq!(listed["executions"][0]["status"], "RUNNING");
     assert_eq!(described["status"], "RUNNING", "{described}");
@@ -296,12 +306,7 @@ fn a_running_execution_is_listed_and_described_as_running() {
         "Execution is RUNNING and cannot be redriven"
     );
     assert_eq!(redrive.status.code(), Some(2));
-    assert!(
-        String::from_utf8_lossy(&redrive.stderr)
-            .contains("Execution is RUNNING and cannot be redriven"),
-        "{}",
-        String::from_utf8_lossy(&redrive.stderr)
-    );
-    assert_eq!(status.and_then(|s| s.code()), Some(1));
+    assert_stderr_has(&redrive, "Execution is RUNNING and cannot be redriven");
+    assert_eq!(code, Some(1));
     assert_eq!(json(&["describe", "busy"])["status"], "ABORTED");
 }
