@@ -156,6 +156,38 @@ fn validate_watch_of_a_folder_ignores_files_it_does_not_check() {
     assert!(wait_for(&out, "MISSING_TRANSITION_TARGET").is_some());
 }
 
+/// A watched folder deleted and made again is watched again.
+#[test]
+fn validate_watch_of_a_folder_follows_it_when_it_is_made_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("defs");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::write(
+        folder.join("m.asl.json"),
+        r#"{"StartAt":"A","States":{"A":{"Type":"Succeed"}}}"#,
+    )
+    .unwrap();
+    let (_child, out, err) = spawn(
+        dir.path(),
+        &["validate", "--watch", "--format", "json", "defs"],
+    );
+    let ok = wait_for(&out, r#""result": "OK""#).is_some();
+    std::fs::remove_dir_all(&folder).unwrap();
+    let gone = ok && wait_for(&err, "no such file or directory").is_some();
+    std::fs::create_dir(&folder).unwrap();
+    let back = gone && wait_for(&err, "holds no .json").is_some();
+    std::fs::write(
+        folder.join("m.asl.json"),
+        r#"{"StartAt":"A","States":{"A":{"Type":"Wait","End":true}}}"#,
+    )
+    .unwrap();
+    let seen = back && wait_for(&out, "SecondsPath").is_some();
+    assert!(ok, "first pass reported OK");
+    assert!(gone, "the deleted folder was reported");
+    assert!(back, "the folder made again was noticed");
+    assert!(seen, "a file written into it was validated");
+}
+
 const DEFINITION: &str = r#"{"StartAt":"Charge","States":{"Charge":{"Type":"Task",
   "Resource":"arn:aws:states:::lambda:invoke","End":true}}}"#;
 

@@ -117,9 +117,27 @@ impl Watch {
                 .watcher
                 .watch(&root, RecursiveMode::Recursive)
                 .map_err(|e| format!("cannot watch {}: {e}", path.display()))?;
+            // Its parent too: a folder deleted and made again is a change, and is
+            // watched again (see `rewatch`); its old watch went with it.
+            if let Some(parent) = root.parent()
+                && watch.dirs.insert(parent.to_path_buf())
+            {
+                let _ = watch.watcher.watch(parent, RecursiveMode::NonRecursive);
+            }
             watch.filter.trees.push(root);
         }
         Ok(watch)
+    }
+
+    /// Watches again the folders of [`Watch::trees`] that exist: one deleted and made
+    /// again is not watched until then.
+    pub fn rewatch(&mut self) {
+        for root in &self.filter.trees {
+            if root.is_dir() {
+                let _ = self.watcher.unwatch(root);
+                let _ = self.watcher.watch(root, RecursiveMode::Recursive);
+            }
+        }
     }
 
     fn new(abort: Arc<AtomicBool>) -> Result<Watch, String> {
@@ -206,7 +224,7 @@ impl Watch {
                 .filter
                 .trees
                 .iter()
-                .any(|root| super::validate::searched(root, path))
+                .any(|root| root == path || super::validate::searched(root, path))
             {
                 let shown = path.strip_prefix(&cwd).unwrap_or(path);
                 changed.insert(shown.display().to_string());
@@ -257,7 +275,7 @@ pub fn validate(args: &ValidateArgs) -> i32 {
             }
         })
         .collect();
-    let watch = match Watch::trees(&targets) {
+    let mut watch = match Watch::trees(&targets) {
         Ok(w) => w,
         Err(e) => {
             eprintln!("error: {e}");
@@ -278,7 +296,10 @@ pub fn validate(args: &ValidateArgs) -> i32 {
         }
         waiting(&args.paths.join(", "));
         match watch.wait() {
-            Wake::Changed(files) => changes = Some(files),
+            Wake::Changed(files) => {
+                watch.rewatch();
+                changes = Some(files);
+            }
             Wake::Interrupted => return INTERRUPTED,
         }
     }
