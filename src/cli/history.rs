@@ -123,6 +123,10 @@ pub fn strip_execution_data(event: &mut Value) {
 /// Finds an execution (the most recent when `wanted` is `None`). On failure,
 /// says why on stderr and returns the exit status.
 pub(super) fn find(store: &Store, wanted: Option<&str>) -> Result<String, i32> {
+    if let Some(problem) = store.problem() {
+        eprintln!("error: {problem}");
+        return Err(exit::COULD_NOT_RUN);
+    }
     store.resolve(wanted).map_err(|e| {
         eprint!("{}", resolve_message(store, &e));
         exit::COULD_NOT_RUN

@@ -28,6 +28,10 @@ const ITEM_FIELDS: [&str; 12] = [
 
 pub fn run(args: &ListArgs) -> i32 {
     let store = Store::locate(args.store.store.as_deref());
+    if let Some(problem) = store.problem() {
+        eprintln!("error: {problem}");
+        return exit::COULD_NOT_RUN;
+    }
     let (all, unreadable) = store.list_all();
     // Not listed, but not left unsaid: the rest of the list is still right.
     for e in &unreadable {

@@ -116,6 +116,20 @@ impl Drop for PendingRun {
     }
 }
 
+/// A folder of the store that cannot be made: a file in the way is named as such.
+fn dir_error(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
+    move |error| match path.ancestors().find(|p| p.is_file()) {
+        Some(file) => StoreError::Io {
+            path: file.to_path_buf(),
+            error: std::io::Error::other("a file, where the store needs a folder: remove it"),
+        },
+        None => StoreError::Io {
+            path: path.to_path_buf(),
+            error,
+        },
+    }
+}
+
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
     move |error| StoreError::Io {
         path: path.to_path_buf(),
@@ -238,9 +252,10 @@ impl Store {
     /// A new private folder under `tmp/` for an execution being written.
     fn create_tmp(&self, name: &str) -> Result<PathBuf, StoreError> {
         let tmp_root = self.root.join("tmp");
-        std::fs::create_dir_all(&tmp_root).map_err(io(&tmp_root))?;
+        std::fs::create_dir_all(&tmp_root).map_err(dir_error(&tmp_root))?;
         remove_abandoned(&tmp_root);
-        std::fs::create_dir_all(self.executions()).map_err(io(&self.root))?;
+        let executions = self.executions();
+        std::fs::create_dir_all(&executions).map_err(dir_error(&executions))?;
         let tmp = tmp_root.join(format!(
             "{}.{}.{}",
             file_name(name),
@@ -286,7 +301,7 @@ impl Store {
     pub fn lock(&self, name: &str) -> Result<Lock, StoreError> {
         use std::io::Write;
         let dir = self.root.join("locks");
-        std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+        std::fs::create_dir_all(&dir).map_err(dir_error(&dir))?;
         let path = dir.join(format!("{}.lock", file_name(name)));
         for _ in 0..2 {
             match std::fs::OpenOptions::new()
@@ -361,6 +376,20 @@ impl Store {
                 .then_with(|| b["name"].as_str().cmp(&a["name"].as_str()))
         });
         (out, unreadable)
+    }
+
+    /// Why the store cannot be read, if a file stands where one of its folders belongs
+    /// (reading it would otherwise find no executions and say nothing).
+    pub fn problem(&self) -> Option<String> {
+        [self.root.clone(), self.executions()]
+            .into_iter()
+            .find(|p| p.is_file())
+            .map(|p| {
+                format!(
+                    "{}: a file, where the store needs a folder: remove it, or choose another store with --store DIR",
+                    p.display()
+                )
+            })
     }
 
     /// The executions running now (their writer is alive), as `DescribeExecution`
@@ -625,6 +654,36 @@ mod tests {
             store.path_of("e").display()
         )), "{message}");
         assert!(matches!(store.load("e"), Err(StoreError::Damaged { .. })));
+    }
+
+    /// A file where a folder of the store belongs is named, with what to do: it
+    /// read as an empty store, and writing blamed the store's root.
+    #[test]
+    fn a_file_in_the_way_of_a_store_folder_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("file");
+        std::fs::write(&file, "").unwrap();
+        let store = Store::locate(Some(&file));
+        assert_eq!(
+            store.problem(),
+            Some(format!(
+                "{}: a file, where the store needs a folder: remove it, or choose another store with --store DIR",
+                file.display()
+            ))
+        );
+        let root = dir.path().join("store");
+        std::fs::create_dir(&root).unwrap();
+        std::fs::write(root.join("executions"), "").unwrap();
+        let store = Store::locate(Some(&root));
+        assert!(store.problem().is_some());
+        let e = store.save("x", &record(1.0)).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            format!(
+                "{}: a file, where the store needs a folder: remove it",
+                root.join("executions").display()
+            )
+        );
     }
 
     #[test]
