@@ -23,10 +23,7 @@ pub fn run(args: &DescribeArgs) -> i32 {
     // Only the execution's own file: its history may be megabytes.
     let path = store.path_of(&name).join(DESCRIBE);
     // Running: not stored yet, as `DescribeExecution` shows it meanwhile.
-    let running = (!store.exists(&name))
-        .then(|| store.running_one(&name))
-        .flatten();
-    let read = match running {
+    let read = match store.running_only(&name) {
         Some(d) => Ok(d),
         None => crate::store::read_describe(&path),
     };

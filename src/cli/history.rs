@@ -136,7 +136,7 @@ pub(super) fn find(store: &Store, wanted: Option<&str>) -> Result<String, i32> {
 /// Finds and loads an execution, as [`find`].
 pub(super) fn open(store: &Store, wanted: Option<&str>) -> Result<(String, Record), i32> {
     let name = find(store, wanted)?;
-    if !store.exists(&name) && store.running_one(&name).is_some() {
+    if store.running_only(&name).is_some() {
         eprintln!(
             "error: execution '{name}' is RUNNING: its history is stored when it ends (`sfn describe {name}` shows it meanwhile)"
         );

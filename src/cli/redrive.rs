@@ -99,7 +99,7 @@ fn redrive(args: &RedriveArgs) -> Result<i32, String> {
             return Ok(exit::COULD_NOT_RUN);
         }
     };
-    if !store.exists(&name) && store.running_one(&name).is_some() {
+    if store.running_only(&name).is_some() {
         return Err(format!(
             "ExecutionNotRedrivable: Execution is RUNNING and cannot be redriven. (execution '{name}')"
         ));
@@ -146,18 +146,18 @@ fn redrive(args: &RedriveArgs) -> Result<i32, String> {
         ),
         None => (record.mocks.clone(), store.path_of(&name).join(MOCKS)),
     };
+    // The stored mocks go on in the test case the run used, unless told otherwise;
+    // kept with the execution for the next redrive.
+    let test_case: Option<String> = match (&args.test_case, &args.mocks) {
+        (Some(case), _) => Some(case.clone()),
+        (None, None) => record.describe[MOCKS_TEST_CASE].as_str().map(String::from),
+        (None, Some(_)) => None,
+    };
     let mocks = match &mocks_text {
         None => Mocks::empty(),
         Some(text) => {
             let names = vec![machine_name.clone(), "definition".to_string()];
-            // The stored mocks go on in the test case the run used, unless told otherwise.
-            let stored_case = record.describe[MOCKS_TEST_CASE].as_str();
-            let test_case = match (&args.test_case, &args.mocks) {
-                (Some(case), _) => Some(case.as_str()),
-                (None, None) => stored_case,
-                (None, Some(_)) => None,
-            };
-            match Mocks::parse(&mocks_path, text.clone(), test_case, &names) {
+            match Mocks::parse(&mocks_path, text.clone(), test_case.as_deref(), &names) {
                 Ok(m) => m,
                 Err(diagnostics) => {
                     let source = Arc::new(crate::load::SourceFile::new(&mocks_path, text.clone()));
@@ -253,22 +253,15 @@ fn redrive(args: &RedriveArgs) -> Result<i32, String> {
         if let Some(path) = old.get("definitionPath") {
             obj.insert("definitionPath".into(), path.clone());
         }
-        let case = args.test_case.as_deref().map(|c| json!(c));
-        if let Some(case) = case
-            .as_ref()
-            .or(old.get(MOCKS_TEST_CASE).filter(|_| args.mocks.is_none()))
-        {
-            obj.insert(MOCKS_TEST_CASE.into(), case.clone());
+        if let Some(case) = &test_case {
+            obj.insert(MOCKS_TEST_CASE.into(), json!(case));
         }
         obj.insert(MOCKS_SINCE_EVENT.into(), json!(mocks_since));
     }
     record.describe = stored;
     record.history = execution.history.to_json();
     record.mocks = mocks_text;
-    // Only a later redrive reads them: none follows a SUCCEEDED one.
-    record.map_runs = (!execution.map_runs.is_empty()
-        && execution.status != engine::Status::Succeeded)
-        .then(|| engine::map_runs_to_json(&execution.map_runs));
+    record.map_runs = execution.map_runs_to_keep();
     store.replace(&name, &record).map_err(|e| e.to_string())?;
 
     match args.format {

@@ -409,24 +409,19 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
         let path = json!(args.definition.display().to_string());
         // A redrive with the stored mocks picks the same test case.
         let test_case = args.test_case.as_ref().map(|t| json!(t));
-        match &test_case {
-            Some(case) => out.write_compact(
-                &[
-                    ("definitionPath", &path),
-                    (super::redrive::MOCKS_TEST_CASE, case),
-                ],
-                &mut describe,
-            ),
-            None => out.write_compact(&[("definitionPath", &path)], &mut describe),
-        }
+        let mut extra = vec![("definitionPath", &path)];
+        extra.extend(
+            test_case
+                .as_ref()
+                .map(|c| (super::redrive::MOCKS_TEST_CASE, c)),
+        );
+        out.write_compact(&extra, &mut describe);
         describe.push(b'\n');
         let mocks = args
             .mocks
             .as_ref()
             .and_then(|p| std::fs::read_to_string(p).ok());
-        // Only a redrive reads them, and a SUCCEEDED execution is never redriven.
-        let map_runs = (!execution.map_runs.is_empty() && execution.status != Status::Succeeded)
-            .then(|| engine::map_runs_to_json(&execution.map_runs));
+        let map_runs = execution.map_runs_to_keep();
         let saved = pending.and_then(|pending| {
             store.finish_run(
                 &run_opts.execution_name,
@@ -512,25 +507,22 @@ fn pick_machine<'d>(
             )
         })
     };
+    let none = || format!("{}: holds no state machine definition", path.display());
     match (defs, wanted) {
-        (_, Some(id)) if !defs.iter().any(|d| d.machine.as_deref() == Some(id)) => {
-            Err(unreadable(id).unwrap_or_else(|| {
-                format!(
-                    "{}: no state machine '{id}'; it holds {}",
-                    path.display(),
-                    machine_list(defs)
-                )
-            }))
-        }
-        ([], _) => Err(format!(
-            "{}: holds no state machine definition",
-            path.display()
-        )),
-        ([one], None) => Ok(one),
         (_, Some(id)) => defs
             .iter()
             .find(|d| d.machine.as_deref() == Some(id))
-            .ok_or_else(|| format!("{}: no state machine '{id}'", path.display())),
+            .ok_or_else(|| match unreadable(id) {
+                Some(why) => why,
+                None if defs.is_empty() => none(),
+                None => format!(
+                    "{}: no state machine '{id}'; it holds {}",
+                    path.display(),
+                    machine_list(defs)
+                ),
+            }),
+        ([], None) => Err(none()),
+        ([one], None) => Ok(one),
         (_, None) => Err(format!(
             "{}: holds {} state machines ({}): pick one with --machine",
             path.display(),

@@ -534,10 +534,12 @@ fn is_temp_file(name: &std::ffi::OsStr) -> bool {
     name.to_string_lossy().contains(TEMP_MARK)
 }
 
-/// One child execution of a Map Run, for the `ResultWriter`.
+/// One child execution of a Map Run, for the `ResultWriter` and the Map Run's
+/// record (which a redrive reads).
 #[derive(Debug, Clone)]
 pub struct Child {
     pub index: usize,
+    /// `null` when the Map has no `ResultWriter`: nothing else reads it.
     pub input: Value,
     pub outcome: Result<Value, StatesError>,
     pub start: String,

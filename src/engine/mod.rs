@@ -114,6 +114,15 @@ pub struct Execution {
     pub map_runs: MapRuns,
 }
 
+impl Execution {
+    /// Its Map Runs as the store keeps them (see [`map_runs_to_json`]): only a
+    /// redrive reads them, so none for a SUCCEEDED execution, which is never redriven.
+    pub fn map_runs_to_keep(&self) -> Option<Value> {
+        (!self.map_runs.is_empty() && self.status != Status::Succeeded)
+            .then(|| map_runs_to_json(&self.map_runs))
+    }
+}
+
 /// Distributed Map Runs by ARN.
 pub type MapRuns = std::collections::BTreeMap<String, MapRunRecord>;
 

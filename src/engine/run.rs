@@ -1800,7 +1800,11 @@ impl<'a> Runner<'a> {
                 let quota_base = std::mem::take(&mut self.quota_base);
                 let mut child_prev = 0;
                 let start = self.now_ms;
-                let child_input = children.as_ref().map(|_| item_input.clone());
+                // Its input only for a ResultWriter; the Map Run's record needs none.
+                let child_input = children.as_ref().map(|_| match map.result_writer {
+                    Some(_) => item_input.clone(),
+                    None => Value::Null,
+                });
                 let was_in_branch = std::mem::replace(&mut self.in_branch, false);
                 let outcome = match self.run_scope(map.processor, item_input, &mut child_prev) {
                     // The child's own history is full: the child execution fails.

@@ -116,12 +116,15 @@ impl Drop for PendingRun {
     }
 }
 
+/// What stands where a folder of the store belongs.
+const IN_THE_WAY: &str = "a file, where the store needs a folder: remove it";
+
 /// A folder of the store that cannot be made: a file in the way is named as such.
 fn dir_error(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
     move |error| match path.ancestors().find(|p| p.is_file()) {
         Some(file) => StoreError::Io {
             path: file.to_path_buf(),
-            error: std::io::Error::other("a file, where the store needs a folder: remove it"),
+            error: std::io::Error::other(IN_THE_WAY),
         },
         None => StoreError::Io {
             path: path.to_path_buf(),
@@ -386,7 +389,7 @@ impl Store {
             .find(|p| p.is_file())
             .map(|p| {
                 format!(
-                    "{}: a file, where the store needs a folder: remove it, or choose another store with --store DIR",
+                    "{}: {IN_THE_WAY}, or choose another store with --store DIR",
                     p.display()
                 )
             })
@@ -406,8 +409,12 @@ impl Store {
             .collect()
     }
 
-    /// The running execution named `name`, if there is one (see [`Store::running`]).
-    pub fn running_one(&self, name: &str) -> Option<Value> {
+    /// The description of `name` while it runs, if it is running and not stored
+    /// (see [`Store::running`]).
+    pub fn running_only(&self, name: &str) -> Option<Value> {
+        if self.exists(name) {
+            return None;
+        }
         self.running().into_iter().find(|d| d["name"] == name)
     }
 
