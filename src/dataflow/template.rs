@@ -4,11 +4,12 @@
 //! without `.$`; every other field is copied as written.
 //!
 //! A template is compiled once: static parts become constants, every `.$`
-//! value is parsed, and the order of each object's keys is settled. AWS
-//! builds an object that has `.$` fields in a Java `HashMap`, so its keys come
-//! out in that map's order, not the definition's (see
-//! [`crate::dataflow::eval::java_hash_order`]); an object without `.$` fields
-//! of its own keeps the definition's order.
+//! value is parsed, and the order of each object's keys is settled. In an
+//! object that has `.$` fields, AWS writes the fields copied as written first,
+//! in the definition's order, then the `.$` fields in the order of a Java
+//! `HashMap` (see [`crate::dataflow::eval::java_hash_order`]), as executions
+//! recorded on AWS show; an object without `.$` fields of its own keeps the
+//! definition's order.
 
 use serde_json::{Map, Value};
 
@@ -94,6 +95,9 @@ fn compile(value: &Value, depth: usize) -> Result<TNode, String> {
     match value {
         Value::Object(map) => {
             let mut entries: Vec<(String, TNode)> = Vec::with_capacity(map.len());
+            // Which of `entries` came from `.$` fields (a field copied as written
+            // keeps its place even when a later `.$` field of its name replaces it).
+            let mut dynamic: Vec<bool> = Vec::with_capacity(map.len());
             let mut has_dynamic_key = false;
             for (key, v) in map {
                 let (name, node) = match key.strip_suffix(".$") {
@@ -119,20 +123,34 @@ fn compile(value: &Value, depth: usize) -> Result<TNode, String> {
                 };
                 // `a` and `a.$` both present: as a map, the later value wins
                 // and the first place stays.
+                let is_dynamic = matches!(node, TNode::Dynamic(_)) && key.ends_with(".$");
                 match entries.iter_mut().find(|(k, _)| *k == name) {
                     Some(slot) => slot.1 = node,
-                    None => entries.push((name, node)),
+                    None => {
+                        entries.push((name, node));
+                        dynamic.push(is_dynamic);
+                    }
                 }
             }
             if !has_dynamic_key && entries.iter().all(|(_, n)| matches!(n, TNode::Const(_))) {
                 return Ok(TNode::Const(value.clone()));
             }
             if has_dynamic_key {
-                let keys: Vec<&String> = entries.iter().map(|(k, _)| k).collect();
+                let (mut fixed, paths): (Vec<_>, Vec<_>) = entries
+                    .into_iter()
+                    .zip(dynamic)
+                    .partition(|(_, is_dynamic)| !is_dynamic);
+                let keys: Vec<&String> = paths.iter().map(|((k, _), _)| k).collect();
                 let order = java_hash_order(&keys);
                 let mut slots: Vec<Option<(String, TNode)>> =
-                    entries.into_iter().map(Some).collect();
-                entries = order.into_iter().filter_map(|i| slots[i].take()).collect();
+                    paths.into_iter().map(|(e, _)| Some(e)).collect();
+                fixed.extend(
+                    order
+                        .into_iter()
+                        .filter_map(|i| slots[i].take())
+                        .map(|e| (e, true)),
+                );
+                entries = fixed.into_iter().map(|(e, _)| e).collect();
             }
             let shape = entries
                 .iter()
@@ -245,6 +263,44 @@ mod tests {
             json!({"comment": "Selecting what I care about.", "MyDetails": {"size": "small", "exists": "in stock", "StaticValue": "foo"}})
         );
         assert_eq!(keys(&out), ["comment", "MyDetails"]);
+    }
+
+    /// As recorded on AWS (conformance cases `test_map_state_item_selector_singleton`
+    /// and `test_base_integrations-DYNAMODB_PUT_QUERY`): the fields copied as
+    /// written first, in the definition's order, then the `.$` fields in hash order.
+    #[test]
+    fn fields_copied_as_written_come_before_the_path_fields() {
+        let out = run(
+            json!({"original_input.$": "$", "iteration_input_value.$": "$$.Map.Item.Value",
+                "iteration_index.$": "$$.Map.Item.Index", "from_input_constant.$": "$.c",
+                "constant_value": "constant"}),
+            json!({"c": 1}),
+        )
+        .unwrap();
+        assert_eq!(
+            keys(&out),
+            [
+                "constant_value",
+                "iteration_input_value",
+                "from_input_constant",
+                "iteration_index",
+                "original_input"
+            ]
+        );
+        let out = run(
+            json!({"TableName.$": "$.t", "KeyConditionExpression": "id = :id",
+                "ExpressionAttributeValues": {":id": {"S": "1"}}}),
+            json!({"t": "table"}),
+        )
+        .unwrap();
+        assert_eq!(
+            keys(&out),
+            [
+                "KeyConditionExpression",
+                "ExpressionAttributeValues",
+                "TableName"
+            ]
+        );
     }
 
     #[test]

@@ -220,9 +220,9 @@ pub(super) fn redrive(
     runner.execution_context = json!({
         "Id": opts.execution_arn(),
         "Input": if plan.context_needs_input { request.input.clone() } else { Value::Null },
+        "StartTime": iso(opts.start_ms),
         "Name": opts.execution_name,
         "RoleArn": opts.role_arn(),
-        "StartTime": iso(opts.start_ms),
         "RedriveCount": request.redrive_count,
     });
     // Guess (no recorded AWS history at hand): ExecutionRedriven follows the event

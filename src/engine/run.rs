@@ -242,9 +242,9 @@ impl<'a> Runner<'a> {
         self.execution_context = json!({
             "Id": self.opts.execution_arn(),
             "Input": if self.plan.context_needs_input { input.clone() } else { Value::Null },
+            "StartTime": iso(self.opts.start_ms),
             "Name": self.opts.execution_name,
             "RoleArn": self.opts.role_arn(),
-            "StartTime": iso(self.opts.start_ms),
             "RedriveCount": 0,
         });
         // ExecutionStarted is not the previous event of the first state's: AWS chains from 0.
@@ -444,10 +444,16 @@ impl<'a> Runner<'a> {
             return Value::Null;
         }
         // What the state's paths cannot read is left out: the same answers, and a
-        // Map's per-item context does not copy the execution's each time.
+        // Map's per-item context does not copy the execution's each time. Keys
+        // come in the order executions recorded on AWS show: Execution,
+        // StateMachine, State; Execution's Id, Input, StartTime, Name, RoleArn,
+        // RedriveCount; State's Name, EnteredTime, RetryCount.
         let mut ctx = Map::new();
         if parts.execution {
             ctx.insert("Execution".into(), self.execution_context.clone());
+        }
+        if parts.state_machine {
+            ctx.insert("StateMachine".into(), self.machine_context.clone());
         }
         if parts.state {
             ctx.insert(
@@ -457,14 +463,11 @@ impl<'a> Runner<'a> {
                     sp.state_type,
                     StateType::Task | StateType::Parallel | StateType::Map
                 ) {
-                    json!({"EnteredTime": iso(entered_ms), "Name": sp.name, "RetryCount": retry_count})
+                    json!({"Name": sp.name, "EnteredTime": iso(entered_ms), "RetryCount": retry_count})
                 } else {
-                    json!({"EnteredTime": iso(entered_ms), "Name": sp.name})
+                    json!({"Name": sp.name, "EnteredTime": iso(entered_ms)})
                 },
             );
-        }
-        if parts.state_machine {
-            ctx.insert("StateMachine".into(), self.machine_context.clone());
         }
         if let Some((k, v)) = extra {
             ctx.insert(k.into(), v);
@@ -1160,6 +1163,11 @@ impl<'a> Runner<'a> {
                 "SdkResponseMetadata".into(),
                 json!({"RequestId": request_id}),
             );
+            // The SDK's response object comes out with its fields in alphabetical
+            // order (StartExecution's `StartDate` after the metadata, as recorded).
+            if resource_type == "states" && api == "startExecution" {
+                m.sort_keys();
+            }
         }
         response
     }

@@ -239,6 +239,31 @@ fn fail_state_without_cause_leaves_cause_out_of_the_event() {
     );
 }
 
+/// The keys of the context object in the order AWS recorded them (conformance
+/// case `context_object...test_input_path`: a Pass state with `"InputPath": "$$"`).
+#[test]
+fn the_context_object_keeps_aws_key_order() {
+    let x = exec(
+        json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "InputPath": "$$", "End": true}}}),
+        json!({"input-value": 0}),
+    );
+    let out = x.output.unwrap();
+    let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(keys(&out), ["Execution", "StateMachine", "State"]);
+    assert_eq!(
+        keys(&out["Execution"]),
+        [
+            "Id",
+            "Input",
+            "StartTime",
+            "Name",
+            "RoleArn",
+            "RedriveCount"
+        ]
+    );
+    assert_eq!(keys(&out["State"]), ["Name", "EnteredTime"]);
+}
+
 #[test]
 fn retry_count_is_in_the_context_of_task_states_only() {
     let x = exec(
@@ -539,6 +564,17 @@ fn sync_tasks_record_the_submission_before_the_result() {
     assert_eq!(out["ExecutionArn"], json!("arn:x"));
     assert_eq!(out["StartDate"], json!(1.5));
     assert_eq!(out["SdkHttpMetadata"]["HttpStatusCode"], json!(200));
+    // In alphabetical order, as AWS recorded it (conformance case `test_start_execution_sync2`).
+    let keys: Vec<_> = out.as_object().unwrap().keys().collect();
+    assert_eq!(
+        keys,
+        [
+            "ExecutionArn",
+            "SdkHttpMetadata",
+            "SdkResponseMetadata",
+            "StartDate"
+        ]
+    );
     // The length of {"executionArn":"arn:x","startDate":1.5}.
     assert_eq!(
         out["SdkHttpMetadata"]["HttpHeaders"]["Content-Length"],
@@ -556,7 +592,7 @@ fn api_gateway_headers_must_map_names_to_lists_of_strings() {
         failed(&x),
         (
             "States.Runtime".into(),
-            "An error occurred while executing the state 'A' (entered at the event id #2). The Parameters '{\"Headers\":{\"custom\":\"single\"},\"ApiEndpoint\":\"e\",\"Method\":\"GET\"}' could not be used to start the Task: [The value of the field 'Headers' has an invalid format]".into()
+            "An error occurred while executing the state 'A' (entered at the event id #2). The Parameters '{\"ApiEndpoint\":\"e\",\"Method\":\"GET\",\"Headers\":{\"custom\":\"single\"}}' could not be used to start the Task: [The value of the field 'Headers' has an invalid format]".into()
         )
     );
     let x = exec_with(
