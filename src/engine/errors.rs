@@ -83,13 +83,16 @@ pub const RESULT_WRITER_FAILED: &str = "States.ResultWriterFailed";
 
 /// Whether an `ErrorEquals` list catches or retries `error`.
 ///
-/// `States.ALL` matches every error but `States.Runtime` (and `States.DataLimitExceeded`,
-/// which AWS documents as not caught by it); `States.TaskFailed` "acts as a wildcard that
-/// matches any known error name except for States.Timeout" (AWS's error-handling page). A named error always matches itself.
+/// `States.ALL` matches every error but `States.Runtime`. AWS's error-handling page says
+/// it does not catch `States.DataLimitExceeded` either, but executions recorded on AWS
+/// show `States.ALL` catching a Task result over the quota (the one such error a state
+/// can catch: a state's own output over it fails the execution after Catch). `States.TaskFailed`
+/// "acts as a wildcard that matches any known error name except for States.Timeout"
+/// (AWS's error-handling page). A named error always matches itself.
 pub fn matches(error_equals: &[String], error: &str) -> bool {
     error_equals.iter().any(|e| {
         e == error
-            || (e == ALL && error != RUNTIME && error != DATA_LIMIT_EXCEEDED)
+            || (e == ALL && error != RUNTIME)
             || (e == TASK_FAILED
                 && error != TIMEOUT
                 && error != RUNTIME

@@ -1039,6 +1039,30 @@ impl<'a> Runner<'a> {
                 return Err(Stop::Failed(e));
             }
         };
+        let result_text = JsonText::of(&result);
+        if result_text.len() > MAX_PAYLOAD_BYTES {
+            // A failure of the task, which Retry and Catch (States.ALL too) see, as
+            // recorded on AWS: the cause names the integration (`'lambda'`), or the
+            // function's or activity's ARN.
+            let task_name = match &res.kind {
+                Kind::Service { resource_type, .. } => resource_type.as_str(),
+                _ => task.resource.as_str(),
+            };
+            let cause = format!(
+                "The state/task '{task_name}' returned a result with a size exceeding the maximum number of bytes service limit."
+            );
+            self.task_event_failed(
+                &res.kind,
+                "Failed",
+                errors::DATA_LIMIT_EXCEEDED,
+                Some(&cause),
+                prev,
+            )?;
+            return Err(Stop::Failed(StatesError::new(
+                errors::DATA_LIMIT_EXCEEDED,
+                cause,
+            )));
+        }
         match &res.kind {
             Kind::Service {
                 resource_type,
@@ -1048,17 +1072,15 @@ impl<'a> Runner<'a> {
                     ("resourceType", Some(json!(resource_type))),
                     ("resource", Some(json!(resource))),
                 ])
-                .payload("output", "outputDetails", JsonText::of(&result));
+                .payload("output", "outputDetails", result_text);
                 self.chain("TaskSucceeded", prev, Some(d))?;
             }
             Kind::LambdaFunction => {
-                let d =
-                    Details::default().payload("output", "outputDetails", JsonText::of(&result));
+                let d = Details::default().payload("output", "outputDetails", result_text);
                 self.chain("LambdaFunctionSucceeded", prev, Some(d))?;
             }
             Kind::Activity => {
-                let d =
-                    Details::default().payload("output", "outputDetails", JsonText::of(&result));
+                let d = Details::default().payload("output", "outputDetails", result_text);
                 self.chain("ActivitySucceeded", prev, Some(d))?;
             }
         }

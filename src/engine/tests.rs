@@ -522,6 +522,70 @@ fn mock(state: &str, response: Value) -> Value {
            "MockedResponses": {"R": {"0": response}}})
 }
 
+/// As recorded on AWS (LocalStack's AWS-validated snapshots
+/// `test_service_task_lambada_catch_state_all_data_limit_exceeded_on_large_utf8_response`
+/// and `test_task_lambda_data_limit_exceeded_on_large_utf8_response`): a Task result over
+/// 256 KiB fails the task, and `States.ALL` catches it.
+#[test]
+fn a_task_result_over_the_quota_fails_the_task_and_can_be_caught() {
+    let big = json!({"Payload": "x".repeat(262_144)});
+    let definition = |resource: &str| {
+        json!({"StartAt": "InvokeLambda", "States": {
+            "InvokeLambda": {"Type": "Task", "Resource": resource,
+                "Parameters": {"FunctionName": "f"}, "Next": "ProcessResult",
+                "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "HandleGeneralError"}]},
+            "ProcessResult": {"Type": "Pass", "End": true},
+            "HandleGeneralError": {"Type": "Pass", "End": true}}})
+    };
+    let cause = "The state/task 'lambda' returned a result with a size exceeding the maximum number of bytes service limit.";
+    let x = exec_with(
+        definition("arn:aws:states:::lambda:invoke"),
+        json!({}),
+        mock("InvokeLambda", json!({"Return": big})),
+    );
+    assert_eq!(x.status, Status::Succeeded);
+    assert_eq!(
+        x.output,
+        Some(json!({"Error": "States.DataLimitExceeded", "Cause": cause}))
+    );
+    let types: Vec<_> = chain(&x).into_iter().map(|(t, _)| t).collect();
+    assert_eq!(
+        types,
+        [
+            "ExecutionStarted",
+            "TaskStateEntered",
+            "TaskScheduled",
+            "TaskStarted",
+            "TaskFailed",
+            "TaskStateExited",
+            "PassStateEntered",
+            "PassStateExited",
+            "ExecutionSucceeded"
+        ]
+    );
+    assert_eq!(
+        x.history.events[4].details.as_ref().unwrap().to_json(),
+        json!({"resourceType": "lambda", "resource": "invoke",
+            "error": "States.DataLimitExceeded", "cause": cause})
+        .as_object()
+        .unwrap()
+        .clone()
+    );
+    // A Lambda function's ARN: the cause names it.
+    let arn = "arn:aws:lambda:us-east-1:111111111111:function:f";
+    let x = exec_with(
+        definition(arn),
+        json!({}),
+        mock("InvokeLambda", json!({"Return": big})),
+    );
+    assert_eq!(x.history.events[4].event_type, "LambdaFunctionFailed");
+    assert_eq!(
+        x.output,
+        Some(json!({"Error": "States.DataLimitExceeded",
+            "Cause": format!("The state/task '{arn}' returned a result with a size exceeding the maximum number of bytes service limit.")}))
+    );
+}
+
 #[test]
 fn sync_tasks_record_the_submission_before_the_result() {
     let x = exec_with(
