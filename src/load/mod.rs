@@ -39,6 +39,16 @@ pub struct Definition {
     /// JSON pointers of values holding a `${...}` placeholder that nothing filled:
     /// errors inside them are what the placeholder breaks, not the user's mistake.
     pub placeholders: Vec<String>,
+    /// The workflow type its template gives (`StateMachineType`, or `Type` for
+    /// SAM; STANDARD when left out), when known; None for a definition file.
+    pub machine_type: Option<MachineType>,
+}
+
+/// A state machine's workflow type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MachineType {
+    Standard,
+    Express,
 }
 
 /// What one file turned out to hold.
@@ -226,6 +236,7 @@ fn classify(
             root,
             diagnostics,
             placeholders,
+            machine_type: None,
         };
         return LoadedFile {
             source,

@@ -27,7 +27,8 @@ use self::intrinsics::Template;
 use self::placeholder::{Fill, TreeUnfilled, Unfilled, fill_text, fill_tree, fn_sub, pointers};
 use self::srcmap::{SourceMap, string_map};
 use super::{
-    Definition, Entry, Format, INVALID_JSON, LoadOptions, Node, NodeKind, SourceFile, Span,
+    Definition, Entry, Format, INVALID_JSON, LoadOptions, MachineType, Node, NodeKind, SourceFile,
+    Span,
 };
 use crate::diagnostic::Diagnostic;
 
@@ -185,6 +186,24 @@ impl<'a> Machine<'a> {
         self.properties.and_then(|p| p.get(name))
     }
 
+    /// `StateMachineType` (`Type` for SAM): STANDARD when left out, unknown when
+    /// it is a value only known at deploy time.
+    fn machine_type(&self) -> Option<MachineType> {
+        let field = if self.resource.value.get("Type").and_then(Node::as_str) == Some(SERVERLESS) {
+            "Type"
+        } else {
+            "StateMachineType"
+        };
+        match self.property(field) {
+            None => Some(MachineType::Standard),
+            Some(value) => match self.template.eval_string(value)?.as_str() {
+                "EXPRESS" => Some(MachineType::Express),
+                "STANDARD" => Some(MachineType::Standard),
+                _ => None,
+            },
+        }
+    }
+
     /// The definition, or a diagnostic about the template saying why there is none.
     fn definition(&self) -> Result<Definition, Box<Diagnostic>> {
         if let Some(empty) = self.empty_definition() {
@@ -289,6 +308,7 @@ impl<'a> Machine<'a> {
             root,
             diagnostics,
             placeholders: pointers(&unfilled),
+            machine_type: self.machine_type(),
         }
     }
 
@@ -415,6 +435,7 @@ impl<'a> Machine<'a> {
             root,
             diagnostics,
             placeholders,
+            machine_type: self.machine_type(),
         })
     }
 
@@ -558,6 +579,7 @@ impl<'a> Machine<'a> {
             root: Node::new(NodeKind::Null, span),
             diagnostics: vec![diag],
             placeholders: vec![String::new()],
+            machine_type: self.machine_type(),
         }
     }
 }

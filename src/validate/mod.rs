@@ -298,6 +298,7 @@ pub mod testing {
             root,
             diagnostics: vec![],
             placeholders: vec![],
+            machine_type: None,
         };
         let machine = model::build(&definition.root);
         let ctx = Context::new(&definition, &machine);
@@ -351,6 +352,7 @@ mod tests {
             root: crate::load::parse_json(json).unwrap(),
             diagnostics: vec![],
             placeholders: vec![],
+            machine_type: None,
         };
         let machine = model::build(&definition.root);
         let ctx = Context::new(&definition, &machine);

@@ -32,6 +32,7 @@ pub static RULES: &[&Rule] = &[
     &rules::error_names::RULE,
     &rules::task_resource::RULE,
     &rules::unknown_integration::RULE,
+    &rules::express_integrations::RULE,
     &rules::timestamp::RULE,
     &rules::path_fields::RULE,
     &rules::payload_template::RULE,

@@ -16,6 +16,7 @@ pub mod schema;
 // Graph, Retry/Catch, Task Resource and timestamp rules.
 pub mod choice_default;
 pub mod error_names;
+pub mod express_integrations;
 pub mod graph;
 pub mod loop_no_exit;
 pub mod missing_end_state;
