@@ -29,8 +29,8 @@ pub struct Bindings<'a> {
 ///
 /// The `cause` is the part AWS writes after its standard prefix: the engine
 /// adds `An error occurred while executing the state 'X' (entered at the event
-/// id #N). ` with [`EvalError::in_state`] (every error made here is one AWS
-/// reports with that prefix).
+/// id #N). ` with [`EvalError::in_state`] (every error made here but
+/// [`REFERENCE_PATH_CONFLICT`] is one AWS reports with that prefix).
 #[derive(Debug, Clone, PartialEq)]
 pub struct EvalError {
     pub error: String,
@@ -40,7 +40,11 @@ pub struct EvalError {
 /// Error names raised by data flow.
 pub const RUNTIME: &str = "States.Runtime";
 pub const INTRINSIC_FAILURE: &str = "States.IntrinsicFailure";
-pub const RESULT_PATH_MATCH_FAILURE: &str = "States.ResultPathMatchFailure";
+/// What AWS raises when a ResultPath cannot be written into the input. The ASL
+/// specification and AWS's error list name `States.ResultPathMatchFailure`, but
+/// executions on AWS fail with this name (and a cause without the state prefix):
+/// `States.ReferencePathConflict: Unable to apply step "x" to input [...]`.
+pub const REFERENCE_PATH_CONFLICT: &str = "States.ReferencePathConflict";
 pub const NO_CHOICE_MATCHED: &str = "States.NoChoiceMatched";
 
 impl EvalError {
@@ -61,6 +65,9 @@ impl EvalError {
     /// Prefixes the cause as AWS does for a failure inside a state:
     /// `An error occurred while executing the state 'Pass' (entered at the event id #2). <cause>`.
     pub fn in_state(self, state: &str, entered_event_id: u64) -> Self {
+        if self.error == REFERENCE_PATH_CONFLICT {
+            return self;
+        }
         EvalError {
             cause: state_cause(state, entered_event_id, &self.cause),
             error: self.error,

@@ -8,11 +8,11 @@
 //!   an existing key keeps its place.
 //!
 //! Writing through a value that is not an object (or through a missing or
-//! out-of-range array element) fails with `States.ResultPathMatchFailure`.
+//! out-of-range array element) fails with `States.ReferencePathConflict`.
 
 use serde_json::{Map, Value};
 
-use super::eval::{EvalError, RESULT_PATH_MATCH_FAILURE, to_json_text};
+use super::eval::{EvalError, REFERENCE_PATH_CONFLICT, to_json_text};
 use super::path::{Path, Root, Selector, render};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -65,7 +65,7 @@ pub fn apply_result_path_owned(
 
 fn mismatch(step: &str, input: &Value) -> EvalError {
     EvalError::new(
-        RESULT_PATH_MATCH_FAILURE,
+        REFERENCE_PATH_CONFLICT,
         format!(
             "Unable to apply step \"{step}\" to input {}",
             to_json_text(input)
@@ -78,7 +78,7 @@ fn mismatch(step: &str, input: &Value) -> EvalError {
 fn check(input: &Value, p: &Path) -> Result<(), EvalError> {
     if p.root != Root::Input {
         return Err(EvalError::new(
-            RESULT_PATH_MATCH_FAILURE,
+            REFERENCE_PATH_CONFLICT,
             format!("The ResultPath '{}' must start with '$'", render(p)),
         ));
     }
@@ -219,7 +219,7 @@ mod tests {
             (json!({}), "$.a[0]"),
         ] {
             let e = apply_result_path(&input, json!(1), &at(path)).unwrap_err();
-            assert_eq!(e.error, "States.ResultPathMatchFailure", "{path}");
+            assert_eq!(e.error, "States.ReferencePathConflict", "{path}");
         }
         let e = apply_result_path(&json!({"a": "text"}), json!(1), &at("$.a.b")).unwrap_err();
         assert_eq!(

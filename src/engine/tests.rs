@@ -264,6 +264,42 @@ fn the_context_object_keeps_aws_key_order() {
     assert_eq!(keys(&out["State"]), ["Name", "EnteredTime"]);
 }
 
+/// Executions on AWS fail with `States.ReferencePathConflict` (not the
+/// `States.ResultPathMatchFailure` of the specification) and a cause with no state
+/// prefix: `Unable to apply step "aggregatedResult" to input [...]`.
+#[test]
+fn a_result_path_into_a_non_object_is_a_reference_path_conflict() {
+    let x = exec(
+        json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": {"r": 1},
+            "ResultPath": "$.aggregatedResult", "End": true}}}),
+        json!([1, 2]),
+    );
+    assert_eq!(
+        failed(&x),
+        (
+            "States.ReferencePathConflict".into(),
+            "Unable to apply step \"aggregatedResult\" to input [1,2]".into()
+        )
+    );
+    // A catcher's ResultPath, into the state's input: the same error, which no
+    // catcher of that state handles.
+    let x = exec_with(
+        json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+            "Parameters": {"FunctionName": "f"}, "End": true,
+            "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Z"}]},
+            "Z": {"Type": "Pass", "End": true}}}),
+        json!("text"),
+        mock("T", json!({"Throw": {"Error": "Boom", "Cause": "c"}})),
+    );
+    assert_eq!(
+        failed(&x),
+        (
+            "States.ReferencePathConflict".into(),
+            "Unable to apply step \"error\" to input \"text\"".into()
+        )
+    );
+}
+
 #[test]
 fn retry_count_is_in_the_context_of_task_states_only() {
     let x = exec(

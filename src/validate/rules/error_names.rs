@@ -21,6 +21,7 @@ pub const PREDEFINED_ERRORS: &[&str] = &[
     "States.ParameterPathFailure",
     "States.Permissions",
     "States.QueryEvaluationError",
+    "States.ReferencePathConflict",
     "States.ResultPathMatchFailure",
     "States.ResultWriterFailed",
     "States.Runtime",
