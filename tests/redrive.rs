@@ -295,7 +295,7 @@ fn refusals_name_aws_reason_and_exit_2() {
     assert_eq!(code(&out), Some(2));
     assert!(
         stderr(&out).contains(
-            "error: ExecutionNotRedrivable: Execution is SUCCEEDED and cannot be redriven. (execution 'ok';"
+            "error: ExecutionNotRedrivable: Execution is SUCCEEDED and cannot be redriven. (execution 'ok': only a FAILED, TIMED_OUT or ABORTED execution can be redriven)"
         ),
         "{}",
         stderr(&out)
@@ -463,7 +463,9 @@ fn describe_says_not_redrivable_once_the_period_is_over() {
     );
     let out = d.sfn(&["redrive", "old"]);
     assert_eq!(code(&out), Some(2));
-    assert!(stderr(&out).contains("Execution redrivable period exceeded"));
+    assert!(stderr(&out).contains(
+        "Execution redrivable period exceeded. (execution 'old': an execution can be redriven within 14 days of its end: run it again)"
+    ));
 }
 
 const DISTRIBUTED: &str = r#"{"StartAt": "M", "States": {"M": {"Type": "Map", "ItemsPath": "$.items", "End": true,

@@ -178,7 +178,7 @@ fn an_endless_loop_fails_at_the_history_quota_instead_of_hanging() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains(
-            "Execution history event limit exceeded",
+            "Execution history event limit exceeded. (execution 'loop': its history is too long to go on: run it again, with a way out of its loop)",
         ));
     let out = sfn()
         .args(["history", "loop", "--format", "json", "--store", store])
@@ -389,9 +389,71 @@ fn a_missing_mocks_file_is_one_plain_message() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains(
-            "error: testdata/run/no-such-mocks.yaml: cannot read the mocks file",
+            "error: testdata/run/no-such-mocks.yaml: the mocks file: no such file: check the path",
         ))
         .stderr(predicates::str::contains("state machine").not());
+}
+
+/// `--machine`: the template's diagnostics about its other machines are left out.
+#[test]
+fn a_template_machine_run_reports_only_on_that_machine() {
+    sfn()
+        .args([
+            "run",
+            "testdata/templates/sam-uri/template.yaml",
+            "--machine",
+            "YamlFileMachine",
+            "--no-store",
+        ])
+        .assert()
+        .code(0)
+        .stderr(predicates::str::contains("S3Machine").not())
+        .stderr(predicates::str::contains("UNRESOLVED_DEFINITION_URI").not());
+}
+
+/// Arguments that cannot work together, or point at the wrong kind of file: one
+/// line each saying what to do, exit 2.
+#[test]
+fn misused_arguments_say_what_to_do() {
+    let definition = "testdata/run/retry-catch.asl.json";
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["run", definition, "--test-case", "happy"],
+            "error: --test-case names a test case of a MockConfigFile: give that file with --mocks",
+        ),
+        (
+            &["run", definition, "--machine", "M"],
+            "--machine picks one of a template's state machines, and this file is a definition: leave --machine out",
+        ),
+        (
+            &["run", definition, "--input", "testdata"],
+            "error: --input 'testdata': is a directory: give a JSON file, JSON text, or - for stdin",
+        ),
+        (
+            &["run", "testdata/run/no-such.asl.json"],
+            "error: testdata/run/no-such.asl.json: no such file: check the path",
+        ),
+    ];
+    for (args, message) in cases {
+        sfn()
+            .args(*args)
+            .arg("--no-store")
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains(*message));
+    }
+    // An empty file: what `validate` says of it, not a JSON syntax error.
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.asl.json");
+    std::fs::write(&empty, "\n").unwrap();
+    sfn()
+        .args(["run", empty.to_str().unwrap(), "--no-store"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "the file is empty: nothing to run (a definition needs \"StartAt\" and \"States\")",
+        ))
+        .stderr(predicates::str::contains("INVALID_JSON").not());
 }
 
 #[test]

@@ -109,9 +109,16 @@ fn redrive(args: &RedriveArgs) -> Result<i32, String> {
     let mut record = store.load(&name).map_err(|e| e.to_string())?;
     let events = record.history["events"].as_array().map(Vec::len);
     if let Some(reason) = not_redrivable(&record.describe, events) {
+        // The hint that fits the reason: the status, the history's length, or the age.
+        let hint = if reason.starts_with("Execution is ") {
+            "only a FAILED, TIMED_OUT or ABORTED execution can be redriven"
+        } else if reason.contains("event limit") {
+            "its history is too long to go on: run it again, with a way out of its loop"
+        } else {
+            "an execution can be redriven within 14 days of its end: run it again"
+        };
         return Err(format!(
-            "ExecutionNotRedrivable: {reason}. (execution '{name}'; only a FAILED, TIMED_OUT or ABORTED \
-             execution can be redriven, within 14 days)"
+            "ExecutionNotRedrivable: {reason}. (execution '{name}': {hint})"
         ));
     }
     let events = events.unwrap_or(0);
@@ -138,10 +145,13 @@ fn redrive(args: &RedriveArgs) -> Result<i32, String> {
     // The mocks: the ones given, else the stored ones.
     let (mocks_text, mocks_path) = match &args.mocks {
         Some(path) => (
-            Some(
-                std::fs::read_to_string(path)
-                    .map_err(|e| format!("{}: cannot read the mocks file: {e}", path.display()))?,
-            ),
+            Some(std::fs::read_to_string(path).map_err(|e| {
+                format!(
+                    "{}: the mocks file: {}",
+                    path.display(),
+                    crate::load::read_problem(&e)
+                )
+            })?),
             path.clone(),
         ),
         None => (record.mocks.clone(), store.path_of(&name).join(MOCKS)),

@@ -13,7 +13,7 @@ use crate::engine::{
     self, ClockKind, Execution, MAX_EXECUTION_INPUT, Plan, RunError, RunOptions, Status,
 };
 use crate::history::{JsonText, Retain, json_text};
-use crate::load::{Definition, LoadOptions, load_path};
+use crate::load::{Definition, LoadOptions, load_path, read_problem};
 use crate::mocks::{Mocks, UNKNOWN_MOCK_STATE};
 use crate::model;
 use crate::render::describe::{Describe, Piece};
@@ -200,7 +200,27 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
     let opts = LoadOptions {
         substitutions: args.substitutions.iter().cloned().collect(),
     };
-    let loaded = load_path(&args.definition, &opts).map_err(|e| e.to_string())?;
+    if args.test_case.is_some() && args.mocks.is_none() {
+        return Err(
+            "--test-case names a test case of a MockConfigFile: give that file with --mocks".into(),
+        );
+    }
+    let mut loaded = load_path(&args.definition, &opts).map_err(|e| e.to_string())?;
+    if loaded.source.text.trim().is_empty() {
+        return Err(format!(
+            "{}: the file is empty: nothing to run (a definition needs \"StartAt\" and \"States\")",
+            args.definition.display()
+        ));
+    }
+    // With --machine, what the template says about its other machines is not this run's.
+    if let Some(id) = args.machine.as_deref() {
+        let own = format!("/Resources/{}", crate::load::pointer_token(id));
+        loaded.diagnostics.retain(|d| {
+            !d.location.starts_with("/Resources/")
+                || d.location == own
+                || d.location.starts_with(&format!("{own}/"))
+        });
+    }
     session.sources = loaded
         .definitions
         .iter()
@@ -269,7 +289,7 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
         None => Mocks::empty(),
         Some(path) => {
             let text = std::fs::read_to_string(path)
-                .map_err(|e| format!("{}: cannot read the mocks file: {e}", path.display()))?;
+                .map_err(|e| format!("{}: the mocks file: {}", path.display(), read_problem(&e)))?;
             let names = vec![machine_name.clone(), "definition".to_string()];
             match Mocks::parse(path, text.clone(), args.test_case.as_deref(), &names) {
                 Ok(m) => m,
@@ -509,6 +529,10 @@ fn pick_machine<'d>(
     };
     let none = || format!("{}: holds no state machine definition", path.display());
     match (defs, wanted) {
+        ([one], Some(_)) if one.machine.is_none() => Err(format!(
+            "{}: --machine picks one of a template's state machines, and this file is a definition: leave --machine out",
+            path.display()
+        )),
         (_, Some(id)) => defs
             .iter()
             .find(|d| d.machine.as_deref() == Some(id))
@@ -585,7 +609,7 @@ fn read_input(arg: Option<&str>) -> Result<Input, String> {
     } else if Path::new(arg).is_file() {
         (
             std::fs::read_to_string(arg)
-                .map_err(|e| format!("{arg}: cannot read the input: {e}"))?,
+                .map_err(|e| format!("{arg}: the input: {}", read_problem(&e)))?,
             arg.to_string(),
         )
     } else {
@@ -599,6 +623,9 @@ fn read_input(arg: Option<&str>) -> Result<Input, String> {
             let json = JsonText::of(&value);
             Ok(Input { value, text, json })
         }
+        Err(_) if what == "--input" && Path::new(arg).is_dir() => Err(format!(
+            "--input '{arg}': is a directory: give a JSON file, JSON text, or - for stdin"
+        )),
         Err(e) if what == "--input" && !arg.trim_start().starts_with(['{', '[', '"']) => Err(
             format!("--input '{arg}': no such file, and not JSON either ({e})"),
         ),

@@ -80,7 +80,7 @@ pub struct LoadOptions {
 /// Why a file could not be loaded at all.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    #[error("{path}: cannot read: {error}")]
+    #[error("{path}: {}", read_problem(error))]
     Io {
         path: PathBuf,
         error: std::io::Error,
@@ -91,6 +91,20 @@ pub enum LoadError {
     TooLarge { path: PathBuf, size: u64, max: u64 },
     #[error("{path}: not a text file (it is not valid UTF-8); expected a JSON or YAML definition")]
     Binary { path: PathBuf },
+}
+
+/// Why a file could not be read, and what to do, for messages: `cannot read: No
+/// such file or directory (os error 2)` said neither.
+pub fn read_problem(error: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match error.kind() {
+        ErrorKind::NotFound => "no such file: check the path".to_string(),
+        ErrorKind::IsADirectory => "is a directory: give the path of a file in it".to_string(),
+        ErrorKind::PermissionDenied => {
+            "permission denied: make the file readable (chmod u+r)".to_string()
+        }
+        _ => format!("cannot read: {error}"),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

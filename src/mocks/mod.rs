@@ -270,10 +270,12 @@ pub(crate) fn read_throw(
         return None;
     };
     let mut error = None;
+    let mut error_given = false;
     let mut cause = None;
     for f in fields {
         let p = format!("{pointer}/{}", f.key);
         if f.key == keys.0 {
+            error_given = true;
             match f.value.as_str() {
                 Some(s) => error = Some(s.to_string()),
                 None => errs.push(bad(
@@ -303,6 +305,8 @@ pub(crate) fn read_throw(
     }
     match error {
         Some(error) => Some(Outcome::Throw { error, cause }),
+        // Given, but not a string: reported above.
+        None if error_given => None,
         None => {
             errs.push(bad(
                 node,
@@ -465,6 +469,10 @@ mod format_tests {
             ]
         );
         assert!(errs.iter().all(|d| d.code == INVALID_MOCKS));
+        // An error that is not a string is reported once, not also as missing.
+        let errs = native(r#"{"B": {"throw": {"error": 42}}}"#).unwrap_err();
+        let msgs: Vec<_> = errs.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(msgs, ["'error' must be a string, not number"]);
     }
 
     const AWS: &str = r#"{
