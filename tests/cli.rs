@@ -165,6 +165,25 @@ fn missing_file_is_exit_2_with_a_message() {
         ));
 }
 
+/// SARIF for code-scanning upload is a valid log even when nothing could be
+/// checked: a failed invocation that says why, rather than an empty file.
+#[test]
+fn sarif_of_a_missing_file_is_a_failed_run() {
+    let out = sfn()
+        .args(["validate", "does/not/exist.json", "--format", "sarif"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let invocation = &v["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    assert_eq!(
+        invocation["toolExecutionNotifications"][0]["message"]["text"],
+        "does/not/exist.json: no such file or directory"
+    );
+    assert_eq!(v["runs"][0]["results"], serde_json::json!([]));
+}
+
 #[test]
 fn a_directory_without_definitions_is_exit_2() {
     let dir = tempfile::tempdir().unwrap();

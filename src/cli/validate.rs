@@ -81,15 +81,14 @@ pub fn check(args: &ValidateArgs) -> Outcome {
         ));
     }
     let color = use_color(args.color);
-    let rendered = if reports.is_empty() {
-        String::new()
-    } else {
-        match args.format {
-            OutputFormat::Human => render::human::render(&reports, color),
-            OutputFormat::Json => render::json::render(&reports, args.strict),
-            OutputFormat::Sarif => render::sarif::render(&reports),
-            OutputFormat::Github => render::github::render(&reports),
-        }
+    // The machine-readable formats are written even with nothing checked: a CI
+    // step that uploads the SARIF file gets a valid (failed) run, not an empty file.
+    let rendered = match args.format {
+        OutputFormat::Json => render::json::render(&reports, args.strict),
+        OutputFormat::Sarif => render::sarif::render(&reports, &problems),
+        _ if reports.is_empty() => String::new(),
+        OutputFormat::Human => render::human::render(&reports, color),
+        OutputFormat::Github => render::github::render(&reports),
     };
     let status = if !problems.is_empty() {
         exit::COULD_NOT_RUN

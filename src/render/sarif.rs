@@ -6,7 +6,9 @@ use super::{FileReport, position};
 use crate::diagnostic::Severity;
 use crate::validate::registry;
 
-pub fn render(reports: &[FileReport]) -> String {
+/// The SARIF log of `reports`; `problems` are what could not be checked (a
+/// missing file, say), told as the run's tool notifications.
+pub fn render(reports: &[FileReport], problems: &[String]) -> String {
     let rules: Vec<Value> = registry::codes()
         .into_iter()
         .map(|code| {
@@ -55,6 +57,13 @@ pub fn render(reports: &[FileReport]) -> String {
             }},
             // Our columns count characters, not SARIF's default UTF-16 code units.
             "columnKind": "unicodeCodePoints",
+            "invocations": [{
+                "executionSuccessful": problems.is_empty(),
+                "toolExecutionNotifications": problems
+                    .iter()
+                    .map(|p| json!({"level": "error", "message": {"text": p}}))
+                    .collect::<Vec<_>>(),
+            }],
             "results": results,
         }],
     });
@@ -63,7 +72,40 @@ pub fn render(reports: &[FileReport]) -> String {
     out
 }
 
-/// A relative path as a SARIF URI (forward slashes, no leading `./`).
+/// A path as a SARIF URI reference: a relative path with forward slashes (no
+/// leading `./`), an absolute one as a `file://` URI, and in either every
+/// character a URI cannot hold (a space, `%`, non-ASCII letters) percent-encoded.
 fn uri(path: &str) -> String {
-    path.replace('\\', "/").trim_start_matches("./").to_string()
+    use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+    // RFC 3986's unreserved characters, and the path's own separators.
+    const KEEP: &AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~')
+        .remove(b'/');
+    let path = path.replace('\\', "/");
+    let path = path.trim_start_matches("./");
+    let encoded = utf8_percent_encode(path, KEEP).to_string();
+    if path.starts_with('/') {
+        format!("file://{encoded}")
+    } else {
+        encoded
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::uri;
+
+    #[test]
+    fn paths_become_uri_references() {
+        assert_eq!(uri("./defs/order.asl.json"), "defs/order.asl.json");
+        assert_eq!(
+            uri("dir with space/ünï/my file,x.asl.json"),
+            "dir%20with%20space/%C3%BCn%C3%AF/my%20file%2Cx.asl.json"
+        );
+        assert_eq!(uri("/tmp/a b.json"), "file:///tmp/a%20b.json");
+        assert_eq!(uri("defs\\win.json"), "defs/win.json");
+    }
 }
