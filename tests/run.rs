@@ -394,6 +394,33 @@ fn a_missing_mocks_file_is_one_plain_message() {
         .stderr(predicates::str::contains("state machine").not());
 }
 
+/// The machine is named after its file, in a form AWS accepts in a name and an ARN.
+#[test]
+fn a_file_name_with_spaces_gives_a_valid_machine_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("my order, v2.asl.json");
+    std::fs::write(
+        &file,
+        r#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}"#,
+    )
+    .unwrap();
+    let out = sfn()
+        .args([
+            "run",
+            file.to_str().unwrap(),
+            "--no-store",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        v["stateMachineArn"],
+        "arn:aws:states:local:000000000000:stateMachine:my-order--v2"
+    );
+}
+
 /// `--machine`: the template's diagnostics about its other machines are left out.
 #[test]
 fn a_template_machine_run_reports_only_on_that_machine() {

@@ -563,7 +563,9 @@ fn machine_list(defs: &[Definition]) -> String {
         .join(", ")
 }
 
-/// The machine's name: the template's logical id, or the file name without `.asl.json`.
+/// The machine's name: the template's logical id, or the file name without
+/// `.asl.json`, made a name AWS accepts (it appears in every ARN): each character
+/// AWS does not allow in a name becomes `-`, and at most 80 are kept.
 fn machine_name(def: &Definition, path: &Path) -> String {
     if let Some(m) = &def.machine {
         return m.clone();
@@ -574,10 +576,17 @@ fn machine_name(def: &Definition, path: &Path) -> String {
         .unwrap_or("state-machine");
     let stem = file.split('.').next().unwrap_or(file);
     if stem.is_empty() {
-        "state-machine".into()
-    } else {
-        stem.to_string()
+        return "state-machine".into();
     }
+    stem.chars()
+        .map(|c| if allowed_in_name(c) { c } else { '-' })
+        .take(80)
+        .collect()
+}
+
+/// Whether AWS allows `c` in a state machine or execution name.
+fn allowed_in_name(c: char) -> bool {
+    !(c.is_whitespace() || c.is_control() || "<>{}[]?*\"#%\\^|~`$&,;:/".contains(c))
 }
 
 /// An execution's input: its value, the text it was read from, and the value's
@@ -691,10 +700,7 @@ pub fn check_execution_name(name: &str) -> Result<(), String> {
             "execution name '{name}' cannot be stored (it names a folder): pick another --name"
         ));
     }
-    if let Some(c) = name
-        .chars()
-        .find(|c| c.is_whitespace() || c.is_control() || "<>{}[]?*\"#%\\^|~`$&,;:/".contains(*c))
-    {
+    if let Some(c) = name.chars().find(|c| !allowed_in_name(*c)) {
         return Err(format!(
             "execution name '{name}' contains '{}', which AWS does not allow: no white space, brackets < > {{ }} [ ], wildcards ? *, special characters \" # % \\ ^ | ~ ` $ & , ; : / or control characters",
             c.escape_default()
