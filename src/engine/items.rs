@@ -222,23 +222,54 @@ pub fn compile_writer(node: &Node) -> Result<WriterPlan, String> {
     })
 }
 
-/// `ItemBatcher`: each iteration gets `{"BatchInput": ..., "Items": [...]}`.
-pub fn batch(items: Vec<Value>, size: Option<f64>, batch_input: Option<&Value>) -> Vec<Value> {
-    match size {
-        Some(n) if n >= 1.0 => items
-            .chunks(n as usize)
-            .map(|chunk| {
-                let mut o = Map::new();
-                if let Some(b) = batch_input {
-                    o.insert("BatchInput".into(), b.clone());
-                }
-                o.insert("Items".into(), Value::Array(chunk.to_vec()));
-                Value::Object(o)
-            })
-            .collect(),
-        _ => items,
+/// The batches of an ItemBatcher, each `{"BatchInput": ..., "Items": [...]}`:
+/// at most `max_items` items (when given), and at most `max_bytes` bytes of
+/// JSON (when given; AWS's quota of 256 KiB otherwise), a batch holding at
+/// least one item whatever its size.
+pub fn batch(
+    items: Vec<Value>,
+    max_items: Option<f64>,
+    max_bytes: Option<f64>,
+    batch_input: Option<&Value>,
+) -> Vec<Value> {
+    let max_items = match max_items {
+        Some(n) if n >= 1.0 => n as usize,
+        _ => usize::MAX,
+    };
+    let max_bytes = match max_bytes {
+        Some(n) if n >= 1.0 => (n as usize).min(MAX_BATCH_BYTES),
+        _ => MAX_BATCH_BYTES,
+    };
+    let wrap = |chunk: Vec<Value>| {
+        let mut o = Map::new();
+        if let Some(b) = batch_input {
+            o.insert("BatchInput".into(), b.clone());
+        }
+        o.insert("Items".into(), Value::Array(chunk));
+        Value::Object(o)
+    };
+    // `{"BatchInput":...,"Items":[]}`, then each item and its comma.
+    let empty = wrap(Vec::new()).to_string().len();
+    let mut batches = Vec::new();
+    let mut chunk = Vec::new();
+    let mut bytes = empty;
+    for item in items {
+        let len = item.to_string().len();
+        if !chunk.is_empty() && (chunk.len() == max_items || bytes + 1 + len > max_bytes) {
+            batches.push(wrap(std::mem::take(&mut chunk)));
+            bytes = empty;
+        }
+        bytes += len + usize::from(!chunk.is_empty());
+        chunk.push(item);
     }
+    if !chunk.is_empty() {
+        batches.push(wrap(chunk));
+    }
+    batches
 }
+
+/// AWS's payload quota, the most a batch can hold.
+const MAX_BATCH_BYTES: usize = 256 * 1024;
 
 /// `MaxItems` as a limit: `0` and values past AWS's ceiling read up to the ceiling.
 pub fn item_limit(max_items: Option<u64>) -> usize {

@@ -121,7 +121,10 @@ pub struct MapPlan {
     pub max_concurrency: Option<NumberSpec>,
     pub tolerated_failure_count: Option<NumberSpec>,
     pub tolerated_failure_percentage: Option<NumberSpec>,
+    /// `ItemBatcher`: the items go to the iterations in batches.
+    pub batching: bool,
     pub max_items_per_batch: Option<NumberSpec>,
+    pub max_input_bytes_per_batch: Option<NumberSpec>,
     pub batch_input: Option<Template>,
     pub distributed: bool,
     /// `Label`: names the Map Run.
@@ -345,8 +348,13 @@ fn compile_state(model: &StateMachine<'_>, id: StateId) -> Result<StatePlan, Uns
                 max_concurrency: number_of("MaxConcurrency")?,
                 tolerated_failure_count: number_of("ToleratedFailureCount")?,
                 tolerated_failure_percentage: number_of("ToleratedFailurePercentage")?,
+                batching: batcher.is_some(),
                 max_items_per_batch: match batcher {
                     Some(b) => nested_number_of(b, "MaxItemsPerBatch")?,
+                    None => None,
+                },
+                max_input_bytes_per_batch: match batcher {
+                    Some(b) => nested_number_of(b, "MaxInputBytesPerBatch")?,
                     None => None,
                 },
                 // A payload template: its `.$` fields are evaluated per Map state.
@@ -465,8 +473,7 @@ fn takes_items(sp: &StatePlan, map: &MapPlan) -> bool {
     !map.distributed
         && map.item_reader.is_none()
         && map.result_writer.is_none()
-        && map.max_items_per_batch.is_none()
-        && map.batch_input.is_none()
+        && !map.batching
         && items_path_plain
         && matches!(sp.flow.input_path, PathSpec::Absent)
         && literal(&map.max_concurrency)

@@ -93,6 +93,13 @@ pub(super) fn wall_offset(origin_ms: i64, until_ms: i64) -> std::time::Duration 
 
 /// `$$.Map` for one item: `{"Item": {"Index": i, "Value": item}}`, built
 /// directly (`json!` would copy the item through serde once more).
+/// What an ItemBatcher asks for, read when the Map state starts.
+struct Batching {
+    max_items: Option<f64>,
+    max_bytes: Option<f64>,
+    input: Option<Value>,
+}
+
 fn map_item_context(index: usize, item: Value) -> Value {
     let mut entry = Map::with_capacity(2);
     entry.insert("Index".into(), Value::from(index));
@@ -1536,12 +1543,27 @@ impl<'a> Runner<'a> {
             .as_ref()
             .map(|s| self.number(s, &effective, &context, "MaxItemsPerBatchPath"))
             .transpose()?;
+        let batch_bytes = map
+            .max_input_bytes_per_batch
+            .as_ref()
+            .map(|s| self.number(s, &effective, &context, "MaxInputBytesPerBatchPath"))
+            .transpose()?;
         let batch_input = match &map.batch_input {
             Some(t) => Some(self.eval_template(t, &effective, &context, "BatchInput")?),
             None => None,
         };
+        let batching = Batching {
+            max_items: batch_size,
+            max_bytes: batch_bytes,
+            input: batch_input,
+        };
         // Batches: each iteration gets {"Items": [...]} (plus BatchInput).
-        let work = items.map(|items| items::batch(items, batch_size, batch_input.as_ref()));
+        let work = match items {
+            Some(items) => {
+                Some(self.batch_items(sp, map, &effective, entered_ms, items, &batching)?)
+            }
+            None => None,
+        };
         let reader = match &map.item_reader {
             Some(r) => Some(self.reader_request(r, &effective, &context)?),
             None => None,
@@ -1619,9 +1641,9 @@ impl<'a> Runner<'a> {
         };
         let work = match (work, reader) {
             (Some(work), _) => Ok(work),
-            (None, reader) => self
-                .read_items(map, reader)
-                .map(|items| items::batch(items, batch_size, batch_input.as_ref())),
+            (None, reader) => self.read_items(map, reader).and_then(|items| {
+                self.batch_items(sp, map, &effective, entered_ms, items, &batching)
+            }),
         };
         // Each child execution's input, output or error: for the ResultWriter, and
         // kept with the Map Run for a redrive.
@@ -1712,6 +1734,45 @@ impl<'a> Runner<'a> {
         Ok(Some(std::mem::take(at)))
     }
 
+    /// The iterations' inputs: the items, or with an ItemBatcher their batches,
+    /// each item first through ItemSelector (AWS batches the selected items).
+    fn batch_items(
+        &mut self,
+        sp: &StatePlan,
+        map: &MapPlan,
+        effective: &Value,
+        entered_ms: i64,
+        items: Vec<Value>,
+        batching: &Batching,
+    ) -> Step<Vec<Value>> {
+        if !map.batching {
+            return Ok(items);
+        }
+        let items = match &map.item_selector {
+            Some(t) => {
+                let mut ctx = self.context(
+                    sp,
+                    entered_ms,
+                    0,
+                    Some(("Map", map_item_context(0, Value::Null))),
+                );
+                let mut selected = Vec::with_capacity(items.len());
+                for (index, item) in items.into_iter().enumerate() {
+                    set_map_item(&mut ctx, index, item);
+                    selected.push(self.eval_template(t, effective, &ctx, "ItemSelector")?);
+                }
+                selected
+            }
+            None => items,
+        };
+        Ok(items::batch(
+            items,
+            batching.max_items,
+            batching.max_bytes,
+            batching.input.as_ref(),
+        ))
+    }
+
     /// Runs the items; returns their outputs and the event the state's exit chains from.
     #[allow(clippy::too_many_arguments)]
     fn run_map_items(
@@ -1758,16 +1819,29 @@ impl<'a> Runner<'a> {
         let mut appended: Vec<(u64, u64)> = Vec::new();
         let appending =
             inline && self.lanes.is_none() && redriven.is_empty() && self.cut_ms.is_none();
-        let total = work.len();
+        // Tolerated failures count items: a failed batch, each of its items.
+        let weight = |unit: &Value| {
+            if map.batching {
+                unit["Items"].as_array().map_or(1, Vec::len)
+            } else {
+                1
+            }
+        };
+        let total: usize = work.iter().map(weight).sum();
         let mut last_len = 0;
-        let mut item_ctx = map.item_selector.as_ref().map(|_| {
-            self.context(
-                sp,
-                entered_ms,
-                0,
-                Some(("Map", map_item_context(0, Value::Null))),
-            )
-        });
+        // With batches, the items went through ItemSelector before they were batched.
+        let mut item_ctx = map
+            .item_selector
+            .as_ref()
+            .filter(|_| !map.batching)
+            .map(|_| {
+                self.context(
+                    sp,
+                    entered_ms,
+                    0,
+                    Some(("Map", map_item_context(0, Value::Null))),
+                )
+            });
         for (index, item) in work.into_iter().enumerate() {
             let resume = match redriven.remove(&index) {
                 // Succeeded before the redrive: not run again.
@@ -1790,6 +1864,7 @@ impl<'a> Runner<'a> {
                 break;
             }
             self.now_ms = at;
+            let item_weight = weight(&item);
             let item_input = match (&map.item_selector, &mut item_ctx) {
                 (Some(t), Some(item_ctx)) => {
                     set_map_item(item_ctx, index, item);
@@ -1934,14 +2009,17 @@ impl<'a> Runner<'a> {
             match outcome {
                 Ok(out) => outputs.push(out),
                 Err(Stop::Failed(e)) => {
-                    failures += 1;
+                    failures += item_weight;
                     outputs.push(Value::Null);
                     first_error.get_or_insert(e.clone());
                     // A share of all the Map Run's items, as AWS counts it, not of
                     // those done so far.
-                    let tolerated = tolerated_count.is_some_and(|c| failures as f64 <= c)
-                        || tolerated_pct
-                            .is_some_and(|p| failures as f64 * 100.0 <= p * total as f64);
+                    // Both given: exceeding either fails the Map Run (AWS's
+                    // "Tolerated failure threshold" page).
+                    let tolerated = !no_tolerance
+                        && tolerated_count.is_none_or(|c| failures as f64 <= c)
+                        && tolerated_pct
+                            .is_none_or(|p| failures as f64 * 100.0 <= p * total as f64);
                     if !tolerated && map.distributed {
                         self.now_ms = end.max(self.now_ms);
                         return Err(Stop::Failed(StatesError::new(

@@ -375,6 +375,83 @@ fn batch_input_is_evaluated_and_the_batch_size_read_from_a_path() {
     );
 }
 
+/// "ItemBatcher (Map)": batching adds the items to an `Items` array, cut by item
+/// count, by size (`MaxInputBytesPerBatch` alone batches too), or both; the
+/// items are batched after ItemSelector made each of them.
+#[test]
+fn batches_are_of_selected_items_cut_by_count_or_size() {
+    let x = exec(
+        distributed(json!({"ItemBatcher": {"MaxItemsPerBatch": 2},
+            "ItemSelector": {"idx.$": "$$.Map.Item.Index", "val.$": "$$.Map.Item.Value"}})),
+        json!({"Items": ["a", "b", "c"]}),
+    );
+    assert_eq!(
+        x.output,
+        Some(json!([
+            {"Items": [{"idx": 0, "val": "a"}, {"idx": 1, "val": "b"}]},
+            {"Items": [{"idx": 2, "val": "c"}]},
+        ]))
+    );
+    let x = exec(
+        distributed(json!({"ItemBatcher": {"MaxInputBytesPerBatch": 100000}})),
+        json!({"Items": [1, 2, 3]}),
+    );
+    assert_eq!(x.output, Some(json!([{"Items": [1, 2, 3]}])));
+    // `{"Items":[]}` is 12 bytes; each 5-byte item and its comma: two fit in 24.
+    let x = exec(
+        distributed(json!({"ItemBatcher": {"MaxInputBytesPerBatch": 24}})),
+        json!({"Items": ["abc", "def", "ghi"]}),
+    );
+    assert_eq!(
+        x.output,
+        Some(json!([{"Items": ["abc", "def"]}, {"Items": ["ghi"]}]))
+    );
+}
+
+/// AWS's "Tolerated failure threshold" page: with both a count and a percentage,
+/// exceeding either fails the Map Run; a failed batch fails each of its items.
+#[test]
+fn tolerated_failures_exceeding_either_threshold_fail_the_map_run() {
+    let processor = json!({"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+        "StartAt": "C", "States": {
+            "C": {"Type": "Choice", "Choices": [{"Variable": "$", "NumericEquals": 2, "Next": "F"}], "Default": "S"},
+            "F": {"Type": "Fail", "Error": "Y"},
+            "S": {"Type": "Succeed"}}});
+    let x = exec(
+        distributed(
+            json!({"ToleratedFailurePercentage": 10, "ToleratedFailureCount": 5,
+            "ItemProcessor": processor}),
+        ),
+        json!({"Items": [1, 2, 3, 4]}),
+    );
+    assert_eq!(
+        x.error.as_deref(),
+        Some("States.ExceedToleratedFailureThreshold")
+    );
+    let x = exec(
+        distributed(
+            json!({"ToleratedFailurePercentage": 25, "ToleratedFailureCount": 1,
+            "ItemProcessor": processor}),
+        ),
+        json!({"Items": [1, 2, 3, 4]}),
+    );
+    assert_eq!(x.status, Status::Succeeded);
+    // One failed batch of two items is two failed items: over a count of 1.
+    let batch_fails = json!({"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+        "StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "Y"}}});
+    let x = exec(
+        distributed(
+            json!({"ToleratedFailureCount": 1, "ItemBatcher": {"MaxItemsPerBatch": 2},
+            "ItemProcessor": batch_fails}),
+        ),
+        json!({"Items": [1, 2]}),
+    );
+    assert_eq!(
+        x.error.as_deref(),
+        Some("States.ExceedToleratedFailureThreshold")
+    );
+}
+
 #[test]
 fn distributed_map_records_a_map_run_not_its_iterations() {
     let x = exec(distributed(json!({"Label": "L"})), json!({"Items": [1, 2]}));
