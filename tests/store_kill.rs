@@ -310,3 +310,87 @@ fn a_running_execution_is_listed_and_described_as_running() {
     assert_eq!(code, Some(1));
     assert_eq!(json(&["describe", "busy"])["status"], "ABORTED");
 }
+
+/// Closing the terminal (SIGHUP) or `kill` (SIGTERM) ends a run as Ctrl-C does:
+/// the execution is stored as ABORTED, not lost.
+#[test]
+fn sigterm_and_sighup_store_the_execution_as_aborted() {
+    for (signal, name) in [(libc::SIGTERM, "terminated"), (libc::SIGHUP, "hung-up")] {
+        let (_dir, store, _def, mut child) = started(name);
+        // SAFETY: signalling a child this test started.
+        unsafe {
+            libc::kill(child.id() as i32, signal);
+        }
+        assert!(wait_exit(&mut child).is_some(), "{name} ended");
+        let out = sfn()
+            .args(["describe", name, "--store"])
+            .arg(&store)
+            .output()
+            .unwrap();
+        let d: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(d["status"], "ABORTED", "{name}");
+    }
+}
+
+/// A store that cannot take the execution is reported before the run, not after
+/// it (a real-clock run would wait its whole length to lose its result).
+#[test]
+fn a_store_that_cannot_be_written_is_refused_before_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    std::fs::create_dir(&store).unwrap();
+    std::fs::write(store.join("tmp"), "in the way").unwrap();
+    let def = slow_definition(dir.path());
+    let mut child = sfn()
+        .args(["run", def.to_str().unwrap(), "--clock", "real", "--store"])
+        .arg(&store)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // It would wait an hour if it ran: ending at all is the check.
+    let status = wait_exit(&mut child).expect("refused at once");
+    assert_eq!(status.code(), Some(2));
+    let out = child.wait_with_output().unwrap();
+    assert_stderr_has(&out, "cannot save the execution in the store");
+}
+
+/// The mocks kept with an execution are those it ran with, though the file is
+/// saved again while it runs (as under `--watch`).
+#[test]
+fn the_stored_mocks_are_the_ones_the_run_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let def = dir.path().join("t.asl.json");
+    std::fs::write(
+        &def,
+        r#"{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":1,"Next":"T"},
+            "T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"f"},"End":true}}}"#,
+    )
+    .unwrap();
+    let mocks = dir.path().join("m.yaml");
+    let used = "T:\n  return: {used: true}\n";
+    std::fs::write(&mocks, used).unwrap();
+    let mut child = sfn()
+        .args([
+            "run",
+            def.to_str().unwrap(),
+            "--clock",
+            "real",
+            "--name",
+            "m",
+        ])
+        .arg("--mocks")
+        .arg(&mocks)
+        .arg("--store")
+        .arg(&store)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    std::fs::write(&mocks, "T:\n  return: {edited: true}\n").unwrap();
+    assert_eq!(wait_exit(&mut child).and_then(|s| s.code()), Some(0));
+    let kept = std::fs::read_to_string(store.join("executions/m/mocks")).unwrap();
+    assert_eq!(kept, used);
+}

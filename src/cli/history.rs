@@ -164,9 +164,12 @@ pub(super) fn store_dir(store: &Store) -> String {
 pub fn resolve_message(store: &Store, error: &ResolveError) -> String {
     let dir = store_dir(store);
     match error {
-        ResolveError::Empty => {
-            format!("error: no executions in {dir} yet: run `sfn run DEFINITION` first\n")
-        }
+        ResolveError::Empty => match store.running().len() {
+            0 => format!("error: no executions in {dir} yet: run `sfn run DEFINITION` first\n"),
+            n => format!(
+                "error: no execution in {dir} has ended yet ({n} running: each is stored when it ends; `sfn list` shows them)\n"
+            ),
+        },
         ResolveError::Unknown { wanted, .. } => {
             let all = store.list();
             if all.is_empty() {

@@ -92,6 +92,9 @@ pub fn run(args: &RedriveArgs) -> i32 {
 
 fn redrive(args: &RedriveArgs) -> Result<i32, String> {
     let store = Store::locate(args.store.store.as_deref());
+    if let Some(problem) = store.problem() {
+        return Err(problem);
+    }
     let name = match store.resolve(Some(&args.execution)) {
         Ok(name) => name,
         Err(e) => {
@@ -105,7 +108,13 @@ fn redrive(args: &RedriveArgs) -> Result<i32, String> {
         ));
     }
     // Held until the redriven execution is stored.
-    let _lock = store.lock(&name).map_err(|e| e.to_string())?;
+    let _lock = store.lock(&name).map_err(|e| match e {
+        crate::store::StoreError::Io { .. } => format!(
+            "cannot write to the store {}: {e} (make it writable, or choose another with --store DIR)",
+            store.root.display()
+        ),
+        e => e.to_string(),
+    })?;
     let mut record = store.load(&name).map_err(|e| e.to_string())?;
     let events = record.history["events"].as_array().map(Vec::len);
     if let Some(reason) = not_redrivable(&record.describe, events) {

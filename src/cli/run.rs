@@ -285,11 +285,15 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
              (256 KiB): pass a smaller input, e.g. a reference to where the data is"
         ));
     }
+    // The mocks file's text as read now: the execution keeps what it ran with,
+    // even if the file is saved again while it runs.
+    let mut mocks_text = None;
     let mocks = match &args.mocks {
         None => Mocks::empty(),
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .map_err(|e| format!("{}: the mocks file: {}", path.display(), read_problem(&e)))?;
+            mocks_text = Some(text.clone());
             let names = vec![machine_name.clone(), "definition".to_string()];
             match Mocks::parse(path, text.clone(), args.test_case.as_deref(), &names) {
                 Ok(m) => m,
@@ -360,8 +364,8 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
         abort,
         s3_dir: args.s3_dir.clone(),
     };
-    // The history is written into the store while the execution runs. If the
-    // store cannot take it, the run goes on and the error is reported after it.
+    // The history is written into the store while the execution runs. A store
+    // that cannot take it is reported now, before a run whose result would be lost.
     let (pending, sink) = match store.as_ref().map(|s| {
         let running = json!({
             "executionArn": run_opts.execution_arn(),
@@ -377,8 +381,8 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
         });
         s.begin_run(&run_opts.execution_name, &running)
     }) {
-        Some(Ok((pending, file))) => (Some(Ok(pending)), Some(file)),
-        Some(Err(e)) => (Some(Err(e)), None),
+        Some(Ok((pending, file))) => (Some(pending), Some(file)),
+        Some(Err(e)) => return Err(save_error(store.as_ref(), e)),
         None => (None, None),
     };
     // The human summary lists the states entered; JSON needs no event.
@@ -437,12 +441,9 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
         );
         out.write_compact(&extra, &mut describe);
         describe.push(b'\n');
-        let mocks = args
-            .mocks
-            .as_ref()
-            .and_then(|p| std::fs::read_to_string(p).ok());
+        let mocks = mocks_text;
         let map_runs = execution.map_runs_to_keep();
-        let saved = pending.and_then(|pending| {
+        let saved = {
             store.finish_run(
                 &run_opts.execution_name,
                 pending,
@@ -457,14 +458,10 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
                 history_written
                     .unwrap_or_else(|| Err(std::io::Error::other("the history was not written"))),
             )
-        });
-        saved.map_err(|e| match e {
-            crate::store::StoreError::Io { .. } => format!(
-                "cannot save the execution in the store {}: {e} (choose another with --store DIR, or --no-store)",
-                store.root.display()
-            ),
-            _ => e.to_string(),
-        })?;
+        };
+        if let Err(e) = saved {
+            return Err(save_error(Some(store), e));
+        }
     }
     match args.format {
         RunFormat::Json => println!("{}", json_output(&out, session.watch)),
@@ -480,6 +477,17 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
         std::mem::forget(execution);
     }
     Ok(code)
+}
+
+/// Why the execution cannot be stored, and what to do.
+fn save_error(store: Option<&Store>, e: StoreError) -> String {
+    match (e, store) {
+        (e @ StoreError::Io { .. }, Some(store)) => format!(
+            "cannot save the execution in the store {}: {e} (choose another with --store DIR, or --no-store)",
+            store.root.display()
+        ),
+        (e, _) => e.to_string(),
+    }
 }
 
 /// `--format json`'s text: pretty, or under `--watch` one object per line, for

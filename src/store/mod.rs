@@ -302,6 +302,8 @@ impl Store {
 
     /// Takes the update lock of an execution (see [`Lock`]).
     pub fn lock(&self, name: &str) -> Result<Lock, StoreError> {
+        /// How long a lock may stay without its holder's pid.
+        const EMPTY_LOCK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
         use std::io::Write;
         let dir = self.root.join("locks");
         std::fs::create_dir_all(&dir).map_err(dir_error(&dir))?;
@@ -313,15 +315,27 @@ impl Store {
                 .open(&path)
             {
                 Ok(mut f) => {
-                    write!(f, "{}", std::process::id()).map_err(io(&path))?;
+                    if let Err(e) = write!(f, "{}", std::process::id()) {
+                        // An empty lock would read as held (a full disk left one).
+                        let _ = std::fs::remove_file(&path);
+                        return Err(io(&path)(e));
+                    }
                     return Ok(Lock { path });
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
                     let holder = std::fs::read_to_string(&path)
                         .ok()
                         .and_then(|t| t.trim().parse::<u32>().ok());
-                    // A lock being written has no pid yet: its holder is alive.
-                    if holder.is_none_or(holder_alive) {
+                    // A lock being written has no pid yet: its holder is alive,
+                    // unless it has had no pid for longer than writing one takes
+                    // (its process was killed in between).
+                    let abandoned = holder.is_none()
+                        && std::fs::metadata(&path)
+                            .and_then(|m| m.modified())
+                            .ok()
+                            .and_then(|t| t.elapsed().ok())
+                            .is_some_and(|age| age > EMPTY_LOCK_TIMEOUT);
+                    if !abandoned && holder.is_none_or(holder_alive) {
                         return Err(StoreError::Busy(name.to_string()));
                     }
                     let _ = std::fs::remove_file(&path);
@@ -372,6 +386,18 @@ impl Store {
                 Err(e) => unreadable.push(e),
             }
         }
+        // A run that ended between the two reads is in both: once, as stored.
+        let stored: std::collections::HashSet<String> = out
+            .iter()
+            .filter(|d| d["status"] != "RUNNING")
+            .filter_map(|d| d["executionArn"].as_str().map(str::to_string))
+            .collect();
+        out.retain(|d| {
+            d["status"] != "RUNNING"
+                || d["executionArn"]
+                    .as_str()
+                    .is_none_or(|arn| !stored.contains(arn))
+        });
         out.sort_by(|a, b| {
             let key = |v: &Value| v["startDate"].as_f64().unwrap_or(0.0);
             key(b)
@@ -598,6 +624,19 @@ mod tests {
         // A lock left by a process that no longer runs (pids stay below 2^22).
         std::fs::write(dir.path().join("locks/a.lock"), "4194305").unwrap();
         assert!(store.lock("a").is_ok());
+        // An empty lock is one being written: held while new, abandoned once old
+        // (its process died before writing its pid, or the disk was full).
+        let empty = dir.path().join("locks/c.lock");
+        std::fs::write(&empty, "").unwrap();
+        assert!(matches!(store.lock("c"), Err(StoreError::Busy(_))));
+        let old = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+        std::fs::File::options()
+            .write(true)
+            .open(&empty)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+        assert!(store.lock("c").is_ok());
     }
 
     fn record(start: f64) -> Record {
