@@ -578,6 +578,22 @@ pub struct Child {
 }
 
 /// What the writer needs to know of the Map Run.
+/// A child execution's name: a UUID derived from the Map Run and the item's
+/// index, so runs are reproducible.
+pub fn child_execution_name(map_run_arn: &str, index: usize) -> String {
+    use md5::Digest as _;
+    let d = md5::Md5::digest(format!("{map_run_arn}#{index}").as_bytes());
+    let h: String = d.iter().map(|b| format!("{b:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
+}
+
 pub struct MapRun<'a> {
     pub arn: &'a str,
     /// `arn:...:stateMachine:<machine>/<label>`: the children's state machine.
@@ -595,17 +611,7 @@ impl MapRun<'_> {
     /// A child's execution name: a UUID derived from the Map Run and the index, so
     /// runs are reproducible.
     fn child_name(&self, index: usize) -> String {
-        use md5::Digest as _;
-        let d = md5::Md5::digest(format!("{}#{index}", self.arn).as_bytes());
-        let h: String = d.iter().map(|b| format!("{b:02x}")).collect();
-        format!(
-            "{}-{}-{}-{}-{}",
-            &h[..8],
-            &h[8..12],
-            &h[12..16],
-            &h[16..20],
-            &h[20..32]
-        )
+        child_execution_name(self.arn, index)
     }
 
     /// A child as `Transformation: NONE` shows it: its DescribeExecution fields.

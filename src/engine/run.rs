@@ -63,6 +63,9 @@ pub(super) struct Runner<'a> {
     variables: Map<String, Value>,
     pub(super) execution_context: Value,
     machine_context: Value,
+    /// The Map Run whose child executions run now: its ARN, and the ARNs of its
+    /// child state machine and of its executions (without the name).
+    map_run: Option<ChildArns>,
     /// A redrive: where scopes, Maps and Parallels resume.
     pub(super) pending: super::redrive::Pending,
     /// Whether the scope running is a Parallel branch (not a Map iteration in one).
@@ -93,6 +96,14 @@ pub(super) fn wall_offset(origin_ms: i64, until_ms: i64) -> std::time::Duration 
 
 /// `$$.Map` for one item: `{"Item": {"Index": i, "Value": item}}`, built
 /// directly (`json!` would copy the item through serde once more).
+/// The names a distributed Map's child executions go by.
+#[derive(Clone)]
+struct ChildArns {
+    map_run_arn: String,
+    machine_name: String,
+    execution_prefix: String,
+}
+
 /// What an ItemBatcher asks for, read when the Map state starts.
 struct Batching {
     max_items: Option<f64>,
@@ -219,6 +230,7 @@ impl<'a> Runner<'a> {
             deadline_ms,
             variables: Map::new(),
             execution_context: Value::Null,
+            map_run: None,
             machine_context: json!({"Id": opts.state_machine_arn(), "Name": opts.state_machine_name}),
             pending: Default::default(),
             in_branch: false,
@@ -1648,6 +1660,18 @@ impl<'a> Runner<'a> {
         // Each child execution's input, output or error: for the ResultWriter, and
         // kept with the Map Run for a redrive.
         let mut children = map.distributed.then(Vec::new);
+        let label = map.label.as_deref().unwrap_or(&sp.name);
+        let machine = &self.opts.state_machine_name;
+        let outer_run = std::mem::replace(
+            &mut self.map_run,
+            map.distributed.then(|| ChildArns {
+                map_run_arn: map_run_arn.clone(),
+                machine_name: format!("{machine}/{label}"),
+                execution_prefix: format!(
+                    "arn:aws:states:local:000000000000:execution:{machine}/{label}"
+                ),
+            }),
+        );
         let result = work.and_then(|work| {
             self.run_map_items(
                 sp,
@@ -1661,6 +1685,7 @@ impl<'a> Runner<'a> {
                 children.as_mut(),
             )
         });
+        self.map_run = outer_run;
         if let (Some((_, run_event, _)), Some(children)) = (&map_run, &children) {
             let calls = self.child_calls.take().unwrap_or_default();
             let record = self.map_runs.entry(map_run_arn.clone()).or_default();
@@ -1910,6 +1935,35 @@ impl<'a> Runner<'a> {
                     Some(_) => item_input.clone(),
                     None => Value::Null,
                 });
+                // The child is an execution of its own: the context object says which.
+                let contexts = self.map_run.clone().map(|arns| {
+                    let name = items::child_execution_name(&arns.map_run_arn, index);
+                    let input = if self.plan.context_needs_input {
+                        item_input.clone()
+                    } else {
+                        Value::Null
+                    };
+                    let redrives = match resume {
+                        Some(_) => self.execution_context["RedriveCount"].clone(),
+                        None => json!(0),
+                    };
+                    let execution = json!({
+                        "Id": format!("{}:{name}", arns.execution_prefix),
+                        "Input": input,
+                        "StartTime": iso(self.now_ms),
+                        "Name": name,
+                        "RoleArn": self.opts.role_arn(),
+                        "RedriveCount": redrives,
+                    });
+                    let machine = json!({
+                        "Id": format!("arn:aws:states:local:000000000000:stateMachine:{}", arns.machine_name),
+                        "Name": arns.machine_name,
+                    });
+                    (
+                        std::mem::replace(&mut self.execution_context, execution),
+                        std::mem::replace(&mut self.machine_context, machine),
+                    )
+                });
                 let was_in_branch = std::mem::replace(&mut self.in_branch, false);
                 let outcome = match self.run_scope(map.processor, item_input, &mut child_prev) {
                     // The child's own history is full: the child execution fails.
@@ -1917,6 +1971,10 @@ impl<'a> Runner<'a> {
                     outcome => outcome,
                 };
                 self.in_branch = was_in_branch;
+                if let Some((execution, machine)) = contexts {
+                    self.execution_context = execution;
+                    self.machine_context = machine;
+                }
                 self.history = parent;
                 self.lanes = lanes;
                 self.history_base = base;

@@ -452,6 +452,38 @@ fn tolerated_failures_exceeding_either_threshold_fail_the_map_run() {
     );
 }
 
+/// A distributed Map's child is an execution of its own: its context object
+/// names it (its ARN is the one a ResultWriter lists), its input is the item,
+/// and its state machine is the Map Run's child machine `<machine>/<label>`.
+#[test]
+fn a_child_execution_sees_its_own_context() {
+    let processor = json!({"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+        "StartAt": "C", "States": {"C": {"Type": "Pass", "Parameters": {"ctx.$": "$$"}, "End": true}}});
+    let x = exec(
+        distributed(json!({"Label": "L", "ItemProcessor": processor})),
+        json!({"Items": [{"a": 1}]}),
+    );
+    let ctx = &x.output.unwrap()[0]["ctx"];
+    let machine = format!("{}/L", opts().state_machine_name);
+    assert_eq!(ctx["StateMachine"]["Name"], json!(machine));
+    assert_eq!(
+        ctx["StateMachine"]["Id"],
+        json!(format!(
+            "arn:aws:states:local:000000000000:stateMachine:{machine}"
+        ))
+    );
+    assert_eq!(ctx["Execution"]["Input"], json!({"a": 1}));
+    let name = ctx["Execution"]["Name"].as_str().unwrap();
+    assert_eq!(name.len(), 36, "a UUID: {name}");
+    assert_eq!(
+        ctx["Execution"]["Id"],
+        json!(format!(
+            "arn:aws:states:local:000000000000:execution:{machine}:{name}"
+        ))
+    );
+    assert_eq!(ctx["Execution"]["RedriveCount"], json!(0));
+}
+
 #[test]
 fn distributed_map_records_a_map_run_not_its_iterations() {
     let x = exec(distributed(json!({"Label": "L"})), json!({"Items": [1, 2]}));
