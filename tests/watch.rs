@@ -254,6 +254,37 @@ fn run_watch_reruns_on_every_save_of_the_definition_or_the_mocks() {
     assert!(stored >= 3, "{stored} executions stored");
 }
 
+/// An `--input` file that does not exist yet is watched too: made, it runs.
+#[test]
+fn run_watch_runs_once_the_input_file_is_made() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("p.asl.json"),
+        r#"{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}"#,
+    )
+    .unwrap();
+    let (_child, out, err) = spawn(
+        dir.path(),
+        &[
+            "run",
+            "p.asl.json",
+            "--input",
+            "later.json",
+            "--watch",
+            "--format",
+            "json",
+            "--no-store",
+        ],
+    );
+    assert!(
+        wait_for(&err, "later.json").is_some(),
+        "says the input is missing"
+    );
+    std::fs::write(dir.path().join("later.json"), r#"{"made": "later"}"#).unwrap();
+    let ran = wait_for(&out, r#""status":"SUCCEEDED""#).expect("a run once the input exists");
+    assert!(ran.contains("later"), "{ran}");
+}
+
 #[test]
 fn run_watch_refuses_a_name_it_could_use_only_once() {
     let dir = tempfile::tempdir().unwrap();

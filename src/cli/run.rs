@@ -160,9 +160,10 @@ fn watch_inner(args: &RunArgs) -> Result<i32, String> {
             return Err(format!("{}: no such file", file.display()));
         }
     }
+    // The input file, also one not made yet: an argument that is not JSON names a file.
     if let Some(arg) = args.input.as_deref()
         && arg != "-"
-        && Path::new(arg).is_file()
+        && (Path::new(arg).is_file() || serde_json::from_str::<Value>(arg).is_err())
     {
         files.push(Path::new(arg));
     }
