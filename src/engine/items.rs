@@ -577,7 +577,6 @@ pub struct Child {
     pub stop: String,
 }
 
-/// What the writer needs to know of the Map Run.
 /// A child execution's name: a UUID derived from the Map Run and the item's
 /// index, so runs are reproducible.
 pub fn child_execution_name(map_run_arn: &str, index: usize) -> String {
@@ -594,6 +593,7 @@ pub fn child_execution_name(map_run_arn: &str, index: usize) -> String {
     )
 }
 
+/// What the writer needs to know of the Map Run.
 pub struct MapRun<'a> {
     pub arn: &'a str,
     /// `arn:...:stateMachine:<machine>/<label>`: the children's state machine.
@@ -608,8 +608,7 @@ impl MapRun<'_> {
         self.arn.rsplit(':').next().unwrap_or(self.arn)
     }
 
-    /// A child's execution name: a UUID derived from the Map Run and the index, so
-    /// runs are reproducible.
+    /// A child's execution name (see [`child_execution_name`]).
     fn child_name(&self, index: usize) -> String {
         child_execution_name(self.arn, index)
     }

@@ -104,6 +104,15 @@ struct ChildArns {
     execution_prefix: String,
 }
 
+impl ChildArns {
+    fn machine_arn(&self) -> String {
+        format!(
+            "arn:aws:states:local:000000000000:stateMachine:{}",
+            self.machine_name
+        )
+    }
+}
+
 /// What an ItemBatcher asks for, read when the Map state starts.
 struct Batching {
     max_items: Option<f64>,
@@ -1660,18 +1669,10 @@ impl<'a> Runner<'a> {
         // Each child execution's input, output or error: for the ResultWriter, and
         // kept with the Map Run for a redrive.
         let mut children = map.distributed.then(Vec::new);
-        let label = map.label.as_deref().unwrap_or(&sp.name);
-        let machine = &self.opts.state_machine_name;
-        let outer_run = std::mem::replace(
-            &mut self.map_run,
-            map.distributed.then(|| ChildArns {
-                map_run_arn: map_run_arn.clone(),
-                machine_name: format!("{machine}/{label}"),
-                execution_prefix: format!(
-                    "arn:aws:states:local:000000000000:execution:{machine}/{label}"
-                ),
-            }),
-        );
+        let arns = map
+            .distributed
+            .then(|| self.child_arns(sp, map, &map_run_arn));
+        let outer_run = std::mem::replace(&mut self.map_run, arns);
         let result = work.and_then(|work| {
             self.run_map_items(
                 sp,
@@ -1757,6 +1758,18 @@ impl<'a> Runner<'a> {
             }
         }
         Ok(Some(std::mem::take(at)))
+    }
+
+    /// The names of a Map Run's child executions: of the child state machine
+    /// `<machine>/<label>` (the label defaults to the state's name).
+    fn child_arns(&self, sp: &StatePlan, map: &MapPlan, map_run_arn: &str) -> ChildArns {
+        let label = map.label.as_deref().unwrap_or(&sp.name);
+        let machine_name = format!("{}/{label}", self.opts.state_machine_name);
+        ChildArns {
+            map_run_arn: map_run_arn.to_string(),
+            execution_prefix: format!("arn:aws:states:local:000000000000:execution:{machine_name}"),
+            machine_name,
+        }
     }
 
     /// The iterations' inputs: the items, or with an ItemBatcher their batches,
@@ -1955,10 +1968,7 @@ impl<'a> Runner<'a> {
                         "RoleArn": self.opts.role_arn(),
                         "RedriveCount": redrives,
                     });
-                    let machine = json!({
-                        "Id": format!("arn:aws:states:local:000000000000:stateMachine:{}", arns.machine_name),
-                        "Name": arns.machine_name,
-                    });
+                    let machine = json!({"Id": arns.machine_arn(), "Name": arns.machine_name});
                     (
                         std::mem::replace(&mut self.execution_context, execution),
                         std::mem::replace(&mut self.machine_context, machine),
@@ -2271,16 +2281,11 @@ impl<'a> Runner<'a> {
         children: Vec<items::Child>,
         result: Step<(Vec<Value>, Option<u64>)>,
     ) -> Step<(Value, Option<u64>)> {
-        let label = map.label.as_deref().unwrap_or(&sp.name);
-        let machine = &self.opts.state_machine_name;
+        let arns = self.child_arns(sp, map, map_run_arn);
         let run = items::MapRun {
             arn: map_run_arn,
-            state_machine_arn: format!(
-                "arn:aws:states:local:000000000000:stateMachine:{machine}/{label}"
-            ),
-            execution_arn_prefix: format!(
-                "arn:aws:states:local:000000000000:execution:{machine}/{label}"
-            ),
+            state_machine_arn: arns.machine_arn(),
+            execution_arn_prefix: arns.execution_prefix,
         };
         let Some(params) = export else {
             return result.map(|(_, last)| {
