@@ -254,6 +254,45 @@ fn run_watch_reruns_on_every_save_of_the_definition_or_the_mocks() {
     assert!(stored >= 3, "{stored} executions stored");
 }
 
+/// A watched file's folder deleted and made again (a branch switch, a tool that
+/// writes the folder anew) is still watched: a save in it runs again.
+#[test]
+fn run_watch_follows_a_folder_made_again() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("order.asl.json"), DEFINITION).unwrap();
+    let md = dir.path().join("md");
+    std::fs::create_dir(&md).unwrap();
+    std::fs::write(md.join("m.yaml"), "Charge:\n  return: {charged: first}\n").unwrap();
+    let (_child, out, err) = spawn(
+        dir.path(),
+        &[
+            "run",
+            "order.asl.json",
+            "--mocks",
+            "md/m.yaml",
+            "--watch",
+            "--format",
+            "json",
+            "--no-store",
+        ],
+    );
+    assert!(wait_for(&out, "first").is_some(), "a run at the start");
+    assert!(wait_for(&err, "watching").is_some());
+    std::fs::remove_dir_all(&md).unwrap();
+    assert!(
+        wait_for(&err, "watching").is_some(),
+        "a run of the missing file"
+    );
+    std::fs::create_dir(&md).unwrap();
+    std::fs::write(md.join("m.yaml"), "Charge:\n  return: {charged: second}\n").unwrap();
+    assert!(
+        wait_for(&out, "second").is_some(),
+        "a run once the folder is back"
+    );
+    std::fs::write(md.join("m.yaml"), "Charge:\n  return: {charged: third}\n").unwrap();
+    assert!(wait_for(&out, "third").is_some(), "and on each save after");
+}
+
 /// An `--input` file that does not exist yet is watched too: made, it runs.
 #[test]
 fn run_watch_runs_once_the_input_file_is_made() {

@@ -191,7 +191,10 @@ fn watch_inner(args: &RunArgs) -> Result<i32, String> {
         }
         waiting(&names.join(", "));
         match watch.wait() {
-            Wake::Changed(files) => changes = Some(files),
+            Wake::Changed(files) => {
+                watch.rewatch();
+                changes = Some(files);
+            }
             Wake::Interrupted => return Ok(INTERRUPTED),
         }
     }

@@ -35,6 +35,9 @@ struct Filter {
     /// Folders watched whole (absolute): a change counts there if it is to a file a
     /// search of the folder checks (not to the report the watch is writing).
     trees: Vec<PathBuf>,
+    /// The folders of `files`: one deleted or made again (a branch switch, a tool
+    /// writing the folder anew) is a change, seen from the folder above it.
+    file_dirs: HashSet<PathBuf>,
 }
 
 pub enum Wake {
@@ -97,6 +100,12 @@ impl Watch {
                     .watch(&dir, RecursiveMode::NonRecursive)
                     .map_err(|e| format!("cannot watch {}: {e}", dir.display()))?;
             }
+            if let Some(parent) = dir.parent()
+                && self.filter.file_dirs.insert(dir.clone())
+                && self.dirs.insert(parent.to_path_buf())
+            {
+                let _ = self.watcher.watch(parent, RecursiveMode::NonRecursive);
+            }
         }
         Ok(new)
     }
@@ -129,13 +138,20 @@ impl Watch {
         Ok(watch)
     }
 
-    /// Watches again the folders of [`Watch::trees`] that exist: one deleted and made
-    /// again is not watched until then.
+    /// Watches again the folders of [`Watch::trees`], and those of watched files,
+    /// that exist: one deleted and made again is not watched until then.
     pub fn rewatch(&mut self) {
         for root in &self.filter.trees {
             if root.is_dir() {
                 let _ = self.watcher.unwatch(root);
                 let _ = self.watcher.watch(root, RecursiveMode::Recursive);
+            }
+        }
+        // The watched files' folders too.
+        for dir in &self.filter.file_dirs {
+            if dir.is_dir() {
+                let _ = self.watcher.unwatch(dir);
+                let _ = self.watcher.watch(dir, RecursiveMode::NonRecursive);
             }
         }
     }
@@ -219,6 +235,10 @@ impl Watch {
         for path in &event.paths {
             if let Some(shown) = self.filter.files.get(path) {
                 changed.insert(shown.clone());
+                hit = true;
+            } else if self.filter.file_dirs.contains(path) {
+                let shown = path.strip_prefix(&cwd).unwrap_or(path);
+                changed.insert(shown.display().to_string());
                 hit = true;
             } else if self
                 .filter
