@@ -236,15 +236,12 @@ impl Watch {
             if let Some(shown) = self.filter.files.get(path) {
                 changed.insert(shown.clone());
                 hit = true;
-            } else if self.filter.file_dirs.contains(path) {
-                let shown = path.strip_prefix(&cwd).unwrap_or(path);
-                changed.insert(shown.display().to_string());
-                hit = true;
-            } else if self
-                .filter
-                .trees
-                .iter()
-                .any(|root| root == path || super::validate::searched(root, path))
+            } else if self.filter.file_dirs.contains(path)
+                || self
+                    .filter
+                    .trees
+                    .iter()
+                    .any(|root| root == path || super::validate::searched(root, path))
             {
                 let shown = path.strip_prefix(&cwd).unwrap_or(path);
                 changed.insert(shown.display().to_string());
