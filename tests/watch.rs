@@ -103,6 +103,40 @@ fn revalidates_on_every_save_and_survives_a_half_written_file() {
     assert!(missing, "the next save was validated again");
 }
 
+/// A watched symlink pointed at another file: that file's saves count from then on.
+#[cfg(unix)]
+#[test]
+fn validate_watch_follows_a_symlink_to_its_new_target() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = r#"{"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}"#;
+    std::fs::write(dir.path().join("a.json"), good).unwrap();
+    std::fs::write(dir.path().join("b.json"), good).unwrap();
+    std::os::unix::fs::symlink("a.json", dir.path().join("link.asl.json")).unwrap();
+    let (_child, out, err) = spawn(
+        dir.path(),
+        &["validate", "--watch", "--format", "json", "link.asl.json"],
+    );
+    assert!(wait_for(&out, r#""result": "OK""#).is_some());
+    assert!(wait_for(&err, "watching").is_some());
+    // Pointed at b.json (as `ln -sfn` does it: a new link renamed over the old).
+    std::os::unix::fs::symlink("b.json", dir.path().join("link.tmp")).unwrap();
+    std::fs::rename(
+        dir.path().join("link.tmp"),
+        dir.path().join("link.asl.json"),
+    )
+    .unwrap();
+    assert!(wait_for(&err, "watching").is_some(), "validated again");
+    std::fs::write(
+        dir.path().join("b.json"),
+        r#"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"}}}"#,
+    )
+    .unwrap();
+    assert!(
+        wait_for(&out, "MISSING_TRANSITION_TARGET").is_some(),
+        "a save of the new target is validated"
+    );
+}
+
 /// A file saved by rename, or deleted and written again, is still watched.
 #[test]
 fn validate_watch_follows_a_file_saved_by_rename_or_recreated() {

@@ -154,6 +154,11 @@ impl Watch {
                 let _ = self.watcher.watch(dir, RecursiveMode::NonRecursive);
             }
         }
+        // A symlink pointed at another file: that file is watched from now on.
+        let named: BTreeSet<String> = self.filter.files.values().cloned().collect();
+        for path in named {
+            let _ = self.add_file(Path::new(&path));
+        }
     }
 
     fn new(abort: Arc<AtomicBool>) -> Result<Watch, String> {
