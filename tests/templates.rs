@@ -202,6 +202,24 @@ fn definition_uri_loads_the_file_and_fills_definition_substitutions() {
     assert!(validate(yaml).is_empty(), "{:?}", validate(yaml));
 }
 
+/// A placeholder outside any string in a DefinitionUri file (`"TimeoutSeconds":
+/// ${Timeout}`) is filled before the text is parsed, as AWS does: no syntax error.
+#[test]
+fn definition_uri_file_with_placeholders_outside_strings() {
+    let file = load("sam-uri-bare/template.yaml");
+    let def = machine(&file, "FanOut");
+    assert_eq!(
+        def.source.path,
+        fixture("sam-uri-bare/statemachine/fan.asl.json")
+    );
+    let number = |p: &str| def.root.pointer(p).and_then(Node::as_f64);
+    assert_eq!(number("/TimeoutSeconds"), Some(300.0));
+    assert_eq!(number("/States/Fan/MaxConcurrency"), Some(5.0));
+    // Not declared anywhere: a warning at it, in the definition file.
+    let (line, col) = position_of("sam-uri-bare/statemachine/fan.asl.json", "${NotDeclared}");
+    assert_eq!(found(def), [format!("UNFILLED_PLACEHOLDER {line}:{col}")]);
+}
+
 #[test]
 fn sub_option_wins_over_definition_substitutions() {
     let file = load_with(

@@ -386,7 +386,20 @@ impl<'a> Machine<'a> {
             ))
             .with_label("not checked")));
         };
-        let (text, map, unfilled) = fill_text(&text, &map, &|n| self.fill(n));
+        Ok(self.filled_text(self.source.clone(), &text, &map, property))
+    }
+
+    /// A definition's JSON text with its `${...}` placeholders filled, as AWS fills
+    /// them before it parses the text: `map` leads from the text into `source`,
+    /// `what` names the text in messages.
+    fn filled_text(
+        &self,
+        source: Arc<SourceFile>,
+        text: &str,
+        map: &SourceMap,
+        what: &str,
+    ) -> Definition {
+        let (text, map, unfilled) = fill_text(text, map, &|n| self.fill(n));
         let (text, map, unfilled) = bare_placeholders_to_zero(&text, &map, unfilled);
         let mut root = match super::parse_json(&text) {
             Ok(root) => root,
@@ -396,14 +409,11 @@ impl<'a> Machine<'a> {
                     INVALID_JSON,
                     "",
                     span,
-                    format!(
-                        "invalid JSON in the {property} of {}: {}",
-                        self.id, e.message
-                    ),
+                    format!("invalid JSON in the {what} of {}: {}", self.id, e.message),
                 )
                 .with_help("fix the JSON syntax at this position")
                 .with_label(e.message);
-                return Ok(self.broken(self.source.clone(), span, diag));
+                return self.broken(source, span, diag);
             }
         };
         let mut diagnostics = Vec::new();
@@ -429,14 +439,14 @@ impl<'a> Machine<'a> {
             }
         }
         remap(&mut root, &map);
-        Ok(Definition {
-            source: self.source.clone(),
+        Definition {
+            source,
             machine: Some(self.id.to_string()),
             root,
             diagnostics,
             placeholders,
             machine_type: self.machine_type(),
-        })
+        }
     }
 
     /// The text of a string-valued template expression and its map into the
@@ -563,6 +573,13 @@ impl<'a> Machine<'a> {
         let source = Arc::new(SourceFile::new(path, text));
         match super::parse_source(&source, format) {
             Ok(root) => Ok(self.finish_tree(source, root)),
+            // `"Seconds": ${Wait}`, a placeholder outside any string: AWS fills the
+            // file's text before it parses it, so the text is filled here too.
+            Err(_) if format == Format::Json && source.text.contains("${") => {
+                let text = source.text.clone();
+                let map = SourceMap::linear(0);
+                Ok(self.filled_text(source, &text, &map, "DefinitionUri file"))
+            }
             Err(diag) => {
                 let span = diag.span;
                 Ok(self.broken(source, span, *diag))
