@@ -394,6 +394,45 @@ fn a_missing_mocks_file_is_one_plain_message() {
         .stderr(predicates::str::contains("state machine").not());
 }
 
+/// A MockConfigFile must give a response for every call (AWS's Step Functions
+/// Local page); a call past them stops the run, naming the call to add.
+#[test]
+fn a_mock_config_file_without_a_response_for_a_call_stops_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let def = dir.path().join("loop.asl.json");
+    std::fs::write(
+        &def,
+        r#"{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+            "Parameters": {"FunctionName": "f"}, "ResultPath": "$.r", "Next": "T2"},
+            "T2": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+            "Parameters": {"FunctionName": "f"}, "End": true}}}"#,
+    )
+    .unwrap();
+    let mocks = dir.path().join("m.json");
+    std::fs::write(
+        &mocks,
+        r#"{"StateMachines": {"loop": {"TestCases": {"A": {"T": "R", "T2": "R2"}}}},
+            "MockedResponses": {"R": {"0": {"Return": {}}}, "R2": {"1": {"Return": {}}}}}"#,
+    )
+    .unwrap();
+    sfn()
+        .args([
+            "run",
+            def.to_str().unwrap(),
+            "--no-store",
+            "--test-case",
+            "A",
+        ])
+        .arg("--mocks")
+        .arg(&mocks)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "Task state 'T2' was called a 1st time, but its response in",
+        ))
+        .stderr(predicates::str::contains(r#"has no "0""#));
+}
+
 /// The machine is named after its file, in a form AWS accepts in a name and an ARN.
 #[test]
 fn a_file_name_with_spaces_gives_a_valid_machine_name() {

@@ -14,7 +14,7 @@ use crate::engine::{
 };
 use crate::history::{JsonText, Retain, json_text};
 use crate::load::{Definition, LoadOptions, load_path, read_problem};
-use crate::mocks::{Mocks, UNKNOWN_MOCK_STATE};
+use crate::mocks::{Miss, Mocks, UNKNOWN_MOCK_STATE};
 use crate::model;
 use crate::render::describe::{Describe, Piece};
 use crate::render::{self, FileReport};
@@ -402,26 +402,35 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
             state,
             resource,
             input,
-            no_match,
+            miss,
         }) => {
             let mocks_file = args
                 .mocks
                 .as_ref()
                 .map(|p| p.display().to_string())
                 .unwrap_or_else(|| "the mocks file".into());
-            if no_match {
-                eprintln!(
-                    "error: Task state '{state}' was reached, but no mock response in {mocks_file} matches its input:"
-                );
-            } else {
-                eprintln!(
+            match miss {
+                Miss::NoMatch => eprintln!(
+                    "error: Task state '{state}' was reached, but no mock response in {mocks_file} matches its input"
+                ),
+                Miss::NoCall(n) => eprintln!(
+                    "error: Task state '{state}' was called a {} time, but its response in {mocks_file} has no \"{n}\" (Step Functions Local fails the execution: each call needs a response)",
+                    ordinal(n + 1)
+                ),
+                Miss::NoMock => eprintln!(
                     "error: Task state '{state}' ({resource}) was reached, but it has no mock"
-                );
+                ),
             }
             eprintln!("  its input: {}", truncate(&input.to_string(), 300));
             eprintln!(
                 "{}",
-                missing_mock_help(&state, args.mocks.as_deref(), &mocks)
+                missing_mock_help(
+                    &state,
+                    args.mocks.as_deref(),
+                    &mocks,
+                    &miss,
+                    args.test_case.as_deref()
+                )
             );
             return Ok(exit::COULD_NOT_RUN);
         }
@@ -683,20 +692,47 @@ pub(super) fn warn_unknown_mocks(mocks: &Mocks, machine: &model::StateMachine) {
 
 /// AWS's execution-name rules: 1 to 80 characters, none of the reserved ones.
 /// What to add so that `state` gets an answer, in the mocks file's own format.
-fn missing_mock_help(state: &str, file: Option<&Path>, mocks: &Mocks) -> String {
-    match file {
-        None => format!(
+fn missing_mock_help(
+    state: &str,
+    file: Option<&Path>,
+    mocks: &Mocks,
+    miss: &Miss,
+    test_case: Option<&str>,
+) -> String {
+    match (file, miss) {
+        (None, _) => format!(
             "help: pass a mocks file with --mocks FILE; in the native YAML form:\n\n  {state}:\n    return: {{}}   # the service's raw response\n"
         ),
-        Some(f) if mocks.aws_format => format!(
-            "help: in {}, map the state to a response in the test case, and define the response:\n\n  \"TestCases\": {{\"<case>\": {{\"{state}\": \"{state}Response\"}}}}\n  \"MockedResponses\": {{\"{state}Response\": {{\"0\": {{\"Return\": {{}}}}}}}}\n",
+        (Some(f), Miss::NoCall(n)) => format!(
+            "help: in {}, give the state's response a \"{n}\" (or a range such as \"0-{n}\"), e.g.\n\n  \"{n}\": {{\"Return\": {{}}}}\n",
             f.display()
         ),
-        Some(f) => format!(
+        (Some(f), _) if mocks.aws_format => format!(
+            "help: in {}, map the state to a response in the test case, and define the response:\n\n  \"TestCases\": {{\"{}\": {{\"{state}\": \"{state}Response\"}}}}\n  \"MockedResponses\": {{\"{state}Response\": {{\"0\": {{\"Return\": {{}}}}}}}}\n",
+            f.display(),
+            test_case.unwrap_or("<case>")
+        ),
+        (Some(f), Miss::NoMatch) => format!(
+            "help: add a response without 'when' to the list of '{state}' in {}, for every other input, e.g.\n\n  {state}:\n    - when: {{...}}\n      return: {{...}}\n    - return: {{}}   # any other input\n",
+            f.display()
+        ),
+        (Some(f), _) => format!(
             "help: add an entry for it to {}, e.g.\n\n  {state}:\n    return: {{}}   # the service's raw response\n",
             f.display()
         ),
     }
+}
+
+/// `1st`, `2nd`, `3rd`, `4th`, ... `11th`, `21st`.
+fn ordinal(n: u32) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
 }
 
 pub fn check_execution_name(name: &str) -> Result<(), String> {

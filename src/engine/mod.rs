@@ -191,12 +191,12 @@ pub fn map_runs_from_json(v: &Value) -> Option<MapRuns> {
 /// Why a run could not go on: not an execution failure, a problem of the setup.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RunError {
-    /// A Task was reached with no mock (or no mock matching its input).
+    /// A Task was reached with no mock (or none for this input or call).
     MissingMock {
         state: String,
         resource: String,
-        input: Value,
-        no_match: bool,
+        input: Box<Value>,
+        miss: crate::mocks::Miss,
     },
 }
 

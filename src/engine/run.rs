@@ -18,7 +18,7 @@ use crate::dataflow::path;
 use crate::dataflow::result_path::apply_result_path;
 use crate::dataflow::template::Template;
 use crate::history::{Details, Field, History, JsonText, details, json_text};
-use crate::mocks::{Miss, MockCursor, Mocks, Outcome};
+use crate::mocks::{MockCursor, Mocks, Outcome};
 use crate::model::{ScopeId, StateId, StateType};
 
 /// Why a scope stopped before its end.
@@ -1035,8 +1035,8 @@ impl<'a> Runner<'a> {
                 return Err(Stop::Setup(Box::new(RunError::MissingMock {
                     state: sp.name.clone(),
                     resource: task.resource.clone(),
-                    input: params,
-                    no_match: miss == Miss::NoMatch,
+                    input: Box::new(params),
+                    miss,
                 })));
             }
         };

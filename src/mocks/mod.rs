@@ -83,6 +83,9 @@ pub enum Miss {
     NoMock,
     /// Mocks exist, but no `when` matches this input.
     NoMatch,
+    /// A MockConfigFile gives no response for this call (0-based): Step Functions
+    /// Local fails such an execution rather than repeat another response.
+    NoCall(u32),
 }
 
 impl Mocks {
@@ -194,9 +197,8 @@ impl Mocks {
             Responses::ByCall(ranges) => ranges
                 .iter()
                 .find(|(from, to, _)| (*from..=*to).contains(&n))
-                .or_else(|| ranges.iter().max_by_key(|(_, to, _)| *to))
                 .map(|(_, _, e)| e.response.clone())
-                .ok_or(Miss::NoMatch),
+                .ok_or(Miss::NoCall(n)),
             Responses::Sequence(entries) => {
                 let used = cursor
                     .used
@@ -496,6 +498,13 @@ mod format_tests {
         assert_eq!(
             m.respond("Charge", &mut c, &json!({})).unwrap().outcome,
             Outcome::Return(json!({"ok": 1}))
+        );
+        // Past the last numbered response: no response, as in Step Functions Local
+        // ("If you do not specify a mocked response, the state machine execution
+        // will fail"); the native format's last entry repeats instead.
+        assert_eq!(
+            m.respond("Charge", &mut c, &json!({})),
+            Err(Miss::NoCall(3))
         );
     }
 
