@@ -394,6 +394,26 @@ fn a_missing_mocks_file_is_one_plain_message() {
         .stderr(predicates::str::contains("state machine").not());
 }
 
+/// A template's only machine, built with intrinsics that cannot be evaluated
+/// offline: `run` says so, rather than that the file holds no state machine.
+#[test]
+fn a_template_machine_that_cannot_be_evaluated_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let template = dir.path().join("template.yaml");
+    std::fs::write(
+        &template,
+        "Conditions:\n  C: !Equals [a, a]\nResources:\n  M:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      DefinitionString: !If [C, '{}', '{}']\n",
+    )
+    .unwrap();
+    sfn()
+        .args(["run", template.to_str().unwrap(), "--no-store"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "state machine 'M' cannot be run: the DefinitionString of M is built with intrinsic functions that cannot be evaluated offline",
+        ));
+}
+
 /// A MockConfigFile must give a response for every call (AWS's Step Functions
 /// Local page); a call past them stops the run, naming the call to add.
 #[test]

@@ -566,7 +566,12 @@ fn pick_machine<'d>(
                     machine_list(defs)
                 ),
             }),
-        ([], None) => Err(none()),
+        // Found, but not one whose definition can be read offline: say why.
+        ([], None) => Err(file_diagnostics
+            .iter()
+            .filter_map(|d| d.location.strip_prefix("/Resources/"))
+            .find_map(|id| unreadable(&id.replace("~1", "/").replace("~0", "~")))
+            .unwrap_or_else(none)),
         ([one], None) => Ok(one),
         (_, None) => Err(format!(
             "{}: holds {} state machines ({}): pick one with --machine",
