@@ -88,7 +88,15 @@ pub(super) fn read(
     let cp = format!("{mp}/TestCases/{}", pointer_token(&case.key));
     let mut errs = Vec::new();
     let mut states = BTreeMap::new();
-    for s in case.value.as_object().unwrap_or_default() {
+    let Some(mapped) = case.value.as_object() else {
+        return Err(vec![bad(
+            &case.value,
+            &cp,
+            "a test case maps state names to mocked response names (an object)",
+            "write {\"StateName\": \"MockedResponseName\"}",
+        )]);
+    };
+    for s in mapped {
         let p = format!("{cp}/{}", pointer_token(&s.key));
         let Some(name) = s.value.as_str() else {
             errs.push(bad(
@@ -149,7 +157,16 @@ fn read_ranges(
         ));
         return None;
     };
-    let mut out = Vec::new();
+    if fields.is_empty() {
+        errs.push(bad(
+            node,
+            pointer,
+            "a mocked response needs a response for each call",
+            "write {\"0\": {\"Return\": {...}}}",
+        ));
+        return None;
+    }
+    let mut out: Vec<(u32, u32, Entry)> = Vec::new();
     for f in fields {
         let p = format!("{pointer}/{}", pointer_token(&f.key));
         let Some((from, to)) = parse_range(&f.key) else {
@@ -164,6 +181,41 @@ fn read_ranges(
             );
             continue;
         };
+        if let Some((a, b, _)) = out.iter().find(|(a, b, _)| from <= *b && *a <= to) {
+            let earlier = if a == b {
+                a.to_string()
+            } else {
+                format!("{a}-{b}")
+            };
+            errs.push(
+                Diagnostic::error(
+                    INVALID_MOCKS,
+                    p,
+                    f.key_span,
+                    format!("'{}' gives calls that \"{earlier}\" gives already", f.key),
+                )
+                .with_help("give each call number one response"),
+            );
+            continue;
+        }
+        if let Some(other) = f
+            .value
+            .as_object()
+            .unwrap_or_default()
+            .iter()
+            .find(|e| e.key != "Return" && e.key != "Throw")
+        {
+            errs.push(
+                Diagnostic::error(
+                    INVALID_MOCKS,
+                    format!("{p}/{}", pointer_token(&other.key)),
+                    other.key_span,
+                    format!("unknown field '{}' in a mocked response", other.key),
+                )
+                .with_help("a call's response has 'Return' or 'Throw'"),
+            );
+            continue;
+        }
         let ret = f.value.get("Return");
         let throw = f.value.get("Throw");
         let outcome = match (ret, throw) {

@@ -508,6 +508,51 @@ mod format_tests {
         );
     }
 
+    /// Mistakes in a MockConfigFile: each an `INVALID_MOCKS` at its place.
+    #[test]
+    fn aws_format_mistakes_point_at_them() {
+        let errors = |text: &str| -> Vec<(String, String)> {
+            Mocks::parse(Path::new("m.json"), text.into(), Some("A"), &[])
+                .unwrap_err()
+                .into_iter()
+                .map(|d| (d.location, d.message))
+                .collect()
+        };
+        let case = |responses: &str| {
+            format!(
+                r#"{{"StateMachines": {{"m": {{"TestCases": {{"A": {{"T": "R"}}}}}}}}, "MockedResponses": {{"R": {responses}}}}}"#
+            )
+        };
+        assert_eq!(
+            errors(&case(r#"{"0": {"Return": 1, "Throws": {"Error": "E"}}}"#)),
+            [(
+                "/MockedResponses/R/0/Throws".to_string(),
+                "unknown field 'Throws' in a mocked response".to_string()
+            )]
+        );
+        assert_eq!(
+            errors(&case(r#"{"0-2": {"Return": 1}, "1": {"Return": 2}}"#)),
+            [(
+                "/MockedResponses/R/1".to_string(),
+                "'1' gives calls that \"0-2\" gives already".to_string()
+            )]
+        );
+        assert_eq!(
+            errors(&case("{}")),
+            [(
+                "/MockedResponses/R".to_string(),
+                "a mocked response needs a response for each call".to_string()
+            )]
+        );
+        assert_eq!(
+            errors(r#"{"StateMachines": {"m": {"TestCases": {"A": "R"}}}, "MockedResponses": {}}"#),
+            [(
+                "/StateMachines/m/TestCases/A".to_string(),
+                "a test case maps state names to mocked response names (an object)".to_string()
+            )]
+        );
+    }
+
     #[test]
     fn aws_format_uses_a_lone_machine_whatever_its_name_and_names_the_one_to_add() {
         let names = vec!["other".to_string()];
