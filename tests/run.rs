@@ -414,6 +414,31 @@ fn a_template_machine_that_cannot_be_evaluated_says_why() {
         ));
 }
 
+/// Only Task states call services: a mock for any other state is a warning, never used.
+#[test]
+fn a_mock_for_a_state_that_is_not_a_task_is_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let mocks = dir.path().join("m.yaml");
+    std::fs::write(&mocks, "Route:\n  return: {}\n").unwrap();
+    let def = dir.path().join("c.asl.json");
+    std::fs::write(
+        &def,
+        r#"{"StartAt": "Route", "States": {"Route": {"Type": "Choice",
+            "Choices": [{"Variable": "$.x", "IsPresent": true, "Next": "Done"}], "Default": "Done"},
+            "Done": {"Type": "Succeed"}}}"#,
+    )
+    .unwrap();
+    sfn()
+        .args(["run", def.to_str().unwrap(), "--no-store"])
+        .arg("--mocks")
+        .arg(&mocks)
+        .assert()
+        .code(0)
+        .stderr(predicates::str::contains(
+            "the mocks answer 'Route', which is a Choice state: only Task states are mocked",
+        ));
+}
+
 /// A MockConfigFile must give a response for every call (AWS's Step Functions
 /// Local page); a call past them stops the run, naming the call to add.
 #[test]

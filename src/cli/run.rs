@@ -671,20 +671,43 @@ fn read_input(arg: Option<&str>) -> Result<Input, String> {
 
 pub(super) fn warn_unknown_mocks(mocks: &Mocks, machine: &model::StateMachine) {
     let names: Vec<&str> = machine.states.iter().map(|s| s.name).collect();
+    let tasks: Vec<&str> = machine
+        .states
+        .iter()
+        .filter(|s| s.is(&model::StateType::Task))
+        .map(|s| s.name)
+        .collect();
     for state in mocks.state_names() {
-        if names.contains(&state) {
+        if tasks.contains(&state) {
             continue;
         }
         let span = mocks.span_of(state).unwrap_or_default();
-        let mut d = Diagnostic::warning(
-            UNKNOWN_MOCK_STATE,
-            format!("/{state}"),
-            span,
-            format!("the mocks name a state '{state}' that the definition does not have"),
-        );
-        d = match closest(state, names.iter().copied()) {
-            Some(similar) => d.with_help(format!("did you mean '{similar}'?")),
-            None => d.with_help(format!("the states are: {}", names.join(", "))),
+        let d = if let Some(other) = machine.states.iter().find(|s| s.name == state) {
+            // Only a Task calls a service: a mock of any other state is never used.
+            let kind = other
+                .state_type
+                .as_ref()
+                .map_or("not a Task".to_string(), |t| {
+                    format!("a {} state", t.value.as_str())
+                });
+            Diagnostic::warning(
+                UNKNOWN_MOCK_STATE,
+                format!("/{state}"),
+                span,
+                format!("the mocks answer '{state}', which is {kind}: only Task states are mocked"),
+            )
+            .with_help("remove this mock: the state never calls a service")
+        } else {
+            let d = Diagnostic::warning(
+                UNKNOWN_MOCK_STATE,
+                format!("/{state}"),
+                span,
+                format!("the mocks name a state '{state}' that the definition does not have"),
+            );
+            match closest(state, names.iter().copied()) {
+                Some(similar) => d.with_help(format!("did you mean '{similar}'?")),
+                None => d.with_help(format!("the states are: {}", names.join(", "))),
+            }
         };
         report_file(&[FileReport {
             source: mocks.source.clone(),
@@ -695,7 +718,6 @@ pub(super) fn warn_unknown_mocks(mocks: &Mocks, machine: &model::StateMachine) {
     }
 }
 
-/// AWS's execution-name rules: 1 to 80 characters, none of the reserved ones.
 /// What to add so that `state` gets an answer, in the mocks file's own format.
 fn missing_mock_help(
     state: &str,
@@ -740,6 +762,7 @@ fn ordinal(n: u32) -> String {
     format!("{n}{suffix}")
 }
 
+/// AWS's execution-name rules: 1 to 80 characters, none of the reserved ones.
 pub fn check_execution_name(name: &str) -> Result<(), String> {
     let count = name.chars().count();
     if count == 0 || count > 80 {
