@@ -220,6 +220,27 @@ fn definition_uri_file_with_placeholders_outside_strings() {
     assert_eq!(found(def), [format!("UNFILLED_PLACEHOLDER {line}:{col}")]);
 }
 
+/// `Fn::ForEach` (AWS::LanguageExtensions) is not expanded: its state machines
+/// are said to go unchecked, a warning, not "no state machine" (exit 2).
+#[test]
+fn state_machines_made_by_fn_foreach_are_a_warning() {
+    let file = load("foreach.yaml");
+    assert!(file.definitions.is_empty());
+    let d: Vec<_> = file
+        .diagnostics
+        .iter()
+        .map(|d| (d.code, d.severity, d.location.as_str()))
+        .collect();
+    assert_eq!(
+        d,
+        [(
+            "UNRESOLVED_DEFINITION",
+            Severity::Warning,
+            "/Resources/Fn::ForEach::Workflows"
+        )]
+    );
+}
+
 #[test]
 fn sub_option_wins_over_definition_substitutions() {
     let file = load_with(

@@ -65,6 +65,26 @@ pub fn extract(
     let mut definitions = Vec::new();
     let mut diagnostics = Vec::new();
     for resource in template.resources() {
+        // `Fn::ForEach` (AWS::LanguageExtensions) makes resources at deploy time:
+        // not expanded here, so its state machines are said to go unchecked.
+        if resource.key.starts_with("Fn::ForEach::") {
+            if makes_state_machines(&resource.value) {
+                diagnostics.push(
+                    Diagnostic::warning(
+                        UNRESOLVED_DEFINITION,
+                        format!("/Resources/{}", crate::load::pointer_token(&resource.key)),
+                        resource.key_span,
+                        format!(
+                            "the state machines that {} makes are not checked: sfn does not expand Fn::ForEach",
+                            resource.key
+                        ),
+                    )
+                    .with_help("validate their definition on its own (a DefinitionUri file), or a template that writes one of them out")
+                    .with_label("not checked"),
+                );
+            }
+            continue;
+        }
         let ty = resource.value.get("Type").and_then(Node::as_str);
         if !matches!(ty, Some(STEP_FUNCTIONS | SERVERLESS)) {
             continue;
@@ -77,6 +97,18 @@ pub fn extract(
         diagnostics.append(&mut machine.warnings.borrow_mut());
     }
     (definitions, diagnostics)
+}
+
+/// Whether a node holds a resource of a state machine type (an `Fn::ForEach` body).
+fn makes_state_machines(node: &Node) -> bool {
+    match &node.kind {
+        NodeKind::Object(entries) => entries.iter().any(|e| {
+            (e.key == "Type" && matches!(e.value.as_str(), Some(STEP_FUNCTIONS | SERVERLESS)))
+                || makes_state_machines(&e.value)
+        }),
+        NodeKind::Array(items) => items.iter().any(makes_state_machines),
+        _ => false,
+    }
 }
 
 /// A stand-alone definition with `--sub` values filled in, the pointers of the
