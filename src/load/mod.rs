@@ -180,13 +180,7 @@ fn parse_source(source: &SourceFile, format: Format) -> Result<Node, Box<Diagnos
         } else {
             "YAML"
         };
-        let help = if source.text.starts_with('\u{feff}') && e.span.start <= 3 {
-            // Editors on Windows add it; to a JSON parser it is a stray token.
-            "the file starts with a UTF-8 byte order mark (BOM): save it as UTF-8 without one"
-                .to_string()
-        } else {
-            format!("fix the {what} syntax at this position")
-        };
+        let help = syntax_help(&source.text, e.span, what);
         Box::new(
             Diagnostic::error(
                 INVALID_JSON,
@@ -198,6 +192,17 @@ fn parse_source(source: &SourceFile, format: Format) -> Result<Node, Box<Diagnos
             .with_label(e.message),
         )
     })
+}
+
+/// What to do about a syntax error at `span` of `text`, written in `what` (JSON, YAML).
+pub fn syntax_help(text: &str, span: Span, what: &str) -> String {
+    if text.starts_with('\u{feff}') && span.start <= 3 {
+        // Editors on Windows add it; to a JSON parser it is a stray token.
+        "the file starts with a UTF-8 byte order mark (BOM): save it as UTF-8 without one"
+            .to_string()
+    } else {
+        format!("fix the {what} syntax at this position")
+    }
 }
 
 /// Loads text already in memory, as if it were the file at `path`.

@@ -130,6 +130,11 @@ impl Mocks {
             Format::Yaml => yaml::parse(&source.text),
         };
         let root = parsed.map_err(|e| {
+            let what = if format == Format::Json {
+                "JSON"
+            } else {
+                "YAML"
+            };
             vec![
                 Diagnostic::error(
                     INVALID_MOCKS,
@@ -137,6 +142,7 @@ impl Mocks {
                     e.span,
                     format!("invalid mocks file: {}", e.message),
                 )
+                .with_help(crate::load::syntax_help(&source.text, e.span, what))
                 .with_label(e.message),
             ]
         })?;
@@ -610,5 +616,17 @@ mod format_tests {
         let errs = native("{\"A\": ").unwrap_err();
         assert_eq!(errs[0].code, INVALID_MOCKS);
         assert!(errs[0].message.starts_with("invalid mocks file"));
+        assert_eq!(
+            errs[0].help.as_deref(),
+            Some("fix the JSON syntax at this position")
+        );
+        // A byte order mark, as editors on Windows write one: said so, as for definitions.
+        let errs = native("\u{feff}{\"A\": {\"return\": 1}}").unwrap_err();
+        assert_eq!(
+            errs[0].help.as_deref(),
+            Some(
+                "the file starts with a UTF-8 byte order mark (BOM): save it as UTF-8 without one"
+            )
+        );
     }
 }
