@@ -370,8 +370,9 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
     };
     // The history is written into the store while the execution runs. A store
     // that cannot take it is reported now, before a run whose result would be lost.
-    let (pending, sink) = match store.as_ref().map(|s| {
-        let running = json!({
+    let (pending, sink) = match &store {
+        Some(store) => {
+            let running = json!({
             "executionArn": run_opts.execution_arn(),
             "stateMachineArn": run_opts.state_machine_arn(),
             "name": run_opts.execution_name,
@@ -382,11 +383,12 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
             "redriveCount": 0,
             "redriveStatus": "NOT_REDRIVABLE",
             "redriveStatusReason": "Execution is RUNNING and cannot be redriven",
-        });
-        s.begin_run(&run_opts.execution_name, &running)
-    }) {
-        Some(Ok((pending, file))) => (Some(pending), Some(file)),
-        Some(Err(e)) => return Err(save_error(store.as_ref(), e)),
+            });
+            match store.begin_run(&run_opts.execution_name, &running) {
+                Ok((pending, file)) => (Some(pending), Some(file)),
+                Err(e) => return Err(save_error(store, e)),
+            }
+        }
         None => (None, None),
     };
     // The human summary lists the states entered; JSON needs no event.
@@ -456,24 +458,22 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
         describe.push(b'\n');
         let mocks = mocks_text;
         let map_runs = execution.map_runs_to_keep();
-        let saved = {
-            store.finish_run(
-                &run_opts.execution_name,
-                pending,
-                RunFiles {
-                    describe: &describe,
-                    definition: &definition.root.to_value(),
-                    input_text: &read_text,
-                    mocks: mocks.as_deref(),
-                    map_runs: map_runs.as_ref(),
-                },
-                // Begun with a history file (above), so written or not.
-                history_written
-                    .unwrap_or_else(|| Err(std::io::Error::other("the history was not written"))),
-            )
-        };
+        let saved = store.finish_run(
+            &run_opts.execution_name,
+            pending,
+            RunFiles {
+                describe: &describe,
+                definition: &definition.root.to_value(),
+                input_text: &read_text,
+                mocks: mocks.as_deref(),
+                map_runs: map_runs.as_ref(),
+            },
+            // Begun with a history file (above), so written or not.
+            history_written
+                .unwrap_or_else(|| Err(std::io::Error::other("the history was not written"))),
+        );
         if let Err(e) = saved {
-            return Err(save_error(Some(store), e));
+            return Err(save_error(store, e));
         }
     }
     match args.format {
@@ -493,13 +493,13 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
 }
 
 /// Why the execution cannot be stored, and what to do.
-fn save_error(store: Option<&Store>, e: StoreError) -> String {
-    match (e, store) {
-        (e @ StoreError::Io { .. }, Some(store)) => format!(
+fn save_error(store: &Store, e: StoreError) -> String {
+    match e {
+        StoreError::Io { .. } => format!(
             "cannot save the execution in the store {}: {e} (choose another with --store DIR, or --no-store)",
             store.root.display()
         ),
-        (e, _) => e.to_string(),
+        e => e.to_string(),
     }
 }
 
@@ -570,7 +570,7 @@ fn pick_machine<'d>(
         ([], None) => Err(file_diagnostics
             .iter()
             .filter_map(|d| d.location.strip_prefix("/Resources/"))
-            .find_map(|id| unreadable(&id.replace("~1", "/").replace("~0", "~")))
+            .find_map(|id| unreadable(&crate::load::unescape_token(id)))
             .unwrap_or_else(none)),
         ([one], None) => Ok(one),
         (_, None) => Err(format!(
@@ -682,33 +682,32 @@ pub(super) fn warn_unknown_mocks(mocks: &Mocks, machine: &model::StateMachine) {
             continue;
         }
         let span = mocks.span_of(state).unwrap_or_default();
-        let d = if let Some(other) = machine.states.iter().find(|s| s.name == state) {
+        let (message, help) = match machine.states.iter().find(|s| s.name == state) {
             // Only a Task calls a service: a mock of any other state is never used.
-            let kind = other
-                .state_type
-                .as_ref()
-                .map_or("not a Task".to_string(), |t| {
-                    format!("a {} state", t.value.as_str())
-                });
-            Diagnostic::warning(
-                UNKNOWN_MOCK_STATE,
-                format!("/{state}"),
-                span,
-                format!("the mocks answer '{state}', which is {kind}: only Task states are mocked"),
-            )
-            .with_help("remove this mock: the state never calls a service")
-        } else {
-            let d = Diagnostic::warning(
-                UNKNOWN_MOCK_STATE,
-                format!("/{state}"),
-                span,
-                format!("the mocks name a state '{state}' that the definition does not have"),
-            );
-            match closest(state, names.iter().copied()) {
-                Some(similar) => d.with_help(format!("did you mean '{similar}'?")),
-                None => d.with_help(format!("the states are: {}", names.join(", "))),
+            Some(other) => {
+                let kind = other
+                    .state_type
+                    .as_ref()
+                    .map_or("not a Task".to_string(), |t| {
+                        format!("a {} state", t.value.as_str())
+                    });
+                (
+                    format!(
+                        "the mocks answer '{state}', which is {kind}: only Task states are mocked"
+                    ),
+                    "remove this mock: the state never calls a service".to_string(),
+                )
             }
+            None => (
+                format!("the mocks name a state '{state}' that the definition does not have"),
+                match closest(state, names.iter().copied()) {
+                    Some(similar) => format!("did you mean '{similar}'?"),
+                    None => format!("the states are: {}", names.join(", ")),
+                },
+            ),
         };
+        let d = Diagnostic::warning(UNKNOWN_MOCK_STATE, format!("/{state}"), span, message)
+            .with_help(help);
         report_file(&[FileReport {
             source: mocks.source.clone(),
             machine: None,

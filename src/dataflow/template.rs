@@ -123,7 +123,7 @@ fn compile(value: &Value, depth: usize) -> Result<TNode, String> {
                 };
                 // `a` and `a.$` both present: as a map, the later value wins
                 // and the first place stays.
-                let is_dynamic = matches!(node, TNode::Dynamic(_)) && key.ends_with(".$");
+                let is_dynamic = key.ends_with(".$");
                 match entries.iter_mut().find(|(k, _)| *k == name) {
                     Some(slot) => slot.1 = node,
                     None => {

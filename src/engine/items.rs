@@ -593,24 +593,33 @@ pub fn child_execution_name(map_run_arn: &str, index: usize) -> String {
     )
 }
 
-/// What the writer needs to know of the Map Run.
-pub struct MapRun<'a> {
-    pub arn: &'a str,
-    /// `arn:...:stateMachine:<machine>/<label>`: the children's state machine.
-    pub state_machine_arn: String,
-    /// `arn:...:execution:<machine>/<label>`: the children's ARN prefix.
-    pub execution_arn_prefix: String,
+/// A distributed Map's Map Run, and the names its child executions go by.
+#[derive(Debug, Clone)]
+pub struct MapRun {
+    pub arn: String,
+    /// The children's state machine: `<machine>/<label>`.
+    pub machine_name: String,
 }
 
-impl MapRun<'_> {
+impl MapRun {
     /// The Map Run's id: the last part of its ARN.
     pub fn id(&self) -> &str {
-        self.arn.rsplit(':').next().unwrap_or(self.arn)
+        self.arn.rsplit(':').next().unwrap_or(&self.arn)
     }
 
     /// A child's execution name (see [`child_execution_name`]).
-    fn child_name(&self, index: usize) -> String {
-        child_execution_name(self.arn, index)
+    pub fn child_name(&self, index: usize) -> String {
+        child_execution_name(&self.arn, index)
+    }
+
+    /// A child's execution ARN.
+    pub fn child_arn(&self, name: &str) -> String {
+        super::execution_arn(&self.machine_name, name)
+    }
+
+    /// The children's state machine's ARN.
+    pub fn machine_arn(&self) -> String {
+        super::state_machine_arn(&self.machine_name)
     }
 
     /// A child as `Transformation: NONE` shows it: its DescribeExecution fields.
@@ -625,10 +634,7 @@ impl MapRun<'_> {
                 o.insert("Error".into(), json!(e.error));
             }
         }
-        o.insert(
-            "ExecutionArn".into(),
-            json!(format!("{}:{name}", self.execution_arn_prefix)),
-        );
+        o.insert("ExecutionArn".into(), json!(self.child_arn(&name)));
         o.insert("Input".into(), json!(child.input.to_string()));
         o.insert("InputDetails".into(), json!({"Included": true}));
         o.insert("Name".into(), json!(name));
@@ -650,7 +656,7 @@ impl MapRun<'_> {
             }
         }
         o.insert("StartDate".into(), json!(child.start));
-        o.insert("StateMachineArn".into(), json!(self.state_machine_arn));
+        o.insert("StateMachineArn".into(), json!(self.machine_arn()));
         o.insert(
             "Status".into(),
             json!(if child.outcome.is_ok() {
@@ -667,11 +673,7 @@ impl MapRun<'_> {
 /// The children's results as `transformation` shapes them. A failed child is always
 /// shown whole (AWS: "If a child workflow execution fails, Step Functions returns its
 /// execution result unchanged").
-pub fn transform(
-    run: &MapRun<'_>,
-    children: &[Child],
-    transformation: Transformation,
-) -> Vec<Value> {
+pub fn transform(run: &MapRun, children: &[Child], transformation: Transformation) -> Vec<Value> {
     let mut out = Vec::with_capacity(children.len());
     for child in children {
         match (&child.outcome, transformation) {
@@ -691,7 +693,7 @@ pub fn transform(
 pub fn write_results(
     root: &Path,
     params: &Value,
-    run: &MapRun<'_>,
+    run: &MapRun,
     children: &[Child],
     writer: &WriterPlan,
 ) -> Result<Value, String> {

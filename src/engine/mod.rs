@@ -58,18 +58,27 @@ pub struct RunOptions {
     pub s3_dir: std::path::PathBuf,
 }
 
+/// A state machine's ARN (in the local region and account).
+pub fn state_machine_arn(machine: &str) -> String {
+    format!("arn:aws:states:local:000000000000:stateMachine:{machine}")
+}
+
+/// A Map Run's ARN: its children's state machine (`<machine>/<label>`) and its id.
+pub fn map_run_arn(machine: &str, id: &str) -> String {
+    format!("arn:aws:states:local:000000000000:mapRun:{machine}:{id}")
+}
+
+/// An execution's ARN: its machine's name and its own.
+pub fn execution_arn(machine: &str, execution: &str) -> String {
+    format!("arn:aws:states:local:000000000000:execution:{machine}:{execution}")
+}
+
 impl RunOptions {
     pub fn execution_arn(&self) -> String {
-        format!(
-            "arn:aws:states:local:000000000000:execution:{}:{}",
-            self.state_machine_name, self.execution_name
-        )
+        execution_arn(&self.state_machine_name, &self.execution_name)
     }
     pub fn state_machine_arn(&self) -> String {
-        format!(
-            "arn:aws:states:local:000000000000:stateMachine:{}",
-            self.state_machine_name
-        )
+        state_machine_arn(&self.state_machine_name)
     }
     pub fn role_arn(&self) -> String {
         "arn:aws:iam::000000000000:role/sfn-local".into()

@@ -63,9 +63,8 @@ pub(super) struct Runner<'a> {
     variables: Map<String, Value>,
     pub(super) execution_context: Value,
     machine_context: Value,
-    /// The Map Run whose child executions run now: its ARN, and the ARNs of its
-    /// child state machine and of its executions (without the name).
-    map_run: Option<ChildArns>,
+    /// The Map Run whose child executions run now.
+    map_run: Option<items::MapRun>,
     /// A redrive: where scopes, Maps and Parallels resume.
     pub(super) pending: super::redrive::Pending,
     /// Whether the scope running is a Parallel branch (not a Map iteration in one).
@@ -94,25 +93,6 @@ pub(super) fn wall_offset(origin_ms: i64, until_ms: i64) -> std::time::Duration 
     std::time::Duration::from_millis((until_ms - origin_ms).max(0) as u64)
 }
 
-/// `$$.Map` for one item: `{"Item": {"Index": i, "Value": item}}`, built
-/// directly (`json!` would copy the item through serde once more).
-/// The names a distributed Map's child executions go by.
-#[derive(Clone)]
-struct ChildArns {
-    map_run_arn: String,
-    machine_name: String,
-    execution_prefix: String,
-}
-
-impl ChildArns {
-    fn machine_arn(&self) -> String {
-        format!(
-            "arn:aws:states:local:000000000000:stateMachine:{}",
-            self.machine_name
-        )
-    }
-}
-
 /// What an ItemBatcher asks for, read when the Map state starts.
 struct Batching {
     max_items: Option<f64>,
@@ -120,6 +100,8 @@ struct Batching {
     input: Option<Value>,
 }
 
+/// `$$.Map` for one item: `{"Item": {"Index": i, "Value": item}}`, built
+/// directly (`json!` would copy the item through serde once more).
 fn map_item_context(index: usize, item: Value) -> Value {
     let mut entry = Map::with_capacity(2);
     entry.insert("Index".into(), Value::from(index));
@@ -1614,15 +1596,16 @@ impl<'a> Runner<'a> {
         // A distributed Map runs its items as child executions, in a Map Run: their
         // events are not in this history.
         let mut map_run_arn = String::new();
+        let mut run = None;
         let map_run = if map.distributed {
-            let label = map.label.clone().unwrap_or_else(|| sp.name.clone());
-            let redriven = self.pending.take_map_run(sp.id);
-            let arn = format!(
-                "arn:aws:states:local:000000000000:mapRun:{}/{}:{}",
+            // Its children's state machine: `<machine>/<label>`.
+            let machine_name = format!(
+                "{}/{}",
                 self.opts.state_machine_name,
-                label,
-                uuid(&mut self.rng)
+                map.label.as_deref().unwrap_or(&sp.name)
             );
+            let redriven = self.pending.take_map_run(sp.id);
+            let arn = super::map_run_arn(&machine_name, &uuid(&mut self.rng));
             // A redrive redrives the Map Run it started: the children that succeeded
             // there keep their outputs and do not run again.
             let (arn, event) = match redriven {
@@ -1651,6 +1634,10 @@ impl<'a> Runner<'a> {
                 "MapRunStarted"
             };
             self.chain(event_type, prev, Some(event))?;
+            run = Some(items::MapRun {
+                arn: arn.clone(),
+                machine_name,
+            });
             map_run_arn = arn;
             Some((
                 std::mem::take(&mut self.history),
@@ -1669,10 +1656,7 @@ impl<'a> Runner<'a> {
         // Each child execution's input, output or error: for the ResultWriter, and
         // kept with the Map Run for a redrive.
         let mut children = map.distributed.then(Vec::new);
-        let arns = map
-            .distributed
-            .then(|| self.child_arns(sp, map, &map_run_arn));
-        let outer_run = std::mem::replace(&mut self.map_run, arns);
+        let outer_run = std::mem::replace(&mut self.map_run, run);
         let result = work.and_then(|work| {
             self.run_map_items(
                 sp,
@@ -1686,7 +1670,7 @@ impl<'a> Runner<'a> {
                 children.as_mut(),
             )
         });
-        self.map_run = outer_run;
+        let run = std::mem::replace(&mut self.map_run, outer_run);
         if let (Some((_, run_event, _)), Some(children)) = (&map_run, &children) {
             let calls = self.child_calls.take().unwrap_or_default();
             let record = self.map_runs.entry(map_run_arn.clone()).or_default();
@@ -1701,16 +1685,10 @@ impl<'a> Runner<'a> {
                     .map(|(state, params)| (*run_event, state, params)),
             );
         }
-        let result = match (&map.result_writer, children) {
-            (Some(writer), Some(children)) => self.write_results(
-                sp,
-                map,
-                &map_run_arn,
-                writer,
-                export.as_ref(),
-                children,
-                result,
-            ),
+        let result = match (&map.result_writer, children, &run) {
+            (Some(writer), Some(children), Some(run)) => {
+                self.write_results(run, writer, export.as_ref(), children, result)
+            }
             _ => result.map(|(outputs, last)| (Value::Array(outputs), last)),
         };
         if let Some((parent, _, outer_calls)) = map_run {
@@ -1760,16 +1738,15 @@ impl<'a> Runner<'a> {
         Ok(Some(std::mem::take(at)))
     }
 
-    /// The names of a Map Run's child executions: of the child state machine
-    /// `<machine>/<label>` (the label defaults to the state's name).
-    fn child_arns(&self, sp: &StatePlan, map: &MapPlan, map_run_arn: &str) -> ChildArns {
-        let label = map.label.as_deref().unwrap_or(&sp.name);
-        let machine_name = format!("{}/{label}", self.opts.state_machine_name);
-        ChildArns {
-            map_run_arn: map_run_arn.to_string(),
-            execution_prefix: format!("arn:aws:states:local:000000000000:execution:{machine_name}"),
-            machine_name,
-        }
+    /// The context ItemSelector reads, `$$.Map.Item` set for each item in turn
+    /// (see [`set_map_item`]).
+    fn item_context(&self, sp: &StatePlan, entered_ms: i64) -> Value {
+        self.context(
+            sp,
+            entered_ms,
+            0,
+            Some(("Map", map_item_context(0, Value::Null))),
+        )
     }
 
     /// The iterations' inputs: the items, or with an ItemBatcher their batches,
@@ -1788,12 +1765,7 @@ impl<'a> Runner<'a> {
         }
         let items = match &map.item_selector {
             Some(t) => {
-                let mut ctx = self.context(
-                    sp,
-                    entered_ms,
-                    0,
-                    Some(("Map", map_item_context(0, Value::Null))),
-                );
+                let mut ctx = self.item_context(sp, entered_ms);
                 let mut selected = Vec::with_capacity(items.len());
                 for (index, item) in items.into_iter().enumerate() {
                     set_map_item(&mut ctx, index, item);
@@ -1872,14 +1844,7 @@ impl<'a> Runner<'a> {
             .item_selector
             .as_ref()
             .filter(|_| !map.batching)
-            .map(|_| {
-                self.context(
-                    sp,
-                    entered_ms,
-                    0,
-                    Some(("Map", map_item_context(0, Value::Null))),
-                )
-            });
+            .map(|_| self.item_context(sp, entered_ms));
         for (index, item) in work.into_iter().enumerate() {
             let resume = match redriven.remove(&index) {
                 // Succeeded before the redrive: not run again.
@@ -1949,8 +1914,8 @@ impl<'a> Runner<'a> {
                     None => Value::Null,
                 });
                 // The child is an execution of its own: the context object says which.
-                let contexts = self.map_run.clone().map(|arns| {
-                    let name = items::child_execution_name(&arns.map_run_arn, index);
+                let contexts = self.map_run.clone().map(|run| {
+                    let name = run.child_name(index);
                     let input = if self.plan.context_needs_input {
                         item_input.clone()
                     } else {
@@ -1961,14 +1926,14 @@ impl<'a> Runner<'a> {
                         None => json!(0),
                     };
                     let execution = json!({
-                        "Id": format!("{}:{name}", arns.execution_prefix),
+                        "Id": run.child_arn(&name),
                         "Input": input,
                         "StartTime": iso(self.now_ms),
                         "Name": name,
                         "RoleArn": self.opts.role_arn(),
                         "RedriveCount": redrives,
                     });
-                    let machine = json!({"Id": arns.machine_arn(), "Name": arns.machine_name});
+                    let machine = json!({"Id": run.machine_arn(), "Name": run.machine_name});
                     (
                         std::mem::replace(&mut self.execution_context, execution),
                         std::mem::replace(&mut self.machine_context, machine),
@@ -2270,31 +2235,22 @@ impl<'a> Runner<'a> {
     /// `ResultWriter`: the Map's result is its children's results as `WriterConfig`
     /// shapes them, or, once exported, where they were written. A failed Map Run
     /// still exports what its children did.
-    #[allow(clippy::too_many_arguments)]
     fn write_results(
         &mut self,
-        sp: &StatePlan,
-        map: &MapPlan,
-        map_run_arn: &str,
+        run: &items::MapRun,
         writer: &WriterPlan,
         export: Option<&Value>,
         children: Vec<items::Child>,
         result: Step<(Vec<Value>, Option<u64>)>,
     ) -> Step<(Value, Option<u64>)> {
-        let arns = self.child_arns(sp, map, map_run_arn);
-        let run = items::MapRun {
-            arn: map_run_arn,
-            state_machine_arn: arns.machine_arn(),
-            execution_arn_prefix: arns.execution_prefix,
-        };
         let Some(params) = export else {
             return result.map(|(_, last)| {
-                let shaped = items::transform(&run, &children, writer.transformation);
+                let shaped = items::transform(run, &children, writer.transformation);
                 (Value::Array(shaped), last)
             });
         };
         let written = |children: &[items::Child]| {
-            items::write_results(&self.opts.s3_dir, params, &run, children, writer)
+            items::write_results(&self.opts.s3_dir, params, run, children, writer)
         };
         match result {
             Ok((_, last)) => written(&children)

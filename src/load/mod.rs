@@ -14,7 +14,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub use json::{SyntaxError, parse as parse_json};
-pub use node::{Entry, Node, NodeKind, Span, Str, pointer_token};
+pub use node::{
+    Entry, Node, NodeKind, Span, Str, is_decimal, is_integer, pointer_token, unescape_token,
+};
 pub use source::SourceFile;
 
 use crate::diagnostic::Diagnostic;
@@ -114,6 +116,14 @@ pub enum Format {
 }
 
 impl Format {
+    /// The format's name, for messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Json => "JSON",
+            Format::Yaml => "YAML",
+        }
+    }
+
     /// JSON unless the extension says YAML, or the text does not start like JSON.
     pub fn detect(path: &Path, text: &str) -> Format {
         let ext = path
@@ -175,12 +185,8 @@ fn parse_source(source: &SourceFile, format: Format) -> Result<Node, Box<Diagnos
         Format::Yaml => yaml::parse(&source.text),
     };
     parsed.map_err(|e| {
-        let what = if format == Format::Json {
-            "JSON"
-        } else {
-            "YAML"
-        };
-        let help = syntax_help(&source.text, e.span, what);
+        let what = format.name();
+        let help = syntax_help(&source.text, e.span, format);
         Box::new(
             Diagnostic::error(
                 INVALID_JSON,
@@ -194,14 +200,14 @@ fn parse_source(source: &SourceFile, format: Format) -> Result<Node, Box<Diagnos
     })
 }
 
-/// What to do about a syntax error at `span` of `text`, written in `what` (JSON, YAML).
-pub fn syntax_help(text: &str, span: Span, what: &str) -> String {
+/// What to do about a syntax error at `span` of `text`.
+pub fn syntax_help(text: &str, span: Span, format: Format) -> String {
     if text.starts_with('\u{feff}') && span.start <= 3 {
         // Editors on Windows add it; to a JSON parser it is a stray token.
         "the file starts with a UTF-8 byte order mark (BOM): save it as UTF-8 without one"
             .to_string()
     } else {
-        format!("fix the {what} syntax at this position")
+        format!("fix the {} syntax at this position", format.name())
     }
 }
 

@@ -102,12 +102,7 @@ impl Node {
     /// in a deployed definition, and AWS reads them as numbers.
     pub fn as_f64_lenient(&self) -> Option<f64> {
         match &self.kind {
-            NodeKind::String(s) => {
-                let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
-                let (whole, fraction) = digits.split_once('.').unwrap_or((digits, "1"));
-                let all_digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
-                (all_digits(whole) && all_digits(fraction)).then(|| s.parse().ok())?
-            }
+            NodeKind::String(s) => is_decimal(s).then(|| s.parse().ok())?,
             _ => self.as_f64(),
         }
     }
@@ -184,11 +179,7 @@ impl Node {
         }
         let mut node = self;
         for raw in pointer.strip_prefix('/')?.split('/') {
-            let token = if raw.contains('~') {
-                std::borrow::Cow::Owned(raw.replace("~1", "/").replace("~0", "~"))
-            } else {
-                std::borrow::Cow::Borrowed(raw)
-            };
+            let token = unescape_token(raw);
             node = match &node.kind {
                 NodeKind::Object(_) => node.get(&token)?,
                 NodeKind::Array(items) => items.get(token.parse::<usize>().ok()?)?,
@@ -290,7 +281,32 @@ pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     }
 }
 
-/// Escapes one reference token of a JSON pointer.
+/// `[+-]?[0-9]+`: ASCII digits only, after an optional sign.
+pub fn is_integer(s: &str) -> bool {
+    let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// `[+-]?[0-9]+(\.[0-9]+)?`: an integer, or one with a fraction.
+pub fn is_decimal(s: &str) -> bool {
+    match s.split_once('.') {
+        Some((int, frac)) => {
+            is_integer(int) && !frac.is_empty() && frac.bytes().all(|b| b.is_ascii_digit())
+        }
+        None => is_integer(s),
+    }
+}
+
+/// One reference token of a JSON pointer as the member name it stands for.
+pub fn unescape_token(token: &str) -> std::borrow::Cow<'_, str> {
+    if token.contains('~') {
+        std::borrow::Cow::Owned(token.replace("~1", "/").replace("~0", "~"))
+    } else {
+        std::borrow::Cow::Borrowed(token)
+    }
+}
+
+/// Escapes one reference token of a JSON pointer (the reverse of [`unescape_token`]).
 pub fn pointer_token(token: &str) -> String {
     if token.bytes().any(|b| b == b'~' || b == b'/') {
         token.replace('~', "~0").replace('/', "~1")

@@ -607,11 +607,12 @@ impl<'a> Machine<'a> {
             Ok(root) => Ok(self.finish_tree(source, root)),
             // `"Seconds": ${Wait}`, a placeholder outside any string: AWS fills the
             // file's text before it parses it, so the text is filled here too.
-            Err(_) if format == Format::Json && source.text.contains("${") => {
-                let text = source.text.clone();
-                let map = SourceMap::linear(0);
-                Ok(self.filled_text(source, &text, &map, "DefinitionUri file"))
-            }
+            Err(_) if format == Format::Json && source.text.contains("${") => Ok(self.filled_text(
+                source.clone(),
+                &source.text,
+                &SourceMap::linear(0),
+                "DefinitionUri file",
+            )),
             Err(diag) => {
                 let span = diag.span;
                 Ok(self.broken(source, span, *diag))

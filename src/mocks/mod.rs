@@ -130,11 +130,6 @@ impl Mocks {
             Format::Yaml => yaml::parse(&source.text),
         };
         let root = parsed.map_err(|e| {
-            let what = if format == Format::Json {
-                "JSON"
-            } else {
-                "YAML"
-            };
             vec![
                 Diagnostic::error(
                     INVALID_MOCKS,
@@ -142,7 +137,7 @@ impl Mocks {
                     e.span,
                     format!("invalid mocks file: {}", e.message),
                 )
-                .with_help(crate::load::syntax_help(&source.text, e.span, what))
+                .with_help(crate::load::syntax_help(&source.text, e.span, format))
                 .with_label(e.message),
             ]
         })?;

@@ -378,7 +378,10 @@ impl Store {
         let Ok(entries) = std::fs::read_dir(self.executions()) else {
             return (Vec::new(), Vec::new());
         };
-        let mut out = self.running();
+        // Read before the stored ones, so that a run ending in between is not missed;
+        // it is then among both, and listed once, as stored.
+        let running = self.running();
+        let mut out = Vec::new();
         let mut unreadable = Vec::new();
         for entry in entries.filter_map(Result::ok) {
             match read_describe(&entry.path().join(DESCRIBE)) {
@@ -386,18 +389,11 @@ impl Store {
                 Err(e) => unreadable.push(e),
             }
         }
-        // A run that ended between the two reads is in both: once, as stored.
-        let stored: std::collections::HashSet<String> = out
-            .iter()
-            .filter(|d| d["status"] != "RUNNING")
-            .filter_map(|d| d["executionArn"].as_str().map(str::to_string))
+        let running: Vec<Value> = running
+            .into_iter()
+            .filter(|r| !out.iter().any(|d| d["executionArn"] == r["executionArn"]))
             .collect();
-        out.retain(|d| {
-            d["status"] != "RUNNING"
-                || d["executionArn"]
-                    .as_str()
-                    .is_none_or(|arn| !stored.contains(arn))
-        });
+        out.extend(running);
         out.sort_by(|a, b| {
             let key = |v: &Value| v["startDate"].as_f64().unwrap_or(0.0);
             key(b)

@@ -202,7 +202,7 @@ impl<'a> Context<'a> {
     /// The span of the key of the member at `pointer` (its value's span if it has no key).
     pub fn key_span_of(&self, pointer: &str) -> Span {
         if let Some(i) = pointer.rfind('/') {
-            let key = pointer[i + 1..].replace("~1", "/").replace("~0", "~");
+            let key = crate::load::unescape_token(&pointer[i + 1..]);
             if let Some(e) = self
                 .root()
                 .pointer(&pointer[..i])

@@ -10,6 +10,7 @@ use crate::declare_rule;
 use crate::diagnostic::closest;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::{Entry, Node, NodeKind, Span};
+use crate::load::{is_decimal, is_integer};
 use crate::validate::Context;
 
 declare_rule! {
@@ -94,22 +95,6 @@ pub const PATTERN_FORMATS: &[PatternFormat] = &[
         |s| is_jsonata(s) || is_decimal(s),
     ),
 ];
-
-/// `[0-9]+`, ASCII digits only, after an optional sign.
-fn is_integer(s: &str) -> bool {
-    let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
-    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
-}
-
-/// An integer, or one with a fraction: `[+-]?[0-9]+(\.[0-9]+)?`.
-fn is_decimal(s: &str) -> bool {
-    match s.split_once('.') {
-        Some((int, frac)) => {
-            is_integer(int) && !frac.is_empty() && frac.bytes().all(|b| b.is_ascii_digit())
-        }
-        None => is_integer(s),
-    }
-}
 
 /// `{%`, anything, `%}` (the two delimiters do not overlap).
 fn is_jsonata(s: &str) -> bool {
@@ -297,12 +282,7 @@ fn head_span(ctx: &Context<'_>, pointer: &str) -> Span {
 
 /// The last member name of a pointer (`TimeoutSeconds` for `/States/A/TimeoutSeconds`).
 fn last_token(pointer: &str) -> String {
-    pointer
-        .rsplit('/')
-        .next()
-        .unwrap_or("")
-        .replace("~1", "/")
-        .replace("~0", "~")
+    crate::load::unescape_token(pointer.rsplit('/').next().unwrap_or("")).into_owned()
 }
 
 /// What kind of object a schema definition describes, for messages.
