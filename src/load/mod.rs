@@ -156,15 +156,19 @@ pub fn load_path(path: &Path, opts: &LoadOptions) -> Result<LoadedFile, LoadErro
         path: path.to_path_buf(),
         error,
     };
-    let meta = std::fs::metadata(path).map_err(io)?;
-    if meta.len() > MAX_FILE_BYTES {
+    // One open, and the size from the open file: `metadata` then `fs::read` looked
+    // the path up three times (validating a folder reads thousands of files).
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let size = file.metadata().map_err(io)?.len();
+    if size > MAX_FILE_BYTES {
         return Err(LoadError::TooLarge {
             path: path.to_path_buf(),
-            size: meta.len(),
+            size,
             max: MAX_FILE_BYTES,
         });
     }
-    let bytes = std::fs::read(path).map_err(io)?;
+    let mut bytes = Vec::with_capacity(size as usize);
+    std::io::Read::read_to_end(&mut file, &mut bytes).map_err(io)?;
     let text = String::from_utf8(bytes).map_err(|_| LoadError::Binary {
         path: path.to_path_buf(),
     })?;
