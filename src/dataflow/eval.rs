@@ -39,6 +39,8 @@ pub struct EvalError {
 
 /// Error names raised by data flow.
 pub const RUNTIME: &str = "States.Runtime";
+/// What the ASL specification says a failed intrinsic function raises. AWS raises
+/// `States.Runtime` instead (see [`EvalError::intrinsic`]): no state can catch it.
 pub const INTRINSIC_FAILURE: &str = "States.IntrinsicFailure";
 /// What AWS raises when a ResultPath cannot be written into the input. The ASL
 /// specification and AWS's error list name `States.ResultPathMatchFailure`, but
@@ -58,9 +60,12 @@ impl EvalError {
     pub fn runtime(cause: impl Into<String>) -> Self {
         EvalError::new(RUNTIME, cause)
     }
-    /// `States.IntrinsicFailure`.
+    /// An intrinsic function that cannot work on its arguments. The ASL
+    /// specification names this `States.IntrinsicFailure`, but executions on AWS
+    /// fail with `States.Runtime` (`Invalid arguments in States.MathAdd`), which
+    /// neither Retry nor Catch sees.
     pub fn intrinsic(cause: impl Into<String>) -> Self {
-        EvalError::new(INTRINSIC_FAILURE, cause)
+        EvalError::new(RUNTIME, cause)
     }
     /// Prefixes the cause as AWS does for a failure inside a state:
     /// `An error occurred while executing the state 'Pass' (entered at the event id #2). <cause>`.

@@ -300,6 +300,46 @@ fn a_result_path_into_a_non_object_is_a_reference_path_conflict() {
     );
 }
 
+/// A failed intrinsic function fails the execution with `States.Runtime`, past
+/// every Retry and Catch: a real-AWS test of this machine asserts the error
+/// `States.Runtime` and a cause holding `Invalid arguments in States.MathAdd`
+/// (the ASL specification's `States.IntrinsicFailure` is not what AWS raises).
+#[test]
+fn a_failed_intrinsic_function_is_a_runtime_error_no_catcher_sees() {
+    let add = json!({"StartAt": "SetResult", "States": {"SetResult": {"Type": "Pass",
+        "Parameters": {"result.$": "States.MathAdd($.firstNumber, $.secondNumber)"},
+        "OutputPath": "$.result", "End": true}}});
+    let x = exec(
+        add.clone(),
+        json!({"firstNumber": 1, "secondNumber": "NOT A NUMBER"}),
+    );
+    let (error, cause) = failed(&x);
+    assert_eq!(error, "States.Runtime");
+    assert!(
+        cause.starts_with("An error occurred while executing the state 'SetResult' (entered at the event id #2). Invalid arguments in States.MathAdd"),
+        "{cause}"
+    );
+    let x = exec(add, json!({"firstNumber": 1, "secondNumber": 2}));
+    assert_eq!(x.output, Some(json!(3)));
+    // Retry and Catch on States.ALL (and on the specification's name) see nothing.
+    let x = exec_with(
+        json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+            "Parameters": {"FunctionName": "f", "r.$": "States.MathAdd($.a, $.b)"}, "End": true,
+            "Retry": [{"ErrorEquals": ["States.ALL"]}],
+            "Catch": [{"ErrorEquals": ["States.IntrinsicFailure"], "Next": "Z"}, {"ErrorEquals": ["States.ALL"], "Next": "Z"}]},
+            "Z": {"Type": "Pass", "End": true}}}),
+        json!({"a": 1, "b": "x"}),
+        mock("T", json!({"Return": {}})),
+    );
+    assert_eq!(failed(&x).0, "States.Runtime");
+    assert_eq!(
+        chain(&x).last(),
+        Some(&("ExecutionFailed", 2)),
+        "no task was scheduled: {:?}",
+        chain(&x)
+    );
+}
+
 #[test]
 fn retry_count_is_in_the_context_of_task_states_only() {
     let x = exec(

@@ -14,9 +14,11 @@
 //! - `States.MathRandom` with a seed draws as `java.util.Random(seed)` does;
 //!   without one it draws from the engine's seeded generator.
 //!
-//! A function that cannot work on its arguments fails with
-//! `States.IntrinsicFailure`; a definite path argument that matches nothing
-//! fails with `States.Runtime`, as a path field does.
+//! A function that cannot work on its arguments fails with `States.Runtime`
+//! (`Invalid arguments in States.X`), as executions on AWS do: the ASL
+//! specification's `States.IntrinsicFailure` is not what AWS raises. A definite
+//! path argument that matches nothing fails with `States.Runtime` too, as a path
+//! field does.
 
 use std::borrow::Cow;
 
@@ -817,9 +819,9 @@ mod tests {
             json!("no placeholders")
         );
         let e = err("States.Format('{} {}', 1)", json!({}));
-        assert_eq!(e.error, "States.IntrinsicFailure");
+        assert_eq!(e.error, "States.Runtime");
         let e = err("States.Format($.t, 1)", json!({"t": 5}));
-        assert_eq!(e.error, "States.IntrinsicFailure");
+        assert_eq!(e.error, "States.Runtime");
     }
 
     #[test]
@@ -854,7 +856,7 @@ mod tests {
         }
         assert_eq!(
             err("States.MathAdd($.a, 1)", json!({"a": "1"})).error,
-            "States.IntrinsicFailure"
+            "States.Runtime"
         );
     }
 
@@ -888,7 +890,7 @@ mod tests {
         );
         assert_eq!(
             err("States.StringToJson($.s)", json!({"s": "{"})).error,
-            "States.IntrinsicFailure"
+            "States.Runtime"
         );
     }
 
@@ -933,11 +935,11 @@ mod tests {
         assert_eq!(ok("States.ArrayRange(5, 1, 2)", json!({})), json!([]));
         assert_eq!(
             err("States.ArrayRange(1, 5000, 1)", json!({})).error,
-            "States.IntrinsicFailure"
+            "States.Runtime"
         );
         assert_eq!(
             err("States.ArrayRange(1, 5, 0)", json!({})).error,
-            "States.IntrinsicFailure"
+            "States.Runtime"
         );
         assert_eq!(
             ok("States.ArrayPartition($.a, 2)", json!({"a": []})),
@@ -969,23 +971,23 @@ mod tests {
         );
         assert_eq!(
             err("States.ArrayRange(1, 5, 0.4)", json!({})).error,
-            "States.IntrinsicFailure"
+            "States.Runtime"
         );
         assert_eq!(
             err("States.ArrayPartition($.a, 0)", json!({"a": [1]})).error,
-            "States.IntrinsicFailure"
+            "States.Runtime"
         );
         assert_eq!(
             err("States.ArrayGetItem($.a, 3)", json!({"a": [1]})).error,
-            "States.IntrinsicFailure"
+            "States.Runtime"
         );
         assert_eq!(
             err("States.ArrayGetItem($.a, -1)", json!({"a": [1]})).error,
-            "States.IntrinsicFailure"
+            "States.Runtime"
         );
         assert_eq!(
             err("States.ArrayLength($.a)", json!({"a": "x"})).error,
-            "States.IntrinsicFailure"
+            "States.Runtime"
         );
         assert_eq!(
             ok(
@@ -1024,22 +1026,22 @@ mod tests {
         }
         assert_eq!(
             err("States.Hash('x', 'SHA-0')", json!({})).error,
-            "States.IntrinsicFailure"
+            "States.Runtime"
         );
         assert_eq!(
             err("States.Hash($.d, 'MD5')", json!({"d": 1})).error,
-            "States.IntrinsicFailure"
+            "States.Runtime"
         );
         assert_eq!(ok("States.Base64Encode('')", json!({})), json!(""));
         assert_eq!(ok("States.Base64Decode('')", json!({})), json!(""));
         assert_eq!(
             err("States.Base64Decode('!!')", json!({})).error,
-            "States.IntrinsicFailure"
+            "States.Runtime"
         );
         let long = "x".repeat(MAX_INPUT_CHARS + 1);
         assert_eq!(
             err("States.Base64Encode($.s)", json!({"s": long})).error,
-            "States.IntrinsicFailure"
+            "States.Runtime"
         );
     }
 
@@ -1080,7 +1082,7 @@ mod tests {
         );
         assert_eq!(
             err("States.JsonMerge($.a, $.a, true)", json!({"a": {}})).error,
-            "States.IntrinsicFailure"
+            "States.Runtime"
         );
     }
 
@@ -1133,7 +1135,7 @@ mod tests {
         assert_eq!(ok("States.MathRandom(5, 6)", json!({})), json!(5));
         assert_eq!(
             err("States.MathRandom(5, 5)", json!({})).error,
-            "States.IntrinsicFailure"
+            "States.Runtime"
         );
         // The engine's generator makes runs reproducible.
         assert_eq!(

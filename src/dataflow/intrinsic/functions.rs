@@ -233,7 +233,7 @@ pub fn lookup(name: &str) -> Option<&'static Function> {
 pub enum Severity {
     /// AWS refuses the definition: an unknown function, a wrong number of arguments.
     Invalid,
-    /// The definition is accepted, but every evaluation fails with `States.IntrinsicFailure`.
+    /// The definition is accepted, but every evaluation fails with `States.Runtime`.
     FailsAtRunTime,
 }
 
@@ -361,7 +361,7 @@ fn fails(span: Span, message: String, f: &Function) -> Problem {
         span,
         message,
         help: format!(
-            "every execution that reaches this fails with States.IntrinsicFailure; call it as {}",
+            "every execution that reaches this fails with States.Runtime, which no Catch or Retry sees; call it as {}",
             f.summary
         ),
     }

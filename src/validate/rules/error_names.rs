@@ -1,4 +1,5 @@
 use super::retry_catch::handles_errors;
+use crate::dataflow::eval::INTRINSIC_FAILURE;
 use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Severity, closest};
 use crate::load::Node;
@@ -36,7 +37,10 @@ declare_rule! {
     ///   (`States.ALL`, `States.TaskFailed`, `States.Timeout`, ...), spelled with
     ///   the right case;
     /// - a name that looks like a misspelt predefined one (`State.ALL`);
-    /// - `States.Runtime`, which can never be caught or retried.
+    /// - `States.Runtime`, which can never be caught or retried;
+    /// - `States.IntrinsicFailure`, which the ASL specification names for a failed
+    ///   intrinsic function, but which AWS never raises: executions fail with
+    ///   `States.Runtime` (`Invalid arguments in States.MathAdd`) instead.
     ///
     /// ## Why
     /// Error names are matched exactly and case-sensitively, and Step Functions only
@@ -85,6 +89,12 @@ fn problem(name: &str, raised: Option<&HashSet<&str>>) -> Option<(String, String
         return Some((
             "States.Runtime errors are never caught or retried: the execution always fails".to_string(),
             "fix what raises it (an invalid path, a failed intrinsic function) instead; remove this name".to_string(),
+        ));
+    }
+    if name == INTRINSIC_FAILURE && !raised.is_none_or(|r| r.contains(name)) {
+        return Some((
+            "States.IntrinsicFailure is never raised: a failed intrinsic function fails the execution with States.Runtime, which is never caught or retried".to_string(),
+            "fix the call's arguments instead (or check them in a Choice state first); remove this name".to_string(),
         ));
     }
     if PREDEFINED_ERRORS.contains(&name) {
@@ -225,6 +235,24 @@ mod tests {
         assert_eq!(
             d[0].message,
             "States.Runtime errors are never caught or retried: the execution always fails"
+        );
+    }
+
+    #[test]
+    fn reports_states_intrinsic_failure_unless_a_fail_state_raises_it() {
+        let d = warnings(r#"["States.IntrinsicFailure"]"#);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(
+            d[0].1,
+            "States.IntrinsicFailure is never raised: a failed intrinsic function fails the execution with States.Runtime, which is never caught or retried"
+        );
+        let raised = r#"{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,
+              "Branches":[{"StartAt":"Stop","States":{"Stop":{"Type":"Fail","Error":"States.IntrinsicFailure"}}}],
+              "Catch":[{"ErrorEquals":["States.IntrinsicFailure"],"Next":"Done"}]},"Done":{"Type":"Succeed"}}}"#;
+        assert!(
+            !diags_of(raised)
+                .iter()
+                .any(|d| d.code == "UNKNOWN_ERROR_NAME")
         );
     }
 

@@ -21,7 +21,8 @@ declare_rule! {
     ///
     /// ## Why
     /// AWS accepts the definition, but every execution that reaches the state
-    /// fails with `States.IntrinsicFailure`. Hence a warning, not an error.
+    /// fails with `States.Runtime` (`Invalid arguments in States.Format`), which
+    /// no Retry or Catch sees. Hence a warning, not an error.
     ///
     /// ## Example
     /// ```json
