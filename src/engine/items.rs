@@ -570,7 +570,6 @@ fn is_temp_file(name: &std::ffi::OsStr) -> bool {
 #[derive(Debug, Clone)]
 pub struct Child {
     pub index: usize,
-    /// `null` when the Map has no `ResultWriter`: nothing else reads it.
     pub input: Value,
     pub outcome: Result<Value, StatesError>,
     pub start: String,
@@ -684,6 +683,17 @@ pub fn transform(run: &MapRun, children: &[Child], transformation: Transformatio
         }
     }
     out
+}
+
+/// A distributed Map without a `ResultWriter`: its result is `COMPACT` ("Default when
+/// ResultWriter is not specified", AWS's ResultWriter page), in which a tolerated
+/// failed child is its execution's record, as `NONE` shows it, not `null`.
+pub fn compact(run: &MapRun, children: &[Child], outputs: &mut [Value]) {
+    for child in children.iter().filter(|c| c.outcome.is_err()) {
+        if let Some(slot) = outputs.get_mut(child.index) {
+            *slot = run.described(child);
+        }
+    }
 }
 
 /// Exports the Map Run's results as AWS does: `<Prefix>/<map run id>/SUCCEEDED_0.json`,

@@ -1689,6 +1689,10 @@ impl<'a> Runner<'a> {
             (Some(writer), Some(children), Some(run)) => {
                 self.write_results(run, writer, export.as_ref(), children, result)
             }
+            (None, Some(children), Some(run)) => result.map(|(mut outputs, last)| {
+                items::compact(run, &children, &mut outputs);
+                (Value::Array(outputs), last)
+            }),
             _ => result.map(|(outputs, last)| (Value::Array(outputs), last)),
         };
         if let Some((parent, _, outer_calls)) = map_run {
@@ -1908,11 +1912,9 @@ impl<'a> Runner<'a> {
                 let quota_base = std::mem::take(&mut self.quota_base);
                 let mut child_prev = 0;
                 let start = self.now_ms;
-                // Its input only for a ResultWriter; the Map Run's record needs none.
-                let child_input = children.as_ref().map(|_| match map.result_writer {
-                    Some(_) => item_input.clone(),
-                    None => Value::Null,
-                });
+                // Its input, for the record of the child shown when it fails (with
+                // a ResultWriter or without: see `items::compact`).
+                let child_input = children.as_ref().map(|_| item_input.clone());
                 // The child is an execution of its own: the context object says which.
                 let contexts = self.map_run.clone().map(|run| {
                     let name = run.child_name(index);

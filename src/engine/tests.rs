@@ -362,6 +362,46 @@ fn distributed(extra: Value) -> Value {
     json!({"StartAt": "M", "States": {"M": map}})
 }
 
+/// Without a ResultWriter a distributed Map's result is COMPACT ("Default when
+/// ResultWriter is not specified"), where a failed child "returns its execution
+/// result unchanged" (AWS's ResultWriter page): its record, as a WriterConfig with
+/// COMPACT shows it, not `null`.
+#[test]
+fn a_tolerated_failed_child_is_its_execution_record_without_a_result_writer() {
+    let processor = json!({"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+        "StartAt": "C", "States": {
+            "C": {"Type": "Choice", "Choices": [{"Variable": "$", "NumericEquals": 2, "Next": "F"}], "Default": "S"},
+            "F": {"Type": "Fail", "Error": "Boom", "Cause": "bad item"},
+            "S": {"Type": "Succeed"}}});
+    let run = |extra: Value| {
+        let mut fields = json!({"ToleratedFailureCount": 1, "ItemProcessor": processor});
+        for (k, v) in extra.as_object().unwrap() {
+            fields[k] = v.clone();
+        }
+        let x = exec(distributed(fields), json!({"Items": [1, 2, 3]}));
+        assert_eq!(x.status, Status::Succeeded);
+        x.output.unwrap()
+    };
+    let plain = run(json!({}));
+    let compact = run(
+        json!({"ResultWriter": {"WriterConfig": {"Transformation": "COMPACT", "OutputType": "JSON"}}}),
+    );
+    assert_eq!(plain, compact);
+    assert_eq!(plain[0], json!(1));
+    assert_eq!(plain[2], json!(3));
+    let failed = &plain[1];
+    assert_eq!(failed["Status"], "FAILED");
+    assert_eq!(failed["Error"], "Boom");
+    assert_eq!(failed["Cause"], "bad item");
+    assert_eq!(failed["Input"], "2");
+    assert!(
+        failed["ExecutionArn"]
+            .as_str()
+            .unwrap()
+            .contains(":execution:")
+    );
+}
+
 /// AWS divides the failed items by all the items of the Map Run, not by those done
 /// so far, and fails it only when the share is above the threshold: the order of
 /// the items does not matter.
