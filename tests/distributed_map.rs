@@ -388,6 +388,82 @@ fn result_writer_exports_the_map_run_and_outputs_where_it_wrote() {
     assert_eq!(failed[0]["Status"], "FAILED");
 }
 
+/// A redrive re-runs only the children that failed, in the same Map Run (AWS's
+/// RedriveExecution: "preserves the results ... of the successful steps"); its
+/// export is of the whole Map Run, the children kept from before included, as they
+/// ran (their input and start date), not only those run again.
+#[test]
+fn a_redrive_exports_the_children_kept_from_before_too() {
+    let dir = s3_copy();
+    let d = dir.path();
+    let definition = json!({"StartAt": "M", "States": {"M": {"Type": "Map",
+        "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+            "StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                "Parameters": {"FunctionName": "f", "Payload.$": "$"}, "OutputPath": "$.Payload", "End": true}}},
+        "ResultWriter": {"Resource": "arn:aws:states:::s3:putObject", "Parameters": {"Bucket": "results", "Prefix": "r"}},
+        "End": true}}});
+    std::fs::write(d.join("d.asl.json"), definition.to_string()).unwrap();
+    std::fs::write(
+        d.join("fails.yaml"),
+        "T:\n  - when: {Payload: 2}\n    throw: {error: Boom, cause: bad item}\n  - return: {Payload: {ok: 1}}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("fixed.yaml"),
+        "T:\n  return: {Payload: {fixed: 1}}\n",
+    )
+    .unwrap();
+    let cmd = |args: &[&str]| {
+        let out = sfn()
+            .current_dir(d)
+            .args(args)
+            .args(["--store", ".sfn", "--s3-dir", "s3", "--format", "json"])
+            .output()
+            .unwrap();
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()
+    };
+    let first = cmd(&[
+        "run",
+        "d.asl.json",
+        "--name",
+        "x",
+        "--input",
+        "[1,2,3]",
+        "--mocks",
+        "fails.yaml",
+    ]);
+    assert_eq!(first["status"], "FAILED");
+    let again = cmd(&["redrive", "x", "--mocks", "fixed.yaml"]);
+    assert_eq!(again["status"], "SUCCEEDED", "{again}");
+    let key = output_of(&again)["ResultWriterDetails"]["Key"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let run_dir = d
+        .join("s3/results")
+        .join(key.trim_end_matches("manifest.json"));
+    let succeeded: Value =
+        serde_json::from_slice(&std::fs::read(run_dir.join("SUCCEEDED_0.json")).unwrap()).unwrap();
+    let shown: Vec<(&str, &str)> = succeeded
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["Input"].as_str().unwrap(), c["Output"].as_str().unwrap()))
+        .collect();
+    // Item 1 succeeded in the first attempt and is not run again: its output stays.
+    assert_eq!(
+        shown,
+        [
+            ("1", r#"{"ok":1}"#),
+            ("2", r#"{"fixed":1}"#),
+            ("3", r#"{"fixed":1}"#)
+        ]
+    );
+    let manifest: Value =
+        serde_json::from_slice(&std::fs::read(run_dir.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["ResultFiles"]["FAILED"], json!([]));
+}
+
 /// Runs a definition through the library, starting at a fixed instant.
 fn exec(definition: &Value, input: Value, s3_dir: PathBuf) -> Execution {
     let loaded = load_text(

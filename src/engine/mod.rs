@@ -140,6 +140,9 @@ pub type MapRuns = std::collections::BTreeMap<String, MapRunRecord>;
 pub struct MapRunRecord {
     /// The output of each child execution that succeeded, by item index.
     pub succeeded: std::collections::BTreeMap<usize, Value>,
+    /// Its input, start and stop date, by item index: a redrive exports the
+    /// children kept from before with the ResultWriter as they ran.
+    pub ran: std::collections::BTreeMap<usize, (Value, String, String)>,
     /// The mock calls the children made (id of the event that started or redrove
     /// the Map Run, state, effective parameters): their histories are not the
     /// execution's, so a redrive with the same mocks goes on from these too.
@@ -147,7 +150,8 @@ pub struct MapRunRecord {
 }
 
 impl MapRunRecord {
-    /// `{"succeeded": {"<index>": output}, "calls": [[id, state, parameters]]}`.
+    /// `{"succeeded": {"<index>": output}, "ran": {"<index>": [input, start, stop]},
+    /// "calls": [[id, state, parameters]]}` (`ran` is missing in stores written before it).
     pub fn to_json(&self) -> Value {
         let succeeded: serde_json::Map<String, Value> = self
             .succeeded
@@ -159,7 +163,14 @@ impl MapRunRecord {
             .iter()
             .map(|(id, state, params)| serde_json::json!([id, state, params]))
             .collect();
-        serde_json::json!({"succeeded": succeeded, "calls": calls})
+        let ran: serde_json::Map<String, Value> = self
+            .ran
+            .iter()
+            .map(|(i, (input, start, stop))| {
+                (i.to_string(), serde_json::json!([input, start, stop]))
+            })
+            .collect();
+        serde_json::json!({"succeeded": succeeded, "ran": ran, "calls": calls})
     }
 
     /// As [`MapRunRecord::to_json`] wrote it; `None` if it is not that.
@@ -167,6 +178,17 @@ impl MapRunRecord {
         let mut record = MapRunRecord::default();
         for (i, out) in v.get("succeeded")?.as_object()? {
             record.succeeded.insert(i.parse().ok()?, out.clone());
+        }
+        if let Some(ran) = v.get("ran") {
+            for (i, r) in ran.as_object()? {
+                let [input, start, stop] = r.as_array()?.as_slice() else {
+                    return None;
+                };
+                let dates = (start.as_str()?.to_string(), stop.as_str()?.to_string());
+                record
+                    .ran
+                    .insert(i.parse().ok()?, (input.clone(), dates.0, dates.1));
+            }
         }
         for call in v.get("calls")?.as_array()? {
             let [id, state, params] = call.as_array()?.as_slice() else {

@@ -1677,6 +1677,9 @@ impl<'a> Runner<'a> {
             for c in children {
                 if let Ok(out) = &c.outcome {
                     record.succeeded.insert(c.index, out.clone());
+                    record
+                        .ran
+                        .insert(c.index, (c.input.clone(), c.start.clone(), c.stop.clone()));
                 }
             }
             record.calls.extend(
@@ -1853,6 +1856,10 @@ impl<'a> Runner<'a> {
             let resume = match redriven.remove(&index) {
                 // Succeeded before the redrive: not run again.
                 Some(super::redrive::Child::Done(out)) => {
+                    // Exported again with the ResultWriter, as it ran.
+                    if let Some(children) = children.as_deref_mut() {
+                        children.push(self.kept_child(index, &item, &out));
+                    }
                     outputs.push(out);
                     if inline {
                         subs.push(Sub::empty(ext));
@@ -2232,6 +2239,27 @@ impl<'a> Runner<'a> {
         let limit = items::item_limit(max_items.map(|n| n as u64));
         items::read(&self.opts.s3_dir, &reader.source, &params, limit)
             .map_err(|cause| fail(errors::ITEM_READER_FAILED, cause))
+    }
+
+    /// A child execution that succeeded before a redrive, as its Map Run's record
+    /// keeps it (a record stored before inputs and dates were kept: its item, now).
+    fn kept_child(&self, index: usize, item: &Value, output: &Value) -> items::Child {
+        let ran = self
+            .map_run
+            .as_ref()
+            .and_then(|run| self.map_runs.get(&run.arn))
+            .and_then(|record| record.ran.get(&index));
+        let (input, start, stop) = match ran {
+            Some((input, start, stop)) => (input.clone(), start.clone(), stop.clone()),
+            None => (item.clone(), iso(self.now_ms), iso(self.now_ms)),
+        };
+        items::Child {
+            index,
+            input,
+            outcome: Ok(output.clone()),
+            start,
+            stop,
+        }
     }
 
     /// `ResultWriter`: the Map's result is its children's results as `WriterConfig`
