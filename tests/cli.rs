@@ -335,12 +335,45 @@ fn strict_turns_warnings_into_failure() {
     )
     .unwrap();
     sfn().arg("validate").arg(&p).assert().code(0);
+    // Failing with "0 errors" in the summary says why, as does the GitHub format.
     sfn()
         .arg("validate")
         .arg(&p)
         .arg("--strict")
         .assert()
-        .code(1);
+        .code(1)
+        .stdout(predicate::str::contains(
+            "0 errors, 1 warning\n--strict: the warnings fail the check\n",
+        ));
+    sfn()
+        .args(["validate", "--strict", "--format", "github"])
+        .arg(&p)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::ends_with(
+            "::error title=sfn validate --strict::the warnings fail the check under --strict\n",
+        ));
+    sfn()
+        .args(["validate", "--format", "github"])
+        .arg(&p)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("--strict").not());
+}
+
+#[test]
+fn an_input_file_with_a_byte_order_mark_is_refused_saying_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.json");
+    std::fs::write(&input, "\u{feff}{\"a\":1}").unwrap();
+    sfn()
+        .args(["run", "testdata/order.asl.json", "--no-store", "--input"])
+        .arg(&input)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "the input is not valid JSON: it starts with a UTF-8 byte order mark (BOM): save it as UTF-8 without one",
+        ));
 }
 
 #[test]

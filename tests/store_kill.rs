@@ -352,7 +352,7 @@ fn a_store_that_cannot_be_written_is_refused_before_the_run() {
     let status = wait_exit(&mut child).expect("refused at once");
     assert_eq!(status.code(), Some(2));
     let out = child.wait_with_output().unwrap();
-    assert_stderr_has(&out, "cannot save the execution in the store");
+    assert_stderr_has(&out, "cannot save the execution");
 }
 
 /// The mocks kept with an execution are those it ran with, though the file is

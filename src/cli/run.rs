@@ -285,7 +285,7 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
     let input_len = input_text.len();
     if input_len > MAX_EXECUTION_INPUT {
         return Err(format!(
-            "the input is {input_len} characters of JSON; AWS's StartExecution accepts at most {MAX_EXECUTION_INPUT} \
+            "the input is {input_len} bytes of JSON (UTF-8); AWS's StartExecution accepts at most {MAX_EXECUTION_INPUT} \
              (256 KiB): pass a smaller input, e.g. a reference to where the data is"
         ));
     }
@@ -495,6 +495,10 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
 /// Why the execution cannot be stored, and what to do.
 fn save_error(store: &Store, e: StoreError) -> String {
     match e {
+        // A file where the store should be (a mistyped --store): the error says what to do.
+        StoreError::Io { ref path, .. } if path.is_file() => {
+            format!("cannot save the execution: {e}; or run with --no-store")
+        }
         StoreError::Io { .. } => format!(
             "cannot save the execution in the store {}: {e} (choose another with --store DIR, or --no-store)",
             store.root.display()
@@ -664,6 +668,10 @@ fn read_input(arg: Option<&str>) -> Result<Input, String> {
         Err(e) if what == "--input" && !arg.trim_start().starts_with(['{', '[', '"']) => Err(
             format!("--input '{arg}': no such file, and not JSON either ({e})"),
         ),
+        // A byte order mark, as editors on Windows write one: said so, as for definitions.
+        Err(_) if text.starts_with('\u{feff}') => Err(format!(
+            "{what}: the input is not valid JSON: it starts with a UTF-8 byte order mark (BOM): save it as UTF-8 without one"
+        )),
         // serde_json's message ends with the line and column already.
         Err(e) => Err(format!("{what}: the input is not valid JSON: {e}")),
     }

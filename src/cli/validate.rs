@@ -83,7 +83,7 @@ pub fn check(args: &ValidateArgs) -> Outcome {
     let color = use_color(args.color);
     // The machine-readable formats are written even with nothing checked: a CI
     // step that uploads the SARIF file gets a valid (failed) run, not an empty file.
-    let rendered = match args.format {
+    let mut rendered = match args.format {
         OutputFormat::Json => render::json::render(&reports, args.strict),
         OutputFormat::Sarif => render::sarif::render(&reports, &problems),
         _ if reports.is_empty() => String::new(),
@@ -97,6 +97,17 @@ pub fn check(args: &ValidateArgs) -> Outcome {
     } else {
         exit::OK
     };
+    // Only warnings, failing because of --strict: the summary's "0 errors" and a
+    // warning annotation would not say why the check failed.
+    if status == exit::FAILED && !reports.iter().any(|r| fails(&r.diagnostics, false)) {
+        match args.format {
+            OutputFormat::Human => rendered.push_str("--strict: the warnings fail the check\n"),
+            OutputFormat::Github => rendered.push_str(
+                "::error title=sfn validate --strict::the warnings fail the check under --strict\n",
+            ),
+            _ => {}
+        }
+    }
     Outcome {
         rendered,
         problems,

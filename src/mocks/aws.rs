@@ -43,14 +43,22 @@ pub(super) fn read(
         return Err(vec![bad(
             machines,
             "/StateMachines",
+            // The names after the first are fallbacks any definition answers to.
             format!(
-                "no state machine named {} in the mock configuration",
-                quoted(machine_names)
+                "no state machine named '{}' in the mock configuration",
+                machine_names.first().map_or("", String::as_str)
             ),
             format!(
-                "rename one of {} to '{}', the definition's name, or keep a single state machine in the file (it is then used whatever its name)",
+                "rename one of {} to '{}', the definition's name{}, or keep a single state machine in the file (it is then used whatever its name)",
                 quoted_strs(&known),
-                machine_names.first().map_or("", String::as_str)
+                machine_names.first().map_or("", String::as_str),
+                match machine_names.get(1..) {
+                    Some(others) if !others.is_empty() => format!(
+                        " (or to {}, which any definition answers to)",
+                        quoted(others)
+                    ),
+                    _ => String::new(),
+                }
             ),
         )]);
     };

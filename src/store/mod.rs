@@ -117,7 +117,7 @@ impl Drop for PendingRun {
 }
 
 /// What stands where a folder of the store belongs.
-const IN_THE_WAY: &str = "a file, where the store needs a folder: remove it";
+const IN_THE_WAY: &str = "a file, where the store needs a folder: choose another store with --store DIR (or remove the file, if it is a leftover)";
 
 /// A folder of the store that cannot be made: a file in the way is named as such.
 fn dir_error(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
@@ -409,12 +409,7 @@ impl Store {
         [self.root.clone(), self.executions()]
             .into_iter()
             .find(|p| p.is_file())
-            .map(|p| {
-                format!(
-                    "{}: {IN_THE_WAY}, or choose another store with --store DIR",
-                    p.display()
-                )
-            })
+            .map(|p| format!("{}: {IN_THE_WAY}", p.display()))
     }
 
     /// The executions running now (their writer is alive), as `DescribeExecution`
@@ -595,7 +590,14 @@ pub fn read_describe(path: &Path) -> Result<Value, StoreError> {
 }
 
 fn read_json(path: &Path) -> Result<Value, StoreError> {
-    let text = std::fs::read_to_string(path).map_err(io(path))?;
+    let text = std::fs::read_to_string(path).map_err(|e| match e.kind() {
+        // Every stored execution has its files: one missing is damage, said as such.
+        std::io::ErrorKind::NotFound => StoreError::Damaged {
+            path: path.to_path_buf(),
+            reason: "the file is missing".into(),
+        },
+        _ => io(path)(e),
+    })?;
     serde_json::from_str(&text).map_err(|e| StoreError::Damaged {
         path: path.to_path_buf(),
         reason: e.to_string(),
@@ -645,6 +647,26 @@ mod tests {
             mocks: None,
             map_runs: None,
         }
+    }
+
+    /// A stored execution missing one of its files is damaged, and said so with
+    /// what to do, not with the system's "No such file or directory".
+    #[test]
+    fn a_missing_file_of_a_stored_execution_is_damage() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::locate(Some(dir.path()));
+        store.save("x", &record(1.0)).unwrap();
+        let history = store.path_of("x").join(HISTORY);
+        std::fs::remove_file(&history).unwrap();
+        let e = store.load("x").unwrap_err().to_string();
+        assert_eq!(
+            e,
+            format!(
+                "{}: the stored execution is damaged: the file is missing (remove the folder {} to drop it)",
+                history.display(),
+                store.path_of("x").display()
+            )
+        );
     }
 
     /// 80 characters is AWS's limit, not bytes: 80 emoji are 320 bytes, more than a
@@ -709,7 +731,7 @@ mod tests {
         assert_eq!(
             store.problem(),
             Some(format!(
-                "{}: a file, where the store needs a folder: remove it, or choose another store with --store DIR",
+                "{}: a file, where the store needs a folder: choose another store with --store DIR (or remove the file, if it is a leftover)",
                 file.display()
             ))
         );
@@ -722,7 +744,7 @@ mod tests {
         assert_eq!(
             e,
             format!(
-                "{}: a file, where the store needs a folder: remove it",
+                "{}: a file, where the store needs a folder: choose another store with --store DIR (or remove the file, if it is a leftover)",
                 root.join("executions").display()
             )
         );
