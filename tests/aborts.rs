@@ -13,6 +13,10 @@
 //!   `<Type>StateAborted` of its state, all chained to the failing iteration's last
 //!   event, then `MapIterationFailed` and `MapStateFailed`, chained to that event too.
 //!
+//! At the same instant, siblings take turns at their Tasks (`interleave.rs`): an
+//! inline Map of Lambda tasks starts every iteration first, as AWS recorded it
+//! (`map_iterations_calling_tasks_start_side_by_side_as_aws_records_them`).
+//!
 //! Guesses (nothing measured): abort events carry the failure's timestamp; a nested
 //! Parallel or Map in flight is aborted outer first (`ParallelStateAborted`, then
 //! what its branches had in flight); a Map iteration started while the one before it
@@ -147,19 +151,19 @@ fn a_failing_branch_aborts_the_wait_and_the_tasks_its_siblings_are_in() {
             "2 0 +0 ParallelStateEntered P",
             "3 2 +0 ParallelStateStarted",
             "4 3 +0 WaitStateEntered W0",
-            "5 3 +0 TaskStateEntered T1",
-            "6 5 +0 TaskScheduled",
-            "7 6 +0 TaskStarted",
-            "8 3 +0 WaitStateEntered W2",
-            "9 3 +0 TaskStateEntered T3",
-            "10 9 +0 TaskScheduled",
-            "11 10 +0 TaskStarted",
-            "12 3 +0 TaskStateEntered T4",
-            "13 12 +0 TaskScheduled",
-            "14 13 +0 TaskStarted",
-            "15 11 +1 TaskSucceeded",
+            "5 3 +0 WaitStateEntered W2",
+            "6 3 +0 TaskStateEntered T1",
+            "7 6 +0 TaskScheduled",
+            "8 3 +0 TaskStateEntered T3",
+            "9 8 +0 TaskScheduled",
+            "10 3 +0 TaskStateEntered T4",
+            "11 10 +0 TaskScheduled",
+            "12 7 +0 TaskStarted",
+            "13 9 +0 TaskStarted",
+            "14 11 +0 TaskStarted",
+            "15 13 +1 TaskSucceeded",
             "16 15 +1 TaskStateExited T3",
-            "17 8 +2 WaitStateExited W2",
+            "17 5 +2 WaitStateExited W2",
             "18 17 +2 FailStateEntered Boom",
             "19 18 +2 WaitStateAborted",
             "20 18 +2 TaskStateAborted",
@@ -266,13 +270,13 @@ fn retries_interleave_with_the_other_branch() {
     assert_eq!(
         lines(&x)[3..],
         [
-            "4 3 +0 TaskStateEntered T",
-            "5 4 +0 TaskScheduled",
-            "6 5 +0 TaskStarted",
-            "7 6 +0 TaskFailed",
-            "8 3 +0 WaitStateEntered W",
-            "9 8 +1 WaitStateExited W",
-            "10 7 +2 TaskScheduled",
+            "4 3 +0 WaitStateEntered W",
+            "5 3 +0 TaskStateEntered T",
+            "6 5 +0 TaskScheduled",
+            "7 6 +0 TaskStarted",
+            "8 7 +0 TaskFailed",
+            "9 4 +1 WaitStateExited W",
+            "10 8 +2 TaskScheduled",
             "11 10 +2 TaskStarted",
             "12 11 +2 TaskSucceeded",
             "13 12 +2 TaskStateExited T",
@@ -307,11 +311,11 @@ fn a_nested_parallel_in_flight_is_aborted_with_what_its_branches_are_in() {
             "4 3 +0 ParallelStateEntered P2",
             "5 4 +0 ParallelStateStarted",
             "6 5 +0 WaitStateEntered IW",
-            "7 5 +0 TaskStateEntered IT",
-            "8 7 +0 TaskScheduled",
-            "9 8 +0 TaskStarted",
-            "10 3 +0 WaitStateEntered W",
-            "11 10 +3 WaitStateExited W",
+            "7 3 +0 WaitStateEntered W",
+            "8 5 +0 TaskStateEntered IT",
+            "9 8 +0 TaskScheduled",
+            "10 9 +0 TaskStarted",
+            "11 7 +3 WaitStateExited W",
             "12 11 +3 FailStateEntered Boom",
             "13 12 +3 ParallelStateAborted",
             "14 12 +3 WaitStateAborted",
@@ -386,15 +390,16 @@ fn a_failing_map_iteration_aborts_the_one_in_flight_and_the_rest_never_start() {
             "4 3 +0 MapIterationStarted #0",
             "5 4 +0 ChoiceStateEntered Route",
             "6 5 +0 ChoiceStateExited Route",
-            "7 6 +0 TaskStateEntered Slow",
-            "8 7 +0 TaskScheduled",
-            "9 8 +0 TaskStarted",
-            // Iteration 0 is still running: its latest event so far.
-            "10 9 +0 MapIterationStarted #1",
-            "11 10 +0 ChoiceStateEntered Route",
-            "12 11 +0 ChoiceStateExited Route",
-            "13 12 +0 WaitStateEntered Pause",
-            "14 13 +2 WaitStateExited Pause",
+            // Iteration 0 is still running: its latest event so far. Its Task is entered in
+            // the next step, after what iteration 1 does at once (see interleave.rs).
+            "7 6 +0 MapIterationStarted #1",
+            "8 7 +0 ChoiceStateEntered Route",
+            "9 8 +0 ChoiceStateExited Route",
+            "10 9 +0 WaitStateEntered Pause",
+            "11 6 +0 TaskStateEntered Slow",
+            "12 11 +0 TaskScheduled",
+            "13 12 +0 TaskStarted",
+            "14 10 +2 WaitStateExited Pause",
             "15 14 +2 FailStateEntered Boom",
             "16 15 +2 MapIterationAborted #0",
             "17 15 +2 TaskStateAborted",
@@ -446,8 +451,9 @@ fn a_map_over_slow_items_interleaves_them_under_max_concurrency() {
         json!({"Slow": [{"delay": 3, "return": {"Payload": 1}}, {"delay": 1, "return": {"Payload": 2}}]}),
     );
     assert_eq!(x.status, Status::Succeeded);
-    // Item 2 starts when item 1's slot frees up (at 1 s), before item 0 ends, and
-    // chains to item 1's last state event as iterations one after another do.
+    // Both slow items start at once, their Tasks side by side. Item 2 starts when
+    // item 1's slot frees up (at 1 s), before item 0 ends, and chains to item 1's
+    // last state event as iterations one after another do.
     assert_eq!(
         lines(&x),
         [
@@ -457,15 +463,15 @@ fn a_map_over_slow_items_interleaves_them_under_max_concurrency() {
             "4 3 +0 MapIterationStarted #0",
             "5 4 +0 ChoiceStateEntered Route",
             "6 5 +0 ChoiceStateExited Route",
-            "7 6 +0 TaskStateEntered Slow",
-            "8 7 +0 TaskScheduled",
-            "9 8 +0 TaskStarted",
-            "10 9 +0 MapIterationStarted #1",
-            "11 10 +0 ChoiceStateEntered Route",
-            "12 11 +0 ChoiceStateExited Route",
-            "13 12 +0 TaskStateEntered Slow",
-            "14 13 +0 TaskScheduled",
-            "15 14 +0 TaskStarted",
+            "7 6 +0 MapIterationStarted #1",
+            "8 7 +0 ChoiceStateEntered Route",
+            "9 8 +0 ChoiceStateExited Route",
+            "10 6 +0 TaskStateEntered Slow",
+            "11 10 +0 TaskScheduled",
+            "12 9 +0 TaskStateEntered Slow",
+            "13 12 +0 TaskScheduled",
+            "14 11 +0 TaskStarted",
+            "15 13 +0 TaskStarted",
             "16 15 +1 TaskSucceeded",
             "17 16 +1 TaskStateExited Slow",
             "18 17 +1 MapIterationSucceeded #1",
@@ -475,10 +481,9 @@ fn a_map_over_slow_items_interleaves_them_under_max_concurrency() {
             "22 21 +1 PassStateEntered Fast",
             "23 22 +1 PassStateExited Fast",
             "24 23 +1 MapIterationSucceeded #2",
-            "25 9 +3 TaskSucceeded",
+            "25 14 +3 TaskSucceeded",
             "26 25 +3 TaskStateExited Slow",
             "27 26 +3 MapIterationSucceeded #0",
-            // The state's end follows the iteration that ended last.
             "28 27 +3 MapStateSucceeded",
             "29 27 +3 MapStateExited M",
             "30 29 +3 ExecutionSucceeded",
@@ -487,6 +492,55 @@ fn a_map_over_slow_items_interleaves_them_under_max_concurrency() {
     assert_eq!(
         x.output,
         Some(json!([{"Payload": 1}, {"Payload": 2}, {"kind": "fast"}]))
+    );
+}
+
+/// AWS's recording of an inline Map of four Lambda tasks that all time out
+/// (LocalStack's AWS-validated `test_service_lambda_map_timeout`, the same
+/// definition): the iterations start side by side, every `MapIterationStarted`
+/// first, then each one's `TaskStateEntered` and `TaskScheduled`, then the four
+/// `TaskStarted`, then the first `TaskTimedOut`; events 1 to 20 are AWS's, chains
+/// included. (AWS then records the other three timeouts of the same instant, in an
+/// order that is a race, before the aborts; here the first failure cuts them.)
+#[test]
+fn map_iterations_calling_tasks_start_side_by_side_as_aws_records_them() {
+    let x = run(
+        json!({"StartAt": "MapWait", "States": {"MapWait": {"Type": "Map", "InputPath": "$.Inputs",
+            "ItemProcessor": {"ProcessorConfig": {"Mode": "INLINE"}, "StartAt": "LambdaInvoke",
+                "States": {"LambdaInvoke": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                    "TimeoutSeconds": 5, "End": true,
+                    "Parameters": {"FunctionName.$": "$.FunctionName", "Payload.$": "$.Payload"}}}},
+            "End": true}}}),
+        json!({"Inputs": [
+            {"FunctionName": "f", "Payload": null}, {"FunctionName": "f", "Payload": null},
+            {"FunctionName": "f", "Payload": null}, {"FunctionName": "f", "Payload": null}]}),
+        json!({"LambdaInvoke": {"delay": 10, "return": {"Payload": 1}}}),
+    );
+    assert_eq!(x.error.as_deref(), Some("States.Timeout"));
+    assert_eq!(
+        lines(&x)[..20],
+        [
+            "1 0 +0 ExecutionStarted",
+            "2 0 +0 MapStateEntered MapWait",
+            "3 2 +0 MapStateStarted",
+            "4 3 +0 MapIterationStarted #0",
+            "5 3 +0 MapIterationStarted #1",
+            "6 3 +0 MapIterationStarted #2",
+            "7 3 +0 MapIterationStarted #3",
+            "8 4 +0 TaskStateEntered LambdaInvoke",
+            "9 8 +0 TaskScheduled",
+            "10 5 +0 TaskStateEntered LambdaInvoke",
+            "11 10 +0 TaskScheduled",
+            "12 6 +0 TaskStateEntered LambdaInvoke",
+            "13 12 +0 TaskScheduled",
+            "14 7 +0 TaskStateEntered LambdaInvoke",
+            "15 14 +0 TaskScheduled",
+            "16 9 +0 TaskStarted",
+            "17 11 +0 TaskStarted",
+            "18 13 +0 TaskStarted",
+            "19 15 +0 TaskStarted",
+            "20 16 +5 TaskTimedOut",
+        ]
     );
 }
 
@@ -583,13 +637,13 @@ fn a_redrive_runs_again_the_states_a_failure_aborted_and_not_those_that_exited()
             "19 18 +63 ParallelStateStarted",
             "20 19 +63 TaskStateEntered T0",
             "21 20 +63 TaskScheduled",
-            "22 21 +63 TaskStarted",
-            "23 19 +63 TaskStateEntered T1",
-            "24 23 +63 TaskScheduled",
-            "25 24 +63 TaskStarted",
+            "22 19 +63 TaskStateEntered T1",
+            "23 22 +63 TaskScheduled",
+            "24 21 +63 TaskStarted",
+            "25 23 +63 TaskStarted",
             "26 25 +63 TaskSucceeded",
             "27 26 +63 TaskStateExited T1",
-            "28 22 +68 TaskSucceeded",
+            "28 24 +68 TaskSucceeded",
             "29 28 +68 TaskStateExited T0",
             "30 29 +68 ParallelStateSucceeded",
             "31 29 +68 ParallelStateExited P",
@@ -621,7 +675,9 @@ fn a_redrive_resumes_the_map_iterations_a_failure_cut() {
             "26 25 +2 ExecutionFailed",
         ]
     );
-    // Item 0 runs its aborted Task again, item 1 its Fail state, item 2 (done) not.
+    // Items 0 and 1 run again side by side, item 2 (done) not: item 1 reaches its
+    // Fail state at once, while item 0 has yet to enter its Task (a step of its
+    // own, see interleave.rs), so item 0 is aborted before its Task.
     let r = redrive(def, &x, mocks);
     assert_eq!(r.error.as_deref(), Some("Boom"));
     assert_eq!(
@@ -631,17 +687,12 @@ fn a_redrive_resumes_the_map_iterations_a_failure_cut() {
             "28 27 +62 MapStateEntered M",
             "29 28 +62 MapStateStarted",
             "30 29 +62 MapIterationStarted #0",
-            "31 30 +62 TaskStateEntered Slow",
-            "32 31 +62 TaskScheduled",
-            "33 32 +62 TaskStarted",
-            "34 33 +62 TaskSucceeded",
-            "35 34 +62 TaskStateExited Slow",
-            "36 35 +62 MapIterationSucceeded #0",
-            "37 35 +62 MapIterationStarted #1",
-            "38 37 +62 FailStateEntered Boom",
-            "39 38 +62 MapIterationFailed #1",
-            "40 38 +62 MapStateFailed",
-            "41 40 +62 ExecutionFailed",
+            "31 29 +62 MapIterationStarted #1",
+            "32 31 +62 FailStateEntered Boom",
+            "33 32 +62 MapIterationAborted #0",
+            "34 32 +62 MapIterationFailed #1",
+            "35 32 +62 MapStateFailed",
+            "36 35 +62 ExecutionFailed",
         ]
     );
 }

@@ -5,10 +5,22 @@
 //!
 //! # Order
 //!
-//! Events are merged stably by timestamp: at equal timestamps branch 0's events come
-//! first, then branch 1's, ... (the order of AWS's recordings of branches and
-//! iterations whose states take no time, which every conformance case has). When no
-//! branch overlaps another in time the histories are simply concatenated.
+//! Events are merged stably by timestamp, and at equal timestamps by *step*: a
+//! branch or iteration runs on without a break until it waits on a Task (entering a
+//! Task state, the task starting, its result or failure arriving: see
+//! [`is_step_boundary`]); the others run meanwhile. Within a step, branch 0's events
+//! come first, then branch 1's, ... So branches and iterations whose states take no
+//! time come one after another, as every conformance case records them, and those
+//! that call Tasks start side by side, as AWS records an inline Map of Lambda tasks
+//! (LocalStack's AWS-validated `test_service_lambda_map_timeout`: every
+//! `MapIterationStarted` first, then each iteration's `TaskStateEntered` and
+//! `TaskScheduled`, then the four `TaskStarted`). An iteration that waits for a
+//! `MaxConcurrency` slot starts in the step after the one it waited for ends. When no
+//! branch overlaps another the histories are simply concatenated.
+//!
+//! Which sibling fails first is decided by time alone (at the same instant, the
+//! lower index); a sibling that would fail at the same instant in an earlier step is
+//! not seen (AWS's order there is a race anyway).
 //!
 //! # What AWS records when a branch or an iteration fails
 //!
@@ -103,6 +115,9 @@ pub(super) struct Sub {
     pub tail: u64,
     /// An iteration's `MapIterationSucceeded`/`Failed` (local id).
     pub end: Option<u64>,
+    /// The earlier iteration whose `MaxConcurrency` slot it waited for: it starts
+    /// after that one's end.
+    pub after: Option<usize>,
 }
 
 impl Sub {
@@ -115,6 +130,7 @@ impl Sub {
             ext,
             tail: 0,
             end: None,
+            after: None,
         }
     }
 }
@@ -246,30 +262,47 @@ pub(super) fn merge(
     subs: Vec<Sub>,
     cut: Option<Cut>,
 ) -> Merged {
-    // How many events of each sub happened before the cut.
-    let kept: Vec<usize> = subs
+    // Each event's key (time, step), the subs in index order: one that waited for an
+    // earlier one starts after it.
+    let mut keys: Vec<Vec<Key>> = Vec::with_capacity(subs.len());
+    let mut last_keys: Vec<Option<Key>> = Vec::with_capacity(subs.len());
+    for s in &subs {
+        let k = keys_of(&s.events, start_of(s.after, &last_keys));
+        last_keys.push(k.last().copied());
+        keys.push(k);
+    }
+    // How many events of each sub happened before the cut: at the failure's instant,
+    // those of its step or before (of a later sibling: before its step).
+    let kept: Vec<usize> = keys
         .iter()
         .enumerate()
-        .map(|(i, s)| match cut {
-            None => s.events.len(),
+        .map(|(i, k)| match cut {
+            None => k.len(),
             Some(Cut {
                 failing: Some((j, keep)),
                 at_ms,
                 ..
             }) => {
+                let failing_key = keep
+                    .checked_sub(1)
+                    .and_then(|last| keys[j].get(last))
+                    .filter(|(t, _)| *t == at_ms)
+                    .copied();
                 if i == j {
                     keep
                 } else if i < j {
-                    count_while(&s.events, |t| t <= at_ms)
+                    let bound = failing_key.unwrap_or((at_ms, u32::MAX));
+                    count_while(k, |key| key <= bound)
                 } else {
-                    count_while(&s.events, |t| t < at_ms)
+                    let bound = failing_key.unwrap_or((at_ms, 0));
+                    count_while(k, |key| key < bound)
                 }
             }
             Some(Cut {
                 failing: None,
                 at_ms,
                 ..
-            }) => count_while(&s.events, |t| t <= at_ms),
+            }) => count_while(k, |(t, _)| t <= at_ms),
         })
         .collect();
     let failing = cut.and_then(|c| c.failing);
@@ -285,18 +318,18 @@ pub(super) fn merge(
             aborts.extend(out.into_iter().map(|a| (i, a)));
         }
     }
-    // The order: sub indices of the kept events, by timestamp, stably.
+    // The order: sub indices of the kept events, by key, stably.
     let total: usize = kept.iter().sum();
     let mut sorted = true;
-    let mut max_ts = i64::MIN;
-    for (i, s) in subs.iter().enumerate() {
-        let evs = &s.events[..kept[i]];
-        if let Some(first) = evs.first() {
-            if first.timestamp_ms < max_ts {
+    let mut max_key = (i64::MIN, 0);
+    for (i, k) in keys.iter().enumerate() {
+        let k = &k[..kept[i]];
+        if let (Some(&first), Some(&last)) = (k.first(), k.last()) {
+            if first < max_key {
                 sorted = false;
                 break;
             }
-            max_ts = max_ts.max(evs.iter().map(|e| e.timestamp_ms).max().unwrap_or(i64::MIN));
+            max_key = max_key.max(last);
         }
     }
     if cut.is_none() && sorted {
@@ -309,16 +342,12 @@ pub(super) fn merge(
         }
         o
     } else {
-        let mut keyed: Vec<(i64, u32)> = Vec::with_capacity(total);
-        for (i, s) in subs.iter().enumerate() {
-            keyed.extend(
-                s.events[..kept[i]]
-                    .iter()
-                    .map(|e| (e.timestamp_ms, i as u32)),
-            );
+        let mut keyed: Vec<(Key, u32)> = Vec::with_capacity(total);
+        for (i, k) in keys.iter().enumerate() {
+            keyed.extend(k[..kept[i]].iter().map(|&key| (key, i as u32)));
         }
         // Stable: each sub's events keep their order.
-        keyed.sort_by_key(|&(t, i)| (t, i));
+        keyed.sort_by_key(|&(key, i)| (key, i));
         keyed.into_iter().map(|(_, i)| i).collect()
     };
 
@@ -347,6 +376,7 @@ pub(super) fn merge(
         .events
         .reserve(total + aborts.len() + ROOM_AFTER_MERGE);
     let mut fail_event = 0u64;
+    let iterations = map_name.is_some();
     let push = |parent: &mut History,
                 ids: &mut Vec<Vec<u64>>,
                 emitted: &mut Vec<usize>,
@@ -359,7 +389,7 @@ pub(super) fn merge(
         let id = parent.len() as u64 + 1;
         let local = e.id as usize;
         e.previous_event_id = if e.previous_event_id == 0 {
-            resolve(exts[i], &exts, &tails, ids, emitted, owner)
+            resolve(iterations, exts[i], &exts, &tails, ids, emitted, owner)
         } else {
             ids[i]
                 .get(e.previous_event_id as usize - 1)
@@ -447,6 +477,7 @@ pub(super) fn merge(
 /// The parent-history id a sub's first event chains to: the parent's event, or the
 /// last event an earlier sub had recorded so far (up to its chain's end).
 fn resolve(
+    iterations: bool,
     ext: Ext,
     exts: &[Ext],
     tails: &[u64],
@@ -461,7 +492,10 @@ fn resolve(
             Ext::Id(id) => return id,
             Ext::TailOf(k) => {
                 let upto = (tails[k] as usize).min(emitted[k]);
-                if upto > 0 && ids[k][upto - 1] != 0 {
+                // An iteration that has recorded no more than its MapIterationStarted
+                // has no state event to follow yet: the ones before it are followed
+                // (AWS chains iterations started side by side to MapStateStarted).
+                if upto > usize::from(iterations) && ids[k][upto - 1] != 0 {
                     return ids[k][upto - 1];
                 }
                 match exts.get(k) {
@@ -473,8 +507,71 @@ fn resolve(
     }
 }
 
-fn count_while(events: &[Event], keep: impl Fn(i64) -> bool) -> usize {
-    events.iter().take_while(|e| keep(e.timestamp_ms)).count()
+/// Where a branch or iteration stops to wait on a Task, and the others run: AWS
+/// dispatches Task states, and their results, apart from the states around them.
+pub(super) fn is_step_boundary(event_type: &str) -> bool {
+    match event_type.as_bytes().first() {
+        Some(b'T') => matches!(
+            event_type,
+            "TaskStateEntered"
+                | "TaskStarted"
+                | "TaskSubmitted"
+                | "TaskSucceeded"
+                | "TaskFailed"
+                | "TaskTimedOut"
+                | "TaskStartFailed"
+                | "TaskSubmitFailed"
+        ),
+        Some(b'L') => matches!(
+            event_type,
+            "LambdaFunctionStarted"
+                | "LambdaFunctionSucceeded"
+                | "LambdaFunctionFailed"
+                | "LambdaFunctionTimedOut"
+                | "LambdaFunctionStartFailed"
+        ),
+        Some(b'A') => matches!(
+            event_type,
+            "ActivityStarted" | "ActivitySucceeded" | "ActivityFailed" | "ActivityTimedOut"
+        ),
+        _ => false,
+    }
+}
+
+/// The merge order of an event: its timestamp, then its step at that timestamp.
+type Key = (i64, u32);
+
+/// The key of each of `events`, the steps at their first timestamp counted from
+/// `start` (see [`start_of`]) when that timestamp is `start`'s.
+fn keys_of(events: &[Event], start: Option<Key>) -> Vec<Key> {
+    let mut out = Vec::with_capacity(events.len());
+    let mut at = None;
+    let mut step = 0;
+    for e in events {
+        if at != Some(e.timestamp_ms) {
+            at = Some(e.timestamp_ms);
+            step = match start {
+                Some((t, s)) if t == e.timestamp_ms => s,
+                _ => 0,
+            };
+        }
+        if is_step_boundary(e.event_type) {
+            step += 1;
+        }
+        out.push((e.timestamp_ms, step));
+    }
+    out
+}
+
+/// Where a sub that waited for the end of sub `k` (see [`Sub::after`]) starts:
+/// the step after `k`'s last.
+fn start_of(after: Option<usize>, last_keys: &[Option<Key>]) -> Option<Key> {
+    let (t, s) = last_keys.get(after?).copied().flatten()?;
+    Some((t, s + 1))
+}
+
+fn count_while(keys: &[Key], keep: impl Fn(Key) -> bool) -> usize {
+    keys.iter().take_while(|&&k| keep(k)).count()
 }
 
 #[derive(Debug, Clone, Copy, Default)]

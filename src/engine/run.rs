@@ -1327,6 +1327,7 @@ impl<'a> Runner<'a> {
                 ext: Ext::Id(started),
                 tail: branch_prev,
                 end: None,
+                after: None,
             });
             siblings.count(&subs, self.quota_room(), &mut self.cut_ms);
             end = end.max(self.now_ms);
@@ -1814,6 +1815,7 @@ impl<'a> Runner<'a> {
             ..max_concurrency.min(work.len()))
             .map(|i| std::cmp::Reverse((start, i)))
             .collect();
+        let mut slot_holder: Vec<Option<usize>> = vec![None; max_concurrency.min(work.len())];
         let mut end = start;
         let mut outputs = Vec::with_capacity(work.len());
         let mut failures = 0usize;
@@ -1871,6 +1873,12 @@ impl<'a> Runner<'a> {
             };
             let std::cmp::Reverse((at, slot)) =
                 free_at.pop().unwrap_or(std::cmp::Reverse((start, 0)));
+            // The iteration whose MaxConcurrency slot this one takes, if one had it.
+            let waited_for = if max_concurrency > 0 {
+                slot_holder.get_mut(slot).and_then(|h| h.replace(index))
+            } else {
+                None
+            };
             // A sibling failed (or an enclosing one did) before this one would start:
             // the rest never start (slots free up later and later).
             if inline && self.cut_ms.is_some_and(|cut| at >= cut) {
@@ -2020,12 +2028,17 @@ impl<'a> Runner<'a> {
                     ext,
                     tail: it_prev,
                     end: end_event,
+                    after: waited_for,
                 };
                 if appending
                     && appended.len() == index
                     && outcome.is_ok()
                     && self.cut_ms.is_none()
-                    && sub.events.iter().all(|e| e.timestamp_ms == start)
+                    // Nothing of another iteration can come between its events: no
+                    // time passed, and no Task let the others run (interleave.rs).
+                    && sub.events.iter().all(|e| {
+                        e.timestamp_ms == start && !interleave::is_step_boundary(e.event_type)
+                    })
                     && let (Ext::Id(first_prev), Some(end)) = (sub.ext, sub.end)
                 {
                     if appended.is_empty() && !self.history.is_streamed() {
