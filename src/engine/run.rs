@@ -304,11 +304,14 @@ impl<'a> Runner<'a> {
                 )
             }
             Err(Stop::TimedOut) => {
-                // AWS's DescribeExecution of a timed-out execution has no error or cause;
-                // the event's details are empty (as LocalStack, built to match AWS, records them).
-                let d = Details::default();
+                // AWS's DescribeExecution of a timed-out execution has no error or cause:
+                // States.Timeout is only in the event, which the execution's timer records
+                // apart from the state in flight, chained to nothing, as StopExecution's
+                // ExecutionAborted is (measured on AWS by floci: floci-io/floci#2733, #2782).
+                let d =
+                    Details::with_capacity(1).with("error", Field::Text(errors::TIMEOUT.into()));
                 self.history
-                    .push("ExecutionTimedOut", prev, self.now_ms, Some(d));
+                    .push("ExecutionTimedOut", 0, self.now_ms, Some(d));
                 (Status::TimedOut, None, None, None)
             }
             // A cut is always taken by the Parallel or Map that set it.

@@ -1102,17 +1102,30 @@ fn a_missed_heartbeat_is_recorded_as_states_timeout_without_cause() {
     );
 }
 
+/// As floci measured it on AWS (floci-io/floci#2733: this definition, and the
+/// history of three events): TIMED_OUT at the start plus TimeoutSeconds, no error
+/// or cause in the description; the ExecutionTimedOut event carries States.Timeout
+/// and chains to nothing.
 #[test]
 fn a_machine_timeout_has_no_error_or_cause_in_the_description() {
     let x = exec(
-        json!({"StartAt": "W", "TimeoutSeconds": 5, "States": {"W": {"Type": "Wait", "Seconds": 60, "End": true}}}),
+        json!({"StartAt": "W", "TimeoutSeconds": 3, "States": {"W": {"Type": "Wait", "Seconds": 25, "End": true}}}),
         json!({}),
     );
     assert_eq!(x.status, Status::TimedOut);
     assert_eq!((x.error, x.cause), (None, None));
+    assert_eq!(x.stop_ms - x.start_ms, 3_000);
+    assert_eq!(
+        chain(&x),
+        [
+            ("ExecutionStarted", 0),
+            ("WaitStateEntered", 0),
+            ("ExecutionTimedOut", 0)
+        ]
+    );
     assert_eq!(
         x.history.events.last().unwrap().to_json()["executionTimedOutEventDetails"],
-        json!({})
+        json!({"error": "States.Timeout"})
     );
 }
 
