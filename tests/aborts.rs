@@ -751,8 +751,9 @@ fn the_machine_timeout_stops_every_branch_at_the_deadline() {
             "5 3 +0 WaitStateEntered B",
             "6 5 +2 WaitStateExited B",
             "7 6 +2 WaitStateEntered B2",
-            // At the deadline (TimeoutSeconds 5), not when the waits would end.
-            "8 3 +5 ExecutionTimedOut",
+            // At the deadline (TimeoutSeconds 5), not when the waits would end; the
+            // execution's timer, not a state: chained to nothing.
+            "8 0 +5 ExecutionTimedOut",
         ]
     );
 }

@@ -1113,7 +1113,7 @@ fn a_machine_timeout_has_no_error_or_cause_in_the_description() {
         json!({}),
     );
     assert_eq!(x.status, Status::TimedOut);
-    assert_eq!((x.error, x.cause), (None, None));
+    assert_eq!((x.error.as_deref(), x.cause.as_deref()), (None, None));
     assert_eq!(x.stop_ms - x.start_ms, 3_000);
     assert_eq!(
         chain(&x),
