@@ -3,9 +3,15 @@
 //!
 //! - `States.Format` prints a non-string as Java does (`{Arg1=1, Arg2=[]}`,
 //!   `null`), and reads `\{`, `\}`, `\'` and `\\` in a literal template.
-//! - `States.MathAdd`, `States.ArrayRange` and the chunk size of
-//!   `States.ArrayPartition` round each number as Java's `Math.round` does
-//!   (half up: `-1.5` → `-1`), as AWS's guide says they round.
+//! - `States.MathAdd` rounds each number as Java's `Math.round` does (half up:
+//!   `-1.5` → `-1`), as AWS's guide says and its recorded executions show.
+//! - `States.ArrayRange`, `States.ArrayPartition`'s chunk size,
+//!   `States.ArrayGetItem`'s index and `States.MathRandom` truncate a fraction
+//!   (towards zero), as observed on AWS by a characterization suite
+//!   (`intrinsicCases/States.ArrayRange.ts` ...: `ArrayRange(1.6, 1.4, 1)` is
+//!   `[1]`, a chunk size of 2.6 is 2 and of 0.6 an error, `ArrayGetItem(a, 1.2)`
+//!   is item 1, `MathRandom(1.4, 1.6)` an error), though AWS's guide says
+//!   ArrayPartition rounds.
 //! - `States.StringToJson` reads an empty or blank string as `null`.
 //! - `States.JsonMerge` builds its object as a Java `HashMap`: the keys come
 //!   out in hash order.
@@ -172,16 +178,16 @@ impl<'c, 'v> Args<'c, 'v> {
             .as_f64()
             .ok_or_else(|| self.wrong(i, "a number"))
     }
-    /// A whole number (an integral float such as `2.0` counts).
-    fn integer(&self, i: usize) -> Result<i64, EvalError> {
+    /// A number without its fraction (towards zero).
+    fn truncated(&self, i: usize) -> Result<i64, EvalError> {
         let v = self.get(i)?;
         if let Some(n) = v.as_i64() {
             return Ok(n);
         }
-        match v.as_f64() {
-            Some(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(f as i64),
-            _ => Err(self.wrong(i, "an integer")),
-        }
+        let f = self.number(i)?.trunc();
+        (f.abs() < 9.2e18)
+            .then_some(f as i64)
+            .ok_or_else(|| self.wrong(i, "a number within range"))
     }
     /// A number rounded as Java's `Math.round` does (half up).
     fn rounded(&self, i: usize) -> Result<i64, EvalError> {
@@ -232,9 +238,8 @@ fn apply(
         )),
         "States.ArrayPartition" => {
             let array = a.array(0)?;
-            // "If you specify a non-integer value for the second argument, Step
-            // Functions will round it off to the nearest integer" (AWS's guide).
-            let size = a.rounded(1)?;
+            // Truncated (see the module's documentation).
+            let size = a.truncated(1)?;
             if size <= 0 {
                 return Err(fail(
                     name,
@@ -255,10 +260,10 @@ fn apply(
             Ok(Value::Bool(array.iter().any(|x| x == needle)))
         }
         "States.ArrayRange" => {
-            // Non-integers are rounded to the nearest integer, as AWS's guide says.
-            let first = a.rounded(0)?;
-            let last = a.rounded(1)?;
-            let step = a.rounded(2)?;
+            // Truncated (see the module's documentation).
+            let first = a.truncated(0)?;
+            let last = a.truncated(1)?;
+            let step = a.truncated(2)?;
             if step == 0 {
                 return Err(fail(name, "the step must not be 0"));
             }
@@ -280,7 +285,7 @@ fn apply(
         }
         "States.ArrayGetItem" => {
             let array = a.array(0)?;
-            let index = a.integer(1)?;
+            let index = a.truncated(1)?;
             usize::try_from(index)
                 .ok()
                 .and_then(|i| array.get(i))
@@ -352,8 +357,8 @@ fn apply(
             Ok(Value::Object(hash_ordered(merged)))
         }
         "States.MathRandom" => {
-            let start = a.rounded(0)?;
-            let end = a.rounded(1)?;
+            let start = a.truncated(0)?;
+            let end = a.truncated(1)?;
             if end <= start {
                 return Err(fail(
                     name,
@@ -361,7 +366,7 @@ fn apply(
                 ));
             }
             if args.len() > 2 {
-                let seed = a.rounded(2)?;
+                let seed = a.truncated(2)?;
                 let bound = end - start;
                 let bound = i32::try_from(bound)
                     .map_err(|_| fail(name, "the range between start and end is too large"))?;
@@ -945,29 +950,42 @@ mod tests {
             ok("States.ArrayPartition($.a, 2)", json!({"a": []})),
             json!([])
         );
-        // AWS's guide: a non-integer chunk size or range bound is rounded to the
-        // nearest integer (half up, as Java rounds).
+        // A fraction is truncated, as observed on AWS (the module's documentation):
+        // the suite's cases, with the values it records.
         assert_eq!(
             ok(
-                "States.ArrayPartition($.a, 2.4)",
-                json!({"a": [1, 2, 3, 4, 5]})
+                "States.ArrayPartition($.arr, 2.6)",
+                json!({"arr": [1, 2, 3, 4, 5]})
             ),
             json!([[1, 2], [3, 4], [5]])
         );
         assert_eq!(
+            err(
+                "States.ArrayPartition($.arr, 0.6)",
+                json!({"arr": [1, 2, 3]})
+            )
+            .error,
+            "States.Runtime"
+        );
+        assert_eq!(ok("States.ArrayRange(1.6, 1.4, 1)", json!({})), json!([1]));
+        assert_eq!(
+            ok("States.ArrayRange(5.4, -0.6, -2.4)", json!({})),
+            json!([5, 3, 1])
+        );
+        assert_eq!(
             ok(
-                "States.ArrayPartition($.a, 2.5)",
-                json!({"a": [1, 2, 3, 4, 5]})
+                "States.ArrayGetItem($.arr, 1.2)",
+                json!({"arr": [10, 20, 30]})
             ),
-            json!([[1, 2, 3], [4, 5]])
+            json!(20)
+        );
+        assert_eq!(
+            err("States.MathRandom(1.4, 1.6)", json!({})).error,
+            "States.Runtime"
         );
         assert_eq!(
             ok("States.ArrayRange(1, 9.4, 2)", json!({})),
             json!([1, 3, 5, 7, 9])
-        );
-        assert_eq!(
-            ok("States.ArrayRange(1.5, 5.4, 1)", json!({})),
-            json!([2, 3, 4, 5])
         );
         assert_eq!(
             err("States.ArrayRange(1, 5, 0.4)", json!({})).error,

@@ -335,12 +335,11 @@ fn check_type(f: &Function, i: usize, arg: &Arg, out: &mut Vec<Problem>) {
     let Some(have) = literal_type(arg) else {
         return;
     };
-    let fractional =
-        matches!(&arg.kind, ArgKind::Number(n) if n.as_f64().is_some_and(|x| x.fract() != 0.0));
-    if have.conflicts_with(want) || (want == Type::Integer && fractional) {
+    // A fraction where an integer is wanted is truncated, not refused (see
+    // `intrinsic::eval`): only the wrong kind of value fails.
+    if have.conflicts_with(want) {
         let what = match &arg.kind {
             ArgKind::Call(c) => format!("{} returns {}", c.name, have.as_str()),
-            _ if fractional => "this is not a whole number".to_string(),
             _ => format!("this is {}", have.as_str()),
         };
         out.push(fails(
@@ -374,10 +373,24 @@ fn ordinal(i: usize) -> &'static str {
         .unwrap_or("next")
 }
 
+/// A literal number where an integer is wanted, as evaluation takes it: without
+/// its fraction. (`None`: not a literal number.)
 fn int(arg: Option<&Arg>) -> Option<i64> {
     match &arg?.kind {
-        ArgKind::Number(n) => n.as_i64(),
+        ArgKind::Number(n) => n.as_i64().or_else(|| {
+            n.as_f64()
+                .filter(|f| f.abs() < 9.0e15)
+                .map(|f| f.trunc() as i64)
+        }),
         _ => None,
+    }
+}
+
+/// What a message adds about a literal written with a fraction: what it becomes.
+fn truncated_note(arg: &Arg, value: i64) -> String {
+    match &arg.kind {
+        ArgKind::Number(n) if n.as_i64().is_none() => format!(" ({n} is truncated to {value})"),
+        _ => String::new(),
     }
 }
 
@@ -435,7 +448,8 @@ fn check_values(f: &Function, call: &Call, out: &mut Vec<Problem>) {
                     severity: Severity::FailsAtRunTime,
                     span: args[1].span,
                     message: format!(
-                        "the chunk size of States.ArrayPartition must be positive, not {size}"
+                        "the chunk size of States.ArrayPartition must be positive, not {size}{}",
+                        truncated_note(&args[1], size)
                     ),
                     help: "use a chunk size of 1 or more".into(),
                 });
@@ -448,7 +462,7 @@ fn check_values(f: &Function, call: &Call, out: &mut Vec<Problem>) {
                 out.push(Problem {
                     severity: Severity::FailsAtRunTime,
                     span: args[1].span,
-                    message: format!("the index of States.ArrayGetItem must not be negative, not {index}"),
+                    message: format!("the index of States.ArrayGetItem must not be negative, not {index}{}", truncated_note(&args[1], index)),
                     help: "indexes start at 0; for the last item use States.MathAdd(States.ArrayLength(array), -1)".into(),
                 });
             }
@@ -461,7 +475,10 @@ fn check_values(f: &Function, call: &Call, out: &mut Vec<Problem>) {
                     out.push(Problem {
                         severity: Severity::FailsAtRunTime,
                         span: args[2].span,
-                        message: "the step of States.ArrayRange must not be 0".into(),
+                        message: format!(
+                            "the step of States.ArrayRange must not be 0{}",
+                            truncated_note(&args[2], step)
+                        ),
                         help: "use a positive step to count up, a negative one to count down"
                             .into(),
                     });

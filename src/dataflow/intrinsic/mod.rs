@@ -195,10 +195,16 @@ mod tests {
             msgs("States.MathAdd('1', 2)"),
             ["the first argument of States.MathAdd must be a number: this is a string"]
         );
+        // A fraction is truncated at run time, not refused.
+        assert!(msgs("States.ArrayRange(1, 2.5, 1)").is_empty());
         assert_eq!(
-            msgs("States.ArrayRange(1, 2.5, 1)"),
+            msgs("States.ArrayRange(1, 5, 0.4)"),
+            ["the step of States.ArrayRange must not be 0 (0.4 is truncated to 0)"]
+        );
+        assert_eq!(
+            msgs("States.ArrayPartition($.a, 0.6)"),
             [
-                "the second argument of States.ArrayRange must be an integer: this is not a whole number"
+                "the chunk size of States.ArrayPartition must be positive, not 0 (0.6 is truncated to 0)"
             ]
         );
         assert_eq!(

@@ -8,16 +8,16 @@ declare_rule! {
     /// The literal arguments of intrinsic function calls, where they make the
     /// call fail whatever the input:
     ///
-    /// - a literal of the wrong type (`States.MathAdd('1', 2)`, `States.ArrayLength(null)`,
-    ///   a whole number expected but `2.5` given), or a nested call returning the
-    ///   wrong type (`States.ArrayLength(States.Format(...))`);
+    /// - a literal of the wrong type (`States.MathAdd('1', 2)`, `States.ArrayLength(null)`),
+    ///   or a nested call returning the wrong type (`States.ArrayLength(States.Format(...))`);
     /// - `States.Format` whose literal template has a different number of `{}`
     ///   placeholders than values after it (`\{` and `\}` are literal braces);
     /// - `States.Hash` with an algorithm other than `MD5`, `SHA-1`, `SHA-256`,
     ///   `SHA-384`, `SHA-512`;
     /// - `States.JsonMerge` whose third argument is `true` (only shallow merges exist);
     /// - `States.ArrayPartition` with a chunk size below 1, `States.ArrayGetItem` with
-    ///   a negative index, `States.ArrayRange` with step 0 or over 1000 items.
+    ///   a negative index, `States.ArrayRange` with step 0 or over 1000 items. Where
+    ///   these take an integer, a fraction is truncated, as AWS does (`0.6` is `0`).
     ///
     /// ## Why
     /// AWS accepts the definition, but every execution that reaches the state
