@@ -485,6 +485,16 @@ fn format(call: &Call, a: &Args) -> Result<Value, EvalError> {
         Some(ArgKind::String { raw, .. }) => split_placeholders(raw),
         _ => split_placeholders(a.string(0)?),
     };
+    let template = match call.args.first().map(|arg| &arg.kind) {
+        Some(ArgKind::String { raw, .. }) => raw.as_str(),
+        _ => a.string(0)?,
+    };
+    if super::functions::has_stray_brace(template) {
+        return Err(fail(
+            name,
+            "the template has a '{' or '}' that is not part of a placeholder '{}'",
+        ));
+    }
     let values = &a.args[1..];
     let placeholders = pieces.len() - 1;
     if placeholders != values.len() {
@@ -825,6 +835,20 @@ mod tests {
         );
         let e = err("States.Format('{} {}', 1)", json!({}));
         assert_eq!(e.error, "States.Runtime");
+        // A brace outside a placeholder fails, as a suite run on AWS records it.
+        for t in [
+            "States.Format('Hello {{}}', $.a)",
+            "States.Format('}')",
+            "States.Format('{ }', 1)",
+        ] {
+            let e = err(t, json!({"a": "x"}));
+            assert_eq!(e.error, "States.Runtime", "{t}");
+            assert!(e.cause.contains("not part of a placeholder"), "{t}");
+        }
+        assert_eq!(
+            ok("States.Format('\\{{}\\}', $.a)", json!({"a": "x"})),
+            json!("{x}")
+        );
         let e = err("States.Format($.t, 1)", json!({"t": 5}));
         assert_eq!(e.error, "States.Runtime");
     }

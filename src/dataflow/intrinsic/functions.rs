@@ -400,6 +400,17 @@ fn check_values(f: &Function, call: &Call, out: &mut Vec<Problem>) {
     match f.name {
         "States.Format" => {
             if let Some(ArgKind::String { raw, .. }) = args.first().map(|a| &a.kind) {
+                if has_stray_brace(raw) {
+                    out.push(Problem {
+                        severity: Severity::FailsAtRunTime,
+                        span: args[0].span,
+                        message:
+                            "the template has a '{' or '}' that is not part of a placeholder '{}'"
+                                .into(),
+                        help: "write a literal brace as \\{ or \\}".into(),
+                    });
+                    return;
+                }
                 let placeholders = count_placeholders(raw);
                 let values = args.len() - 1;
                 if placeholders != values {
@@ -500,6 +511,26 @@ fn check_values(f: &Function, call: &Call, out: &mut Vec<Problem>) {
 }
 
 /// The `{}` placeholders of a States.Format template as written (`\{` and `\}` are literal braces).
+/// Whether a template has a `{` or `}` that is neither escaped nor half of a
+/// `{}` placeholder (`'Hello {{}}'`, `'}'`): AWS fails such a `States.Format`
+/// with `States.Runtime`, as a characterization suite run on AWS records.
+pub fn has_stray_brace(raw: &str) -> bool {
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '{' if chars.peek() == Some(&'}') => {
+                chars.next();
+            }
+            '{' | '}' => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
 pub fn count_placeholders(raw: &str) -> usize {
     let mut count = 0;
     let mut chars = raw.chars().peekable();

@@ -190,6 +190,10 @@ mod tests {
             ["the template has 2 placeholders '{}' but 1 value follows"]
         );
         assert!(msgs("States.Format('\\{\\} {}', $.a)").is_empty());
+        assert_eq!(
+            msgs("States.Format('Hello {{}}', $.a)"),
+            ["the template has a '{' or '}' that is not part of a placeholder '{}'"]
+        );
         assert!(msgs("States.Format($.template, $.a, $.b)").is_empty());
         assert_eq!(
             msgs("States.MathAdd('1', 2)"),
