@@ -1587,14 +1587,19 @@ impl<'a> Runner<'a> {
             Some(details([("length", Some(json!(length)))])),
         )?;
         // The tolerated failure thresholds are read once the Map state has started.
+        // They are a Distributed Map's: an inline Map fails when any iteration fails
+        // ("In this mode, if any iteration fails, the Map state fails", AWS's guide),
+        // though AWS accepts the fields on it.
         let tolerated_count = map
             .tolerated_failure_count
             .as_ref()
+            .filter(|_| map.distributed)
             .map(|s| self.tolerated_count(s, &effective, &context))
             .transpose()?;
         let tolerated_pct = map
             .tolerated_failure_percentage
             .as_ref()
+            .filter(|_| map.distributed)
             .map(|s| self.tolerated_percentage(s, &effective, &context))
             .transpose()?;
         // A distributed Map runs its items as child executions, in a Map Run: their

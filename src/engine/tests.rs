@@ -402,6 +402,22 @@ fn a_tolerated_failed_child_is_its_execution_record_without_a_result_writer() {
     );
 }
 
+/// "In this mode [INLINE], if any iteration fails, the Map state fails" (AWS's
+/// guide): the tolerated failure thresholds are a Distributed Map's, though AWS
+/// accepts them on an inline Map.
+#[test]
+fn an_inline_map_fails_with_its_first_failed_iteration_whatever_it_tolerates() {
+    let x = exec(
+        json!({"StartAt": "M", "States": {"M": {"Type": "Map", "End": true, "ToleratedFailureCount": 1,
+            "ItemProcessor": {"StartAt": "C", "States": {
+                "C": {"Type": "Choice", "Choices": [{"Variable": "$", "NumericEquals": 2, "Next": "F"}], "Default": "S"},
+                "F": {"Type": "Fail", "Error": "Boom"},
+                "S": {"Type": "Succeed"}}}}}}),
+        json!([1, 2, 3]),
+    );
+    assert_eq!(failed(&x).0, "Boom");
+}
+
 /// AWS divides the failed items by all the items of the Map Run, not by those done
 /// so far, and fails it only when the share is above the threshold: the order of
 /// the items does not matter.

@@ -7,17 +7,19 @@ use crate::validate::rules::map_config::{Mode, mode};
 
 declare_rule! {
     /// ## What it checks
-    /// That `ItemReader`, `ItemBatcher`, `ResultWriter` and `Label` appear only
-    /// on Map states in `DISTRIBUTED` mode (`"ProcessorConfig": {"Mode":
-    /// "DISTRIBUTED", ...}` in the `ItemProcessor`).
+    /// That `ItemReader`, `ItemBatcher`, `ResultWriter`, `Label` and the
+    /// tolerated failure thresholds (`ToleratedFailureCount`, `...Percentage`,
+    /// and their `Path` forms) appear only on Map states in `DISTRIBUTED` mode
+    /// (`"ProcessorConfig": {"Mode": "DISTRIBUTED", ...}` in the `ItemProcessor`).
     ///
     /// ## Why
     /// These fields describe a Distributed Map: reading items from S3, batching
     /// them into child executions, writing results back, naming the child
     /// executions. A Map state without `ProcessorConfig`, or with `"Mode":
     /// "INLINE"`, runs its iterations inside the execution: the fields are not
-    /// what it does. Most often the `ProcessorConfig` was forgotten. This is a
-    /// warning because AWS's own behaviour on such definitions is not documented.
+    /// what it does: an inline Map fails as soon as one iteration fails, whatever
+    /// failures it says it tolerates. Most often the `ProcessorConfig` was
+    /// forgotten. This is a warning because AWS accepts such definitions.
     ///
     /// ## Example
     /// ```json
@@ -31,12 +33,21 @@ declare_rule! {
         id: "distributed-only-fields",
         code: "DISTRIBUTED_ONLY_FIELD",
         severity: Severity::Warning,
-        summary: "ItemReader, ItemBatcher, ResultWriter and Label only on Distributed Maps",
+        summary: "ItemReader, ItemBatcher, ResultWriter, Label and tolerated failures only on Distributed Maps",
         check,
     };
 }
 
-const DISTRIBUTED_ONLY: &[&str] = &["ItemReader", "ItemBatcher", "ResultWriter", "Label"];
+const DISTRIBUTED_ONLY: &[&str] = &[
+    "ItemReader",
+    "ItemBatcher",
+    "ResultWriter",
+    "Label",
+    "ToleratedFailureCount",
+    "ToleratedFailureCountPath",
+    "ToleratedFailurePercentage",
+    "ToleratedFailurePercentagePath",
+];
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for state in &ctx.machine.states {
@@ -109,7 +120,21 @@ mod tests {
         );
         // An unknown mode is the schema rule's to report.
         assert!(warnings(&map(r#""ProcessorConfig":{"Mode":"distributed"},"#)).is_empty());
-        let json = r#"{"StartAt":"M","States":{"M":{"Type":"Map","End":true,"MaxConcurrency":2,"ToleratedFailureCount":1,"ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Succeed"}}}}}}"#;
+        let json = r#"{"StartAt":"M","States":{"M":{"Type":"Map","End":true,"MaxConcurrency":2,"ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Succeed"}}}}}}"#;
         assert!(warnings(json).is_empty());
+    }
+
+    /// An inline Map fails when one iteration fails: a threshold there has no effect.
+    #[test]
+    fn tolerated_failures_on_an_inline_map_are_warned_about() {
+        let json = r#"{"StartAt":"M","States":{"M":{"Type":"Map","End":true,"ToleratedFailureCount":1,"ToleratedFailurePercentagePath":"$.p","ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Succeed"}}}}}}"#;
+        let d: Vec<String> = warnings(json).into_iter().map(|d| d.location).collect();
+        assert_eq!(
+            d,
+            [
+                "/States/M/ToleratedFailureCount",
+                "/States/M/ToleratedFailurePercentagePath"
+            ]
+        );
     }
 }
