@@ -799,6 +799,28 @@ impl<'a> Runner<'a> {
         }
     }
 
+    /// `TimeoutSecondsPath`, `HeartbeatSecondsPath`: a positive integer (AWS's
+    /// guide: "a positive, non-zero integer"; the history records it as one). A
+    /// fraction, zero or less fails the state rather than timing out at a moment
+    /// the history does not show.
+    fn seconds(&self, spec: &NumberSpec, input: &Value, context: &Value, field: &str) -> Step<f64> {
+        let n = self.number(spec, input, context, field)?;
+        if let NumberSpec::Path(_, text) = spec
+            && (n.fract() != 0.0 || n < 1.0)
+        {
+            let what = if n.fract() != 0.0 {
+                "not a valid integer"
+            } else {
+                "not a positive integer"
+            };
+            return Err(EvalError::runtime(format!(
+                "The {field} field refers to value \"{n}\" which is {what}: {text}"
+            ))
+            .into());
+        }
+        Ok(n)
+    }
+
     /// `ToleratedFailureCount(Path)`: an integer.
     fn tolerated_count(&self, spec: &NumberSpec, input: &Value, context: &Value) -> Step<f64> {
         match spec {
@@ -901,12 +923,12 @@ impl<'a> Runner<'a> {
         let timeout = task
             .timeout_seconds
             .as_ref()
-            .map(|s| self.number(s, raw, &context, "TimeoutSecondsPath"))
+            .map(|s| self.seconds(s, raw, &context, "TimeoutSecondsPath"))
             .transpose()?;
         let heartbeat = task
             .heartbeat_seconds
             .as_ref()
-            .map(|s| self.number(s, raw, &context, "HeartbeatSecondsPath"))
+            .map(|s| self.seconds(s, raw, &context, "HeartbeatSecondsPath"))
             .transpose()?;
         if let Kind::Service {
             resource_type,

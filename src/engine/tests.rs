@@ -190,6 +190,40 @@ fn seconds_path_must_reference_a_non_negative_integer() {
     );
 }
 
+/// A task's TimeoutSecondsPath must give a positive integer: the history records
+/// `timeoutInSeconds` as one, and a fraction used to time the task out at a
+/// moment the history did not show.
+#[test]
+fn timeout_seconds_path_must_give_a_positive_integer() {
+    let def = json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+        "TimeoutSecondsPath": "$.t", "Parameters": {"FunctionName": "f"}, "End": true}}});
+    let run = |t: Value| {
+        exec_with(
+            def.clone(),
+            json!({ "t": t }),
+            mock("T", json!({"Return": {}})),
+        )
+    };
+    let prefix = "An error occurred while executing the state 'T' (entered at the event id #2). ";
+    assert_eq!(
+        failed(&run(json!(2.5))),
+        (
+            "States.Runtime".into(),
+            format!(
+                "{prefix}The TimeoutSecondsPath field refers to value \"2.5\" which is not a valid integer: $.t"
+            )
+        )
+    );
+    assert_eq!(
+        failed(&run(json!(0))).1,
+        format!(
+            "{prefix}The TimeoutSecondsPath field refers to value \"0\" which is not a positive integer: $.t"
+        )
+    );
+    assert_eq!(run(json!(5)).status, Status::Succeeded);
+    assert_eq!(run(json!("5")).status, Status::Succeeded);
+}
+
 #[test]
 fn timestamp_path_needs_an_offset_date_time_and_a_delay_within_i32_seconds() {
     let def = json!({"StartAt": "W", "States": {"W": {"Type": "Wait", "TimestampPath": "$.t", "End": true}}});
