@@ -489,7 +489,7 @@ fn format(call: &Call, a: &Args) -> Result<Value, EvalError> {
         Some(ArgKind::String { raw, .. }) => raw.as_str(),
         _ => a.string(0)?,
     };
-    if super::functions::has_stray_brace(template) {
+    if super::functions::braces(template).stray {
         return Err(fail(
             name,
             "the template has a '{' or '}' that is not part of a placeholder '{}'",

@@ -400,7 +400,11 @@ fn check_values(f: &Function, call: &Call, out: &mut Vec<Problem>) {
     match f.name {
         "States.Format" => {
             if let Some(ArgKind::String { raw, .. }) = args.first().map(|a| &a.kind) {
-                if has_stray_brace(raw) {
+                let Braces {
+                    placeholders,
+                    stray,
+                } = braces(raw);
+                if stray {
                     out.push(Problem {
                         severity: Severity::FailsAtRunTime,
                         span: args[0].span,
@@ -411,7 +415,6 @@ fn check_values(f: &Function, call: &Call, out: &mut Vec<Problem>) {
                     });
                     return;
                 }
-                let placeholders = count_placeholders(raw);
                 let values = args.len() - 1;
                 if placeholders != values {
                     out.push(Problem {
@@ -510,29 +513,20 @@ fn check_values(f: &Function, call: &Call, out: &mut Vec<Problem>) {
     }
 }
 
-/// The `{}` placeholders of a States.Format template as written (`\{` and `\}` are literal braces).
-/// Whether a template has a `{` or `}` that is neither escaped nor half of a
-/// `{}` placeholder (`'Hello {{}}'`, `'}'`): AWS fails such a `States.Format`
-/// with `States.Runtime`, as a characterization suite run on AWS records.
-pub fn has_stray_brace(raw: &str) -> bool {
-    let mut chars = raw.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => {
-                chars.next();
-            }
-            '{' if chars.peek() == Some(&'}') => {
-                chars.next();
-            }
-            '{' | '}' => return true,
-            _ => {}
-        }
-    }
-    false
+/// The braces of a States.Format template as written (`\{` and `\}` are literal
+/// braces): its `{}` placeholders, and whether a `{` or `}` is neither escaped
+/// nor half of one (`'Hello {{}}'`, `'}'`), which AWS fails with
+/// `States.Runtime`, as a characterization suite run on AWS records.
+pub struct Braces {
+    pub placeholders: usize,
+    pub stray: bool,
 }
 
-pub fn count_placeholders(raw: &str) -> usize {
-    let mut count = 0;
+pub fn braces(raw: &str) -> Braces {
+    let mut found = Braces {
+        placeholders: 0,
+        stray: false,
+    };
     let mut chars = raw.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
@@ -541,10 +535,11 @@ pub fn count_placeholders(raw: &str) -> usize {
             }
             '{' if chars.peek() == Some(&'}') => {
                 chars.next();
-                count += 1;
+                found.placeholders += 1;
             }
+            '{' | '}' => found.stray = true,
             _ => {}
         }
     }
-    count
+    found
 }

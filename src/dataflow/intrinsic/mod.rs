@@ -10,8 +10,8 @@ mod parser;
 
 pub use eval::{MAX_INPUT_CHARS, Site, eval_call, eval_call_at};
 pub use functions::{
-    ARRAY_RANGE_MAX, FUNCTIONS, Function, HASH_ALGORITHMS, Problem, Severity, Type, check,
-    count_placeholders, lookup,
+    ARRAY_RANGE_MAX, Braces, FUNCTIONS, Function, HASH_ALGORITHMS, Problem, Severity, Type, braces,
+    check, lookup,
 };
 pub use lexer::{Tok, Token, lex};
 pub use parser::{Arg, ArgKind, Call, MAX_DEPTH, parse};
