@@ -176,6 +176,49 @@ fn a_failing_branch_aborts_the_wait_and_the_tasks_its_siblings_are_in() {
     assert_eq!(x.stop_ms - x.start_ms, 2_000);
 }
 
+/// Mocks that answer at once, as most are written: a Task failing at once still
+/// lets the branches after it start theirs (on AWS every call takes time), and they
+/// are aborted; before, a later branch never started.
+#[test]
+fn branches_after_one_failing_at_once_start_their_tasks_and_are_aborted() {
+    let x = run(
+        parallel(vec![
+            branch("A", json!({"A": task("A", None)})),
+            branch("B", json!({"B": task("B", None)})),
+            branch("C", json!({"C": task("C", None)})),
+        ]),
+        json!({}),
+        json!({
+            "A": {"return": {"Payload": "a"}},
+            "B": {"throw": {"error": "Boom", "cause": "b"}},
+            "C": {"return": {"Payload": "c"}}
+        }),
+    );
+    assert_eq!(x.error.as_deref(), Some("Boom"));
+    assert_eq!(
+        lines(&x)[3..],
+        [
+            "4 3 +0 TaskStateEntered A",
+            "5 4 +0 TaskScheduled",
+            "6 3 +0 TaskStateEntered B",
+            "7 6 +0 TaskScheduled",
+            "8 3 +0 TaskStateEntered C",
+            "9 8 +0 TaskScheduled",
+            "10 5 +0 TaskStarted",
+            "11 7 +0 TaskStarted",
+            "12 9 +0 TaskStarted",
+            "13 10 +0 TaskSucceeded",
+            "14 13 +0 TaskStateExited A",
+            "15 11 +0 TaskFailed",
+            "16 15 +0 TaskStateAborted",
+            // C, in its Task, chained to the failing branch's last event.
+            "17 16 +0 TaskStateAborted",
+            "18 16 +0 ParallelStateFailed",
+            "19 18 +0 ExecutionFailed",
+        ]
+    );
+}
+
 #[test]
 fn a_failing_task_ends_its_branch_and_aborts_the_siblings_after_its_own_abort() {
     let x = run(

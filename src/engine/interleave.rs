@@ -717,7 +717,11 @@ impl Siblings {
     fn set_cut(&self, cut: &mut Option<i64>) {
         *cut = [
             self.outer_cut,
-            self.failure.as_ref().map(|f| f.0),
+            // The siblings that run after a failure still run through its instant:
+            // at it, they take their turns up to the failure's step (the merge
+            // keeps what comes before it), as a Task that failed at once lets the
+            // others start theirs.
+            self.failure.as_ref().map(|f| f.0 + 1),
             self.quota,
         ]
         .into_iter()

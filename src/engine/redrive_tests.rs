@@ -376,7 +376,7 @@ fn only_the_failed_inline_map_iteration_runs_again() {
     let input = json!([{"v": 0}, {"v": 1}, {"v": 2}]);
     let x = run(&def, input.clone(), &m, &opts(ClockKind::Virtual));
     assert_eq!(x.status, Status::Failed);
-    // Iteration 0 ran and succeeded; 1 failed; 2 never started.
+    // The three start side by side; 0 succeeds, 1 fails, 2 is aborted in its Task.
     let iterations: Vec<(&str, Value)> = x
         .history
         .events
@@ -389,7 +389,7 @@ fn only_the_failed_inline_map_iteration_runs_again() {
             )
         })
         .collect();
-    assert_eq!(iterations.len(), 4);
+    assert_eq!(iterations.len(), 6);
     let r = again(&def, &x, input, &m);
     assert_eq!(r.status, Status::Succeeded);
     assert_eq!(r.output, Some(json!(["zero", "other", "other"])));
