@@ -56,9 +56,10 @@
 //!   a distributed Map whose Map Run is in flight adds `MapRunAborted` after its
 //!   `MapStateAborted` (no details);
 //! - the abort events carry the failure's timestamp;
-//! - a branch or iteration that would have started at the failure's instant or later
-//!   never starts (branches after the failing one at the same instant are dropped,
-//!   those before it kept: the order at equal timestamps above).
+//! - a branch or iteration that would have started after the failure's instant never
+//!   starts; at the instant itself, what comes before the failure's step is kept (the
+//!   order at equal timestamps above), so the branches after one whose Task fails at
+//!   once have started their own Tasks, and are aborted.
 
 use super::errors::StatesError;
 use super::run::Stop;
