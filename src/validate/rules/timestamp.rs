@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::Node;
-use crate::model::{Condition, StateType};
+use crate::model::{Condition, QueryLanguage, StateType};
 use crate::validate::Context;
 
 /// The Choice operators whose literal operand is a timestamp.
@@ -153,13 +153,21 @@ fn is_jsonata(value: &str) -> bool {
     value.trim_start().starts_with("{%")
 }
 
-fn report(out: &mut Vec<Diagnostic>, field: &str, pointer: String, node: &Node) {
+/// `jsonata`: whether the state is a JSONata one, where `{% ... %}` is an expression
+/// evaluated at run time; in a JSONPath state it is only a string that is no
+/// timestamp (AWS: "String does not match RFC3339 timestamp").
+fn report(out: &mut Vec<Diagnostic>, field: &str, pointer: String, node: &Node, jsonata: bool) {
     let Some(value) = node.as_str() else { return };
-    if is_jsonata(value) {
-        return;
-    }
-    let Some(why) = timestamp_problem(value) else {
-        return;
+    let why = if is_jsonata(value) {
+        if jsonata {
+            return;
+        }
+        "a JSONata expression, in a JSONPath state (give the state \"QueryLanguage\": \"JSONata\" to evaluate it)"
+    } else {
+        match timestamp_problem(value) {
+            Some(why) => why,
+            None => return,
+        }
     };
     out.push(
         RULE.diag(
@@ -174,10 +182,12 @@ fn report(out: &mut Vec<Diagnostic>, field: &str, pointer: String, node: &Node) 
     );
 }
 
-fn conditions(c: &Condition, out: &mut Vec<Diagnostic>) {
+fn conditions(c: &Condition, jsonata: bool, out: &mut Vec<Diagnostic>) {
     match c {
-        Condition::And(all) | Condition::Or(all) => all.iter().for_each(|c| conditions(c, out)),
-        Condition::Not(inner) => conditions(inner, out),
+        Condition::And(all) | Condition::Or(all) => {
+            all.iter().for_each(|c| conditions(c, jsonata, out))
+        }
+        Condition::Not(inner) => conditions(inner, jsonata, out),
         Condition::Compare {
             pointer,
             operator,
@@ -189,6 +199,7 @@ fn conditions(c: &Condition, out: &mut Vec<Diagnostic>) {
                 operator.value,
                 format!("{pointer}/{}", operator.value),
                 operand,
+                jsonata,
             );
         }
         _ => {}
@@ -197,6 +208,7 @@ fn conditions(c: &Condition, out: &mut Vec<Diagnostic>) {
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for state in &ctx.machine.states {
+        let jsonata = state.query_language == QueryLanguage::Jsonata;
         if state.is(&StateType::Wait)
             && let Some(node) = state.node.get("Timestamp")
         {
@@ -205,10 +217,11 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 "Timestamp",
                 format!("{}/Timestamp", state.pointer),
                 node,
+                jsonata,
             );
         }
         for rule in &state.choices {
-            conditions(&rule.condition, out);
+            conditions(&rule.condition, jsonata, out);
         }
     }
 }
@@ -269,10 +282,21 @@ mod tests {
             "2024-02-29T00:00:00Z",
             "2016-08-18t17:33:00z",
             "2016-08-18T17:33Z",
-            "{% $states.input.when %}",
         ] {
             assert!(errors(&wait(ok)).is_empty(), "{ok}");
         }
+        let jsonata = r#"{"QueryLanguage":"JSONata","StartAt":"W","States":{"W":{"Type":"Wait","Timestamp":"{% $states.input.when %}","End":true}}}"#;
+        assert!(errors(jsonata).is_empty());
+    }
+
+    /// AWS refuses it: "SCHEMA_VALIDATION_FAILED: String does not match RFC3339
+    /// timestamp at /States/WaitUntil/Timestamp" (LocalStack's AWS-validated
+    /// `test_wait_timestamp_invalid[JSONATA]`, a JSONPath machine).
+    #[test]
+    fn a_jsonata_expression_in_a_jsonpath_state_is_no_timestamp() {
+        let d = errors(&wait("{% $now() %}"));
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].0, "/States/W/Timestamp");
     }
 
     #[test]
