@@ -361,6 +361,45 @@ fn strict_turns_warnings_into_failure() {
         .stdout(predicate::str::contains("--strict").not());
 }
 
+/// As AWS's ValidateStateMachineDefinition reports them (LocalStack's AWS-validated
+/// `test_sfn_api_validation` snapshot): `{}` is SCHEMA_VALIDATION_FAILED "These
+/// fields are required: ..." at "/", and a missing StartAt is that error alone.
+#[test]
+fn an_empty_object_named_as_a_definition_is_a_schema_error_at_the_root() {
+    let dir = tempfile::tempdir().unwrap();
+    let check = |name: &str, text: &str| -> Value {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        let out = sfn()
+            .args(["validate", "--format", "json"])
+            .arg(&p)
+            .assert()
+            .code(1)
+            .get_output()
+            .stdout
+            .clone();
+        let v: Value = serde_json::from_slice(&out).unwrap();
+        v["files"][0]["diagnostics"].clone()
+    };
+    let d = check("empty.asl.json", "{}");
+    assert_eq!(d.as_array().unwrap().len(), 1, "{d}");
+    assert_eq!(d[0]["code"], "SCHEMA_VALIDATION_FAILED");
+    assert_eq!(d[0]["location"], "/");
+    let d = check(
+        "no-start.asl.json",
+        r#"{"States":{"StartState":{"Type":"Pass","End":true}}}"#,
+    );
+    assert_eq!(d.as_array().unwrap().len(), 1, "{d}");
+    assert_eq!(d[0]["message"], "These fields are required: [StartAt]");
+    let d = check("no-states.asl.json", r#"{"StartAt":"State_1"}"#);
+    assert_eq!(d.as_array().unwrap().len(), 1, "{d}");
+    assert_eq!(d[0]["message"], "These fields are required: [States]");
+    // Any other name: not taken for a definition.
+    let p = dir.path().join("data.json");
+    std::fs::write(&p, "{}").unwrap();
+    sfn().arg("validate").arg(&p).assert().code(2);
+}
+
 #[test]
 fn an_input_file_with_a_byte_order_mark_is_refused_saying_so() {
     let dir = tempfile::tempdir().unwrap();

@@ -253,7 +253,10 @@ fn classify(
             diagnostics,
         };
     }
-    if is_definition(&root) {
+    // A file named as a definition (`x.asl.json`) is checked as one even when it has
+    // neither field: `{}` is "These fields are required: [States, StartAt]", as AWS
+    // says of it, not a file sfn does not know.
+    if is_definition(&root) || (root.as_object().is_some() && named_as_definition(source.path())) {
         let (root, placeholders, diagnostics) = if may_hold_placeholder {
             template::standalone(root, opts)
         } else {
@@ -280,6 +283,18 @@ fn classify(
         definitions: vec![],
         diagnostics: vec![],
     }
+}
+
+/// `*.asl.json`, `*.asl.yaml`, `*.asl.yml`: the names editors and AWS's toolkits give
+/// state machine definitions.
+fn named_as_definition(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    [".asl.json", ".asl.yaml", ".asl.yml"]
+        .iter()
+        .any(|ext| name.ends_with(ext))
 }
 
 /// An object with `States` or `StartAt` is meant as a state machine definition.

@@ -18,7 +18,9 @@ pub fn render(reports: &[FileReport], strict: bool) -> String {
                         "severity": d.severity.as_str(),
                         "code": d.code,
                         "message": d.message,
-                        "location": d.location,
+                        // The whole definition is "/", as AWS's ValidateStateMachineDefinition
+                        // writes it (the JSON pointer of the root is "").
+                        "location": if d.location.is_empty() { "/" } else { d.location.as_str() },
                         "line": line,
                         "column": column,
                     });

@@ -60,7 +60,10 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             };
             out.push(d);
         };
+        // With no States at all, the schema's "These fields are required: [States]"
+        // is the one problem, as AWS reports it: not also a missing StartAt target.
         if let Some(start) = &scope.start_at
+            && !scope.states.is_empty()
             && !in_scope(start.value)
         {
             report(

@@ -35,7 +35,12 @@ declare_rule! {
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let m = ctx.machine;
-    for g in ctx.graphs() {
+    for (g, scope) in ctx.graphs().iter().zip(&m.scopes) {
+        // Without StartAt the schema's "These fields are required: [StartAt]" is the
+        // one problem, as AWS reports it: not also every state unreachable.
+        if scope.start_at.is_none() {
+            continue;
+        }
         // A state is named when StartAt or a transition names it (targets resolve
         // to the first state of a name, so duplicates share their first one's answer).
         let mut named = vec![false; g.len()];
