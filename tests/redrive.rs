@@ -339,13 +339,41 @@ fn a_task_with_no_mock_in_the_redrive_says_which_and_exits_2() {
     ]);
     let out = d.sfn(&["redrive", "o", "--mocks", "other.yaml"]);
     assert_eq!(code(&out), Some(2));
+    // As a run says it, with the entry to add to the file given.
     assert!(
-        stderr(&out).contains("Task state 'Charge' was reached, but other.yaml has no mock"),
+        stderr(&out).contains(
+            "Task state 'Charge' (arn:aws:states:::lambda:invoke) was reached, but it has no mock"
+        ) && stderr(&out).contains("help: add an entry for it to other.yaml"),
         "{}",
         stderr(&out)
     );
     // Nothing was stored: the execution is as it was.
     assert_eq!(d.json(&["describe", "o"])["redriveCount"], 0);
+    // The stored mocks (a MockConfigFile with one response) have no second call:
+    // said as a run says it, not as a store file with "no mock answering its input".
+    d.write(
+        "mc.json",
+        r#"{"StateMachines":{"order":{"TestCases":{"T":{"Charge":"R"}}}},"MockedResponses":{"R":{"0":{"Throw":{"Error":"E"}}}}}"#,
+    );
+    d.sfn(&[
+        "run",
+        "order.asl.json",
+        "--mocks",
+        "mc.json",
+        "--test-case",
+        "T",
+        "--name",
+        "m",
+    ]);
+    let out = d.sfn(&["redrive", "m"]);
+    assert_eq!(code(&out), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("Task state 'Charge' was called a 2nd time, but its response in your mocks file has no \"1\"")
+            && err.contains("pass your mocks file, completed, with --mocks FILE")
+            && !err.contains(".sfn"),
+        "{err}"
+    );
 }
 
 /// Redrives of one execution at the same time: each one either lands (and is

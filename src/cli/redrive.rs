@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 
 use super::history::resolve_message;
 use super::{ColorChoice, RedriveArgs, RunFormat, exit, use_color};
-use crate::engine::{self, ClockKind, Plan, RedriveError, RedriveRequest, RunError, RunOptions};
+use crate::engine::{self, ClockKind, Plan, RedriveError, RedriveRequest, RunOptions};
 use crate::history::json_text;
 use crate::load::{LoadOptions, load_text};
 use crate::mocks::Mocks;
@@ -247,13 +247,20 @@ fn redrive(args: &RedriveArgs) -> Result<i32, String> {
             ));
         }
         Err(RedriveError::Run(e)) => {
-            let RunError::MissingMock { state, input, .. } = *e;
-            return Err(format!(
-                "Task state '{state}' was reached, but {} has no mock answering its input {}: \
-                 add one, or pass other mocks with --mocks FILE",
-                mocks_path.display(),
-                input
-            ));
+            // As a run says it, of the file the user has: the mocks given, or, for
+            // the ones kept with the run, the file they were read from then.
+            let (file, note) = match &args.mocks {
+                Some(p) => (p.display().to_string(), ""),
+                None => (
+                    "your mocks file".to_string(),
+                    "the redrive goes on with the mocks the run used: pass your mocks file, completed, with --mocks FILE\n",
+                ),
+            };
+            eprint!(
+                "{}{note}",
+                super::run::missing_mock_report(*e, Some(&file), &mocks, test_case.as_deref())
+            );
+            return Ok(exit::COULD_NOT_RUN);
         }
     };
 

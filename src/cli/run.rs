@@ -400,39 +400,11 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
     let ran = engine::execute_to(&plan, input, Some(input_text), &mocks, &run_opts, sink);
     let (mut execution, history_written) = match ran {
         Ok(e) => e,
-        Err(RunError::MissingMock {
-            state,
-            resource,
-            input,
-            miss,
-        }) => {
-            let mocks_file = args
-                .mocks
-                .as_ref()
-                .map(|p| p.display().to_string())
-                .unwrap_or_else(|| "the mocks file".into());
-            match miss {
-                Miss::NoMatch => eprintln!(
-                    "error: Task state '{state}' was reached, but no mock response in {mocks_file} matches its input"
-                ),
-                Miss::NoCall(n) => eprintln!(
-                    "error: Task state '{state}' was called a {} time, but its response in {mocks_file} has no \"{n}\" (Step Functions Local fails the execution: each call needs a response)",
-                    ordinal(n + 1)
-                ),
-                Miss::NoMock => eprintln!(
-                    "error: Task state '{state}' ({resource}) was reached, but it has no mock"
-                ),
-            }
-            eprintln!("  its input: {}", truncate(&input.to_string(), 300));
-            eprintln!(
+        Err(e) => {
+            let mocks_file = args.mocks.as_deref().map(|p| p.display().to_string());
+            eprint!(
                 "{}",
-                missing_mock_help(
-                    &state,
-                    args.mocks.as_deref(),
-                    &mocks,
-                    &miss,
-                    args.test_case.as_deref()
-                )
+                missing_mock_report(e, mocks_file.as_deref(), &mocks, args.test_case.as_deref())
             );
             return Ok(exit::COULD_NOT_RUN);
         }
@@ -726,9 +698,44 @@ pub(super) fn warn_unknown_mocks(mocks: &Mocks, machine: &model::StateMachine) {
 }
 
 /// What to add so that `state` gets an answer, in the mocks file's own format.
+/// What to say of a Task reached without a mock: which state, why no mock
+/// answered, its input, and the mock entry to add. `file`: the mocks file as the
+/// user knows it (`None`: no mocks given).
+pub(super) fn missing_mock_report(
+    e: RunError,
+    file: Option<&str>,
+    mocks: &Mocks,
+    test_case: Option<&str>,
+) -> String {
+    let RunError::MissingMock {
+        state,
+        resource,
+        input,
+        miss,
+    } = e;
+    let in_file = file.unwrap_or("the mocks file");
+    let error = match miss {
+        Miss::NoMatch => format!(
+            "error: Task state '{state}' was reached, but no mock response in {in_file} matches its input"
+        ),
+        Miss::NoCall(n) => format!(
+            "error: Task state '{state}' was called a {} time, but its response in {in_file} has no \"{n}\" (Step Functions Local fails the execution: each call needs a response)",
+            ordinal(n + 1)
+        ),
+        Miss::NoMock => {
+            format!("error: Task state '{state}' ({resource}) was reached, but it has no mock")
+        }
+    };
+    format!(
+        "{error}\n  its input: {}\n{}\n",
+        truncate(&input.to_string(), 300),
+        missing_mock_help(&state, file, mocks, &miss, test_case)
+    )
+}
+
 fn missing_mock_help(
     state: &str,
-    file: Option<&Path>,
+    file: Option<&str>,
     mocks: &Mocks,
     miss: &Miss,
     test_case: Option<&str>,
@@ -738,21 +745,17 @@ fn missing_mock_help(
             "help: pass a mocks file with --mocks FILE; in the native YAML form:\n\n  {state}:\n    return: {{}}   # the service's raw response\n"
         ),
         (Some(f), Miss::NoCall(n)) => format!(
-            "help: in {}, give the state's response a \"{n}\" (or a range such as \"0-{n}\"), e.g.\n\n  \"{n}\": {{\"Return\": {{}}}}\n",
-            f.display()
+            "help: in {f}, give the state's response a \"{n}\" (or a range such as \"0-{n}\"), e.g.\n\n  \"{n}\": {{\"Return\": {{}}}}\n"
         ),
         (Some(f), _) if mocks.aws_format => format!(
-            "help: in {}, map the state to a response in the test case, and define the response:\n\n  \"TestCases\": {{\"{}\": {{\"{state}\": \"{state}Response\"}}}}\n  \"MockedResponses\": {{\"{state}Response\": {{\"0\": {{\"Return\": {{}}}}}}}}\n",
-            f.display(),
+            "help: in {f}, map the state to a response in the test case, and define the response:\n\n  \"TestCases\": {{\"{}\": {{\"{state}\": \"{state}Response\"}}}}\n  \"MockedResponses\": {{\"{state}Response\": {{\"0\": {{\"Return\": {{}}}}}}}}\n",
             test_case.unwrap_or("<case>")
         ),
         (Some(f), Miss::NoMatch) => format!(
-            "help: add a response without 'when' to the list of '{state}' in {}, for every other input, e.g.\n\n  {state}:\n    - when: {{...}}\n      return: {{...}}\n    - return: {{}}   # any other input\n",
-            f.display()
+            "help: add a response without 'when' to the list of '{state}' in {f}, for every other input, e.g.\n\n  {state}:\n    - when: {{...}}\n      return: {{...}}\n    - return: {{}}   # any other input\n"
         ),
         (Some(f), _) => format!(
-            "help: add an entry for it to {}, e.g.\n\n  {state}:\n    return: {{}}   # the service's raw response\n",
-            f.display()
+            "help: add an entry for it to {f}, e.g.\n\n  {state}:\n    return: {{}}   # the service's raw response\n"
         ),
     }
 }
