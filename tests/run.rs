@@ -868,3 +868,37 @@ fn a_machine_with_its_definition_in_s3_says_why_it_cannot_run() {
             "state machine 'S3Machine' cannot be run: the definition of S3Machine is in S3 (DefinitionS3Location)",
         ));
 }
+
+/// A `${...}` nothing fills runs as that text (a function name here): the run says
+/// so first, with the --sub that fills it, and says nothing once it is filled.
+#[test]
+fn a_run_warns_of_an_unfilled_placeholder_and_how_to_fill_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let def = dir.path().join("p.asl.json");
+    std::fs::write(
+        &def,
+        r#"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"${Fn}"},"End":true}}}"#,
+    )
+    .unwrap();
+    let mocks = dir.path().join("m.yaml");
+    std::fs::write(&mocks, "T:\n  return: {}\n").unwrap();
+    sfn()
+        .arg("run")
+        .arg(&def)
+        .arg("--mocks")
+        .arg(&mocks)
+        .args(["--no-store", "--format", "json"])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("placeholder ${Fn} is not filled"))
+        .stderr(predicate::str::contains("pass --sub Fn=VALUE"));
+    sfn()
+        .arg("run")
+        .arg(&def)
+        .arg("--mocks")
+        .arg(&mocks)
+        .args(["--no-store", "--format", "json", "--sub", "Fn=f"])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("not filled").not());
+}

@@ -271,6 +271,21 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
         eprintln!("error: the definition is invalid: fix the errors above, then run it again");
         return Ok(exit::COULD_NOT_RUN);
     }
+    // A `${...}` nothing fills runs as that literal text (a function name, a
+    // bucket): said before the run, with the --sub that fills it, not left to
+    // surface as a strange failure.
+    let unfilled: Vec<_> = diagnostics
+        .into_iter()
+        .filter(|d| d.code == crate::load::template::UNFILLED_PLACEHOLDER)
+        .collect();
+    if !unfilled.is_empty() {
+        report_file(&[FileReport {
+            source: definition.source.clone(),
+            machine: definition.machine.clone(),
+            diagnostics: unfilled,
+            template_level: false,
+        }]);
+    }
     let machine_name = machine_name(definition, &args.definition);
     // The text read is what the store keeps; the history shows it compact.
     let Input {
