@@ -1126,8 +1126,10 @@ impl<'a> Runner<'a> {
     /// `TaskSubmitted` shows it: the service's response with the SDK's HTTP metadata.
     /// `states:startExecution` answers `ExecutionArn` and `StartDate` (taken from the
     /// execution the mock returns); `sqs:sendMessage`, `MD5OfMessageBody` and `MessageId`;
-    /// `sns:publish`, `MessageId`. Other `.sync` jobs show the mocked response (the mocks
-    /// hold one response per call); other callbacks, the metadata alone.
+    /// `sns:publish`, `MessageId`; `batch:submitJob`, `athena:startQueryExecution` and
+    /// `glue:startJobRun`, the ids of the job the mock describes. Other `.sync` jobs show
+    /// the mocked response (the mocks hold one response per call); other callbacks, the
+    /// metadata alone.
     fn submitted_response(
         &mut self,
         resource_type: &str,
@@ -1184,6 +1186,34 @@ impl<'a> Runner<'a> {
             }
             ("sns", "publish") => {
                 let r = json!({"MessageId": uuid(&mut self.rng)});
+                (r.clone(), r)
+            }
+            // The start call's answer, out of the job the mock describes: Batch's
+            // SubmitJob answers the job's ARN, id and name, Athena's
+            // StartQueryExecution its query's id, Glue's StartJobRun its run's id.
+            ("batch", "submitJob")
+            | ("athena", "startQueryExecution")
+            | ("glue", "startJobRun")
+                if final_result.is_some() =>
+            {
+                let result = final_result.unwrap_or(&Value::Null);
+                let pick = |path: &[&str]| {
+                    path.iter()
+                        .try_fold(result, |v, k| v.get(*k))
+                        .cloned()
+                        .unwrap_or(Value::Null)
+                };
+                let r = match api {
+                    "submitJob" => json!({
+                        "JobArn": pick(&["JobArn"]),
+                        "JobId": pick(&["JobId"]),
+                        "JobName": pick(&["JobName"]),
+                    }),
+                    "startQueryExecution" => {
+                        json!({"QueryExecutionId": pick(&["QueryExecution", "QueryExecutionId"])})
+                    }
+                    _ => json!({"JobRunId": pick(&["Id"])}),
+                };
                 (r.clone(), r)
             }
             _ if resource.contains(".sync") => {

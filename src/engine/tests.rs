@@ -452,6 +452,48 @@ fn an_inline_map_fails_with_its_first_failed_iteration_whatever_it_tolerates() {
     assert_eq!(failed(&x).0, "Boom");
 }
 
+/// A `.sync` job's TaskSubmitted shows what the start call answers (Batch's
+/// SubmitJob: the job's ARN, id and name; Athena's StartQueryExecution: the query's
+/// id), taken from the job the mock describes, whose whole result is TaskSucceeded's.
+#[test]
+fn a_sync_jobs_submission_shows_the_start_calls_answer() {
+    let submitted_of = |resource: &str, result: Value| {
+        let x = exec_with(
+            json!({"StartAt": "J", "States": {"J": {"Type": "Task", "Resource": resource,
+                "Parameters": {"X": 1}, "End": true}}}),
+            json!({}),
+            mock("J", json!({ "Return": result })),
+        );
+        assert_eq!(x.status, Status::Succeeded);
+        let submitted = x.history.events[4].to_json();
+        assert_eq!(submitted["type"], "TaskSubmitted");
+        let mut out: Value = serde_json::from_str(
+            submitted["taskSubmittedEventDetails"]["output"]
+                .as_str()
+                .unwrap(),
+        )
+        .unwrap();
+        let out = out.as_object_mut().unwrap();
+        out.remove("SdkHttpMetadata");
+        out.remove("SdkResponseMetadata");
+        Value::Object(out.clone())
+    };
+    assert_eq!(
+        submitted_of(
+            "arn:aws:states:::batch:submitJob.sync",
+            json!({"JobArn": "arn:j", "JobId": "j1", "JobName": "n", "Status": "SUCCEEDED", "Attempts": []})
+        ),
+        json!({"JobArn": "arn:j", "JobId": "j1", "JobName": "n"})
+    );
+    assert_eq!(
+        submitted_of(
+            "arn:aws:states:::athena:startQueryExecution.sync",
+            json!({"QueryExecution": {"QueryExecutionId": "q-1", "Status": {"State": "SUCCEEDED"}}})
+        ),
+        json!({"QueryExecutionId": "q-1"})
+    );
+}
+
 /// AWS divides the failed items by all the items of the Map Run, not by those done
 /// so far, and fails it only when the share is above the threshold: the order of
 /// the items does not matter.
