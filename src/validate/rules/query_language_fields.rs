@@ -142,9 +142,11 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             && let Some(entry) = node.entry("QueryLanguage")
             && entry.value.as_str() == Some("JSONPath")
         {
+            // At the state, as AWS's ValidateStateMachineDefinition locates it (LocalStack's
+            // AWS-validated INVALID_DOWNGRADE_QUERY_LANGUAGE); the span is the value.
             out.push(
                 RULE.diag(
-                    format!("{}/QueryLanguage", state.pointer),
+                    state.pointer.clone(),
                     entry.value.span,
                     "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine",
                 )
@@ -382,7 +384,7 @@ mod tests {
     fn a_state_may_not_switch_back_to_jsonpath() {
         let json = r#"{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass","QueryLanguage":"JSONPath","End":true}}}"#;
         let d = one(json);
-        assert_eq!(d.location, "/States/A/QueryLanguage");
+        assert_eq!(d.location, "/States/A");
         assert_eq!(
             d.message,
             "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine"
