@@ -219,6 +219,41 @@ fn branches_after_one_failing_at_once_start_their_tasks_and_are_aborted() {
     );
 }
 
+/// MaxConcurrency 2 with mocks that answer at once: two iterations at a time, each
+/// pair side by side; when the third item's Task fails, the fourth, started beside
+/// it, is aborted, and the fifth never starts.
+#[test]
+fn iterations_two_at_a_time_take_the_slot_freed_first() {
+    let def = json!({"StartAt": "M", "States": {"M": {"Type": "Map", "MaxConcurrency": 2, "End": true,
+        "ItemProcessor": {"StartAt": "T", "States": {"T": {"Type": "Task",
+            "Resource": "arn:aws:states:::lambda:invoke",
+            "Parameters": {"FunctionName": "f", "Payload.$": "$"}, "End": true}}}}}});
+    let x = run(
+        def,
+        json!([1, 2, 3, 4, 5]),
+        json!({"T": [{"when": {"Payload": 3}, "throw": {"error": "Boom"}}, {"return": {"ok": 1}}]}),
+    );
+    assert_eq!(x.error.as_deref(), Some("Boom"));
+    let iterations: Vec<String> = lines(&x)
+        .into_iter()
+        .filter(|l| l.contains("MapIteration"))
+        .map(|l| l.split(' ').skip(3).collect::<Vec<_>>().join(" "))
+        .collect();
+    assert_eq!(
+        iterations,
+        [
+            "MapIterationStarted #0",
+            "MapIterationStarted #1",
+            "MapIterationSucceeded #0",
+            "MapIterationSucceeded #1",
+            "MapIterationStarted #2",
+            "MapIterationStarted #3",
+            "MapIterationAborted #3",
+            "MapIterationFailed #2",
+        ]
+    );
+}
+
 #[test]
 fn a_failing_task_ends_its_branch_and_aborts_the_siblings_after_its_own_abort() {
     let x = run(

@@ -540,7 +540,7 @@ pub(super) fn is_step_boundary(event_type: &str) -> bool {
 }
 
 /// The merge order of an event: its timestamp, then its step at that timestamp.
-type Key = (i64, u32);
+pub(super) type Key = (i64, u32);
 
 /// The key of each of `events`, the steps at their first timestamp counted from
 /// `start` (see [`start_of`]) when that timestamp is `start`'s.
@@ -566,9 +566,25 @@ fn keys_of(events: &[Event], start: Option<Key>) -> Vec<Key> {
 
 /// Where a sub that waited for the end of sub `k` (see [`Sub::after`]) starts:
 /// the step after `k`'s last.
-fn start_of(after: Option<usize>, last_keys: &[Option<Key>]) -> Option<Key> {
+pub(super) fn start_of(after: Option<usize>, last_keys: &[Option<Key>]) -> Option<Key> {
     let (t, s) = last_keys.get(after?).copied().flatten()?;
     Some((t, s + 1))
+}
+
+/// The key of the last of `events` (see [`keys_of`]), without keeping the others.
+pub(super) fn last_key(events: &[Event], start: Option<Key>) -> Option<Key> {
+    let last = events.last()?;
+    let step = events
+        .iter()
+        .rev()
+        .take_while(|e| e.timestamp_ms == last.timestamp_ms)
+        .filter(|e| is_step_boundary(e.event_type))
+        .count() as u32;
+    let base = match start {
+        Some((t, s)) if t == last.timestamp_ms => s,
+        _ => 0,
+    };
+    Some((last.timestamp_ms, base + step))
 }
 
 fn count_while(keys: &[Key], keep: impl Fn(Key) -> bool) -> usize {

@@ -1871,10 +1871,15 @@ impl<'a> Runner<'a> {
         // item, each free at the start: every item starts then, no heap needed.
         // Slots beyond the number of items are never taken: a MaxConcurrency of
         // 2147483647 over two items needs two, not two billion.
-        let mut free_at: std::collections::BinaryHeap<std::cmp::Reverse<(i64, usize)>> = (0
-            ..max_concurrency.min(work.len()))
-            .map(|i| std::cmp::Reverse((start, i)))
-            .collect();
+        // At the same instant a slot never taken comes first, then the one whose
+        // iteration ended at the earliest step (interleave.rs): the iterations that
+        // start together take a slot each, and the next takes the first slot freed.
+        let mut free_at: std::collections::BinaryHeap<std::cmp::Reverse<(i64, bool, u32, usize)>> =
+            (0..max_concurrency.min(work.len()))
+                .map(|i| std::cmp::Reverse((start, false, 0, i)))
+                .collect();
+        // Each iteration's last (time, step), for the slot order above.
+        let mut ends: Vec<Option<interleave::Key>> = Vec::new();
         let mut slot_holder: Vec<Option<usize>> = vec![None; max_concurrency.min(work.len())];
         let mut end = start;
         let mut outputs = Vec::with_capacity(work.len());
@@ -1931,8 +1936,9 @@ impl<'a> Runner<'a> {
                 Some(super::redrive::Child::Resume(r)) => Some(r),
                 None => None,
             };
-            let std::cmp::Reverse((at, slot)) =
-                free_at.pop().unwrap_or(std::cmp::Reverse((start, 0)));
+            let std::cmp::Reverse((at, _, _, slot)) = free_at
+                .pop()
+                .unwrap_or(std::cmp::Reverse((start, false, 0, 0)));
             // The iteration whose MaxConcurrency slot this one takes, if one had it.
             let waited_for = if max_concurrency > 0 {
                 slot_holder.get_mut(slot).and_then(|h| h.replace(index))
@@ -2165,7 +2171,17 @@ impl<'a> Runner<'a> {
                 Err(other) => return Err(other),
             }
             if max_concurrency > 0 {
-                free_at.push(std::cmp::Reverse((self.now_ms, slot)));
+                let step = match subs.get(index) {
+                    Some(s) if inline => {
+                        let key =
+                            interleave::last_key(&s.events, interleave::start_of(s.after, &ends));
+                        ends.resize(index, None);
+                        ends.push(key);
+                        key.map_or(0, |(_, step)| step)
+                    }
+                    _ => 0,
+                };
+                free_at.push(std::cmp::Reverse((self.now_ms, true, step, slot)));
             }
             end = end.max(self.now_ms);
         }
