@@ -116,9 +116,9 @@ pub(super) struct Sub {
     pub tail: u64,
     /// An iteration's `MapIterationSucceeded`/`Failed` (local id).
     pub end: Option<u64>,
-    /// The earlier iteration whose `MaxConcurrency` slot it waited for: it starts
-    /// after that one's end.
-    pub after: Option<usize>,
+    /// Where it starts when it waited for an earlier iteration's `MaxConcurrency`
+    /// slot: the step after that one's last event (see [`last_key`]).
+    pub start: Option<Key>,
 }
 
 impl Sub {
@@ -131,7 +131,7 @@ impl Sub {
             ext,
             tail: 0,
             end: None,
-            after: None,
+            start: None,
         }
     }
 }
@@ -263,15 +263,8 @@ pub(super) fn merge(
     subs: Vec<Sub>,
     cut: Option<Cut>,
 ) -> Merged {
-    // Each event's key (time, step), the subs in index order: one that waited for an
-    // earlier one starts after it.
-    let mut keys: Vec<Vec<Key>> = Vec::with_capacity(subs.len());
-    let mut last_keys: Vec<Option<Key>> = Vec::with_capacity(subs.len());
-    for s in &subs {
-        let k = keys_of(&s.events, start_of(s.after, &last_keys));
-        last_keys.push(k.last().copied());
-        keys.push(k);
-    }
+    // Each event's key (time, step).
+    let keys: Vec<Vec<Key>> = subs.iter().map(|s| keys_of(&s.events, s.start)).collect();
     // How many events of each sub happened before the cut: at the failure's instant,
     // those of its step or before (of a later sibling: before its step).
     let kept: Vec<usize> = keys
@@ -543,7 +536,7 @@ pub(super) fn is_step_boundary(event_type: &str) -> bool {
 pub(super) type Key = (i64, u32);
 
 /// The key of each of `events`, the steps at their first timestamp counted from
-/// `start` (see [`start_of`]) when that timestamp is `start`'s.
+/// `start` (see [`Sub::start`]) when that timestamp is `start`'s.
 fn keys_of(events: &[Event], start: Option<Key>) -> Vec<Key> {
     let mut out = Vec::with_capacity(events.len());
     let mut at = None;
@@ -562,13 +555,6 @@ fn keys_of(events: &[Event], start: Option<Key>) -> Vec<Key> {
         out.push((e.timestamp_ms, step));
     }
     out
-}
-
-/// Where a sub that waited for the end of sub `k` (see [`Sub::after`]) starts:
-/// the step after `k`'s last.
-pub(super) fn start_of(after: Option<usize>, last_keys: &[Option<Key>]) -> Option<Key> {
-    let (t, s) = last_keys.get(after?).copied().flatten()?;
-    Some((t, s + 1))
 }
 
 /// The key of the last of `events` (see [`keys_of`]), without keeping the others.

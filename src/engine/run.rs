@@ -1382,7 +1382,7 @@ impl<'a> Runner<'a> {
                 ext: Ext::Id(started),
                 tail: branch_prev,
                 end: None,
-                after: None,
+                start: None,
             });
             siblings.count(&subs, self.quota_room(), &mut self.cut_ms);
             end = end.max(self.now_ms);
@@ -1656,7 +1656,6 @@ impl<'a> Runner<'a> {
             .transpose()?;
         // A distributed Map runs its items as child executions, in a Map Run: their
         // events are not in this history.
-        let mut map_run_arn = String::new();
         let mut run = None;
         let map_run = if map.distributed {
             // Its children's state machine: `<machine>/<label>`.
@@ -1695,11 +1694,7 @@ impl<'a> Runner<'a> {
                 "MapRunStarted"
             };
             self.chain(event_type, prev, Some(event))?;
-            run = Some(items::MapRun {
-                arn: arn.clone(),
-                machine_name,
-            });
-            map_run_arn = arn;
+            run = Some(items::MapRun { arn, machine_name });
             Some((
                 std::mem::take(&mut self.history),
                 *prev,
@@ -1732,9 +1727,9 @@ impl<'a> Runner<'a> {
             )
         });
         let run = std::mem::replace(&mut self.map_run, outer_run);
-        if let (Some((_, run_event, _)), Some(children)) = (&map_run, &children) {
+        if let (Some((_, run_event, _)), Some(children), Some(run)) = (&map_run, &children, &run) {
             let calls = self.child_calls.take().unwrap_or_default();
-            let record = self.map_runs.entry(map_run_arn.clone()).or_default();
+            let record = self.map_runs.entry(run.arn.clone()).or_default();
             for c in children {
                 if let Ok(out) = &c.outcome {
                     record.succeeded.insert(c.index, out.clone());
@@ -2094,7 +2089,10 @@ impl<'a> Runner<'a> {
                     ext,
                     tail: it_prev,
                     end: end_event,
-                    after: waited_for,
+                    // After the iteration it waited for: the step after its last.
+                    start: waited_for
+                        .and_then(|k| ends.get(k).copied().flatten())
+                        .map(|(t, step)| (t, step + 1)),
                 };
                 if appending
                     && appended.len() == index
@@ -2173,8 +2171,7 @@ impl<'a> Runner<'a> {
             if max_concurrency > 0 {
                 let step = match subs.get(index) {
                     Some(s) if inline => {
-                        let key =
-                            interleave::last_key(&s.events, interleave::start_of(s.after, &ends));
+                        let key = interleave::last_key(&s.events, s.start);
                         ends.resize(index, None);
                         ends.push(key);
                         key.map_or(0, |(_, step)| step)
