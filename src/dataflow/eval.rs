@@ -413,33 +413,85 @@ pub fn to_json_text(value: &Value) -> String {
 /// in this order, not in the order the definition gives them: recorded
 /// executions show it (`tests/dataflow.rs` replays them).
 pub fn java_hash_order<S: AsRef<str>>(keys: &[S]) -> Vec<usize> {
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let distinct: Vec<usize> = (0..keys.len())
+        .filter(|&i| seen.insert(keys[i].as_ref()))
+        .collect();
+    let hashes: Vec<u32> = distinct
+        .iter()
+        .map(|&i| java_spread(keys[i].as_ref()))
+        .collect();
+    java_hash_order_of(&hashes)
+        .into_iter()
+        .map(|j| distinct[j])
+        .collect()
+}
+
+/// The order in which a Java `HashMap` (or `HashSet`) of default capacity,
+/// filled one `put` at a time, iterates distinct keys whose spread hashes
+/// (`HashMap.hash`) are `hashes`, in insertion order: as indexes into `hashes`.
+pub fn java_hash_order_of(hashes: &[u32]) -> Vec<usize> {
     const TREEIFY_THRESHOLD: usize = 8;
     const MIN_TREEIFY_CAPACITY: usize = 64;
-    let hashes: Vec<u32> = keys.iter().map(|k| java_spread(k.as_ref())).collect();
     let mut capacity = 16usize;
     // Buckets hold indexes in insertion order (a resize keeps relative order).
     let mut buckets: Vec<Vec<usize>> = vec![Vec::new(); capacity];
-    let mut size = 0usize;
-    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
-    for (i, key) in keys.iter().enumerate() {
-        if !seen.insert(key.as_ref()) {
-            continue;
-        }
-        let b = hashes[i] as usize & (capacity - 1);
+    for (i, &hash) in hashes.iter().enumerate() {
+        let b = hash as usize & (capacity - 1);
         buckets[b].push(i);
         // A bin reaching 9 entries in a small table makes Java resize it
         // (`treeifyBin`), before the size check of the same `put`.
         if buckets[b].len() > TREEIFY_THRESHOLD && capacity < MIN_TREEIFY_CAPACITY {
             capacity *= 2;
-            buckets = rehash(&buckets, &hashes, capacity);
+            buckets = rehash(&buckets, hashes, capacity);
         }
-        size += 1;
+        let size = i + 1;
         if size > capacity / 4 * 3 {
             capacity *= 2;
-            buckets = rehash(&buckets, &hashes, capacity);
+            buckets = rehash(&buckets, hashes, capacity);
         }
     }
     buckets.into_iter().flatten().collect()
+}
+
+/// `hashCode()` of the Java value Jackson reads this JSON into (`null` as
+/// `HashMap.hash` takes it, 0; `Boolean`; `String`; `Integer`, `Long` or
+/// `Double`; `List`; `Map`), spread as `HashMap.hash` does.
+pub fn java_value_spread(value: &Value) -> u32 {
+    let h = java_value_hash(value);
+    h ^ (h >> 16)
+}
+
+fn java_value_hash(value: &Value) -> u32 {
+    fn long_hash(bits: u64) -> u32 {
+        (bits ^ (bits >> 32)) as u32
+    }
+    match value {
+        Value::Null => 0,
+        Value::Bool(true) => 1231,
+        Value::Bool(false) => 1237,
+        Value::String(s) => java_string_hash(s),
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                match i32::try_from(i) {
+                    Ok(small) => small as u32,
+                    Err(_) => long_hash(i as u64),
+                }
+            } else if let Some(u) = n.as_u64() {
+                long_hash(u)
+            } else {
+                let f = n.as_f64().unwrap_or(0.0);
+                // `Double.doubleToLongBits`: one NaN; -0.0 keeps its sign.
+                long_hash(f.to_bits())
+            }
+        }
+        Value::Array(items) => items.iter().fold(1u32, |h, item| {
+            h.wrapping_mul(31).wrapping_add(java_value_hash(item))
+        }),
+        Value::Object(map) => map.iter().fold(0u32, |h, (k, v)| {
+            h.wrapping_add(java_string_hash(k) ^ java_value_hash(v))
+        }),
+    }
 }
 
 /// Java's resize: each bin splits in two, keeping the relative order.
@@ -455,11 +507,17 @@ fn rehash(buckets: &[Vec<usize>], hashes: &[u32], capacity: usize) -> Vec<Vec<us
 
 /// `String.hashCode()` (over UTF-16 code units), spread as `HashMap.hash` does.
 fn java_spread(key: &str) -> u32 {
+    let h = java_string_hash(key);
+    h ^ (h >> 16)
+}
+
+/// `String.hashCode()`, over UTF-16 code units.
+fn java_string_hash(s: &str) -> u32 {
     let mut h: u32 = 0;
-    for unit in key.encode_utf16() {
+    for unit in s.encode_utf16() {
         h = h.wrapping_mul(31).wrapping_add(u32::from(unit));
     }
-    h ^ (h >> 16)
+    h
 }
 
 /// A map with the keys of `map` in Java `HashMap` order.

@@ -20,6 +20,25 @@
 //! - `States.MathRandom` with a seed draws as `java.util.Random(seed)` does;
 //!   without one it draws from the engine's seeded generator.
 //!
+//! The same characterization suite (`intrinsicCases/States.*.ts`, cases it
+//! ran on AWS or whose notes record what AWS returned) shows:
+//!
+//! - `States.MathAdd` works on Java `int`s: `MathAdd(2147483647, 1)` and
+//!   `MathAdd(3000000000, 1)` fail, `MathAdd(2147483646, 1)` is 2147483647.
+//! - `States.ArrayContains` compares values as text: `["true"]` contains
+//!   `true`, `["9007199254740991"]` contains 9007199254740991, and
+//!   `[{"a":1,"b":2}]` does not contain `{"b":2,"a":1}`. The text is taken to
+//!   be Java's, as `States.Format` prints a value.
+//! - `States.ArrayUnique` returns a Java `HashSet`'s iteration order:
+//!   `[true, false, true, false]` gives `[false, true]`, `[[1,2],[1,2],[2,1]]`
+//!   gives `[[2,1],[1,2]]`, `[null, null, 1, null]` gives `[null, 1]`, and
+//!   objects are equal whatever the order of their keys.
+//! - `States.ArrayGetItem` of an empty array gives null for an index past its
+//!   end (999); a non-empty array fails for one (3 of 3 items).
+//! - `States.Hash` hashes a number (`123`) or an object (`{}`) rather than
+//!   failing; the suite records that it succeeds, not the digest, and both
+//!   texts are the same in JSON and in Java's print (`123`, `{}`).
+//!
 //! A function that cannot work on its arguments fails with `States.Runtime`
 //! (`Invalid arguments in States.X`), as executions on AWS do: the ASL
 //! specification's `States.IntrinsicFailure` is not what AWS raises. A definite
@@ -35,7 +54,8 @@ use serde_json::{Map, Value};
 use super::functions::{ARRAY_RANGE_MAX, HASH_ALGORITHMS};
 use super::parser::{Arg, ArgKind, Call};
 use crate::dataflow::eval::{
-    Bindings, EvalError, Rng, hash_ordered, java_to_string_into, to_json_text,
+    Bindings, EvalError, Rng, hash_ordered, java_hash_order_of, java_to_string,
+    java_to_string_into, java_value_spread, to_json_text,
 };
 use crate::dataflow::path;
 
@@ -255,9 +275,12 @@ fn apply(
             ))
         }
         "States.ArrayContains" => {
+            // AWS compares the values as text, as Java prints them (see the
+            // module's documentation): "true" matches true, "42" matches 42,
+            // and objects match only with their keys in the same order.
             let array = a.array(0)?;
-            let needle = a.get(1)?;
-            Ok(Value::Bool(array.iter().any(|x| x == needle)))
+            let needle = java_text(a.get(1)?);
+            Ok(Value::Bool(array.iter().any(|x| java_text(x) == needle)))
         }
         "States.ArrayRange" => {
             // Truncated (see the module's documentation).
@@ -286,6 +309,11 @@ fn apply(
         "States.ArrayGetItem" => {
             let array = a.array(0)?;
             let index = a.truncated(1)?;
+            // Observed on AWS (the module's documentation): an empty array
+            // gives null for an index past its end, a non-empty one fails.
+            if array.is_empty() && index >= 0 {
+                return Ok(Value::Null);
+            }
             usize::try_from(index)
                 .ok()
                 .and_then(|i| array.get(i))
@@ -302,14 +330,22 @@ fn apply(
         }
         "States.ArrayLength" => Ok(Value::from(a.array(0)?.len())),
         "States.ArrayUnique" => {
+            // A Java `HashSet` of the items: the first of equal items stays,
+            // in the set's iteration order (see the module's documentation).
             let array = a.array(0)?;
-            let mut out: Vec<Value> = Vec::with_capacity(array.len());
+            let mut distinct: Vec<&Value> = Vec::with_capacity(array.len());
             for x in array {
-                if !out.contains(x) {
-                    out.push(x.clone());
+                if !distinct.contains(&x) {
+                    distinct.push(x);
                 }
             }
-            Ok(Value::Array(out))
+            let hashes: Vec<u32> = distinct.iter().map(|x| java_value_spread(x)).collect();
+            Ok(Value::Array(
+                java_hash_order_of(&hashes)
+                    .into_iter()
+                    .map(|i| distinct[i].clone())
+                    .collect(),
+            ))
         }
         "States.Base64Encode" => {
             let s = limited(&a, 0)?;
@@ -325,7 +361,17 @@ fn apply(
             Ok(Value::String(String::from_utf8_lossy(&bytes).into_owned()))
         }
         "States.Hash" => {
-            let data = limited(&a, 0)?;
+            // Observed on AWS (the module's documentation): a number or an
+            // object is hashed as its text, not refused. Other values (null,
+            // booleans, arrays) have not been observed: they still fail.
+            let text;
+            let data = match a.get(0)? {
+                v @ (Value::Number(_) | Value::Object(_)) => {
+                    text = java_text(v);
+                    limited_text(&a, &text)?
+                }
+                _ => limited(&a, 0)?,
+            };
             let algorithm = a.string(1)?;
             Ok(Value::String(hash(data, algorithm).ok_or_else(|| {
                 fail(
@@ -377,11 +423,21 @@ fn apply(
             Ok(Value::from(rng.random_range(start..end)))
         }
         "States.MathAdd" => {
+            // Java `int`s, as observed on AWS (the module's documentation):
+            // an operand or a sum outside them fails.
             let x = a.rounded(0)?;
             let y = a.rounded(1)?;
-            x.checked_add(y)
-                .map(Value::from)
-                .ok_or_else(|| fail(name, "the sum is out of range"))
+            for (i, v) in [(0, x), (1, y)] {
+                if i32::try_from(v).is_err() {
+                    return Err(a.wrong(i, "an integer from -2147483648 to 2147483647"));
+                }
+            }
+            i32::try_from(x + y).map(Value::from).map_err(|_| {
+                fail(
+                    name,
+                    format!("the sum {} is outside -2147483648 to 2147483647", x + y),
+                )
+            })
         }
         "States.StringSplit" => {
             let s = a.string(0)?;
@@ -444,7 +500,11 @@ fn integer_zeros(text: &str) -> Cow<'_, str> {
 
 /// A string argument of at most [`MAX_INPUT_CHARS`] characters.
 fn limited<'c>(a: &Args<'c, '_>, i: usize) -> Result<&'c str, EvalError> {
-    let s = a.string(i)?;
+    limited_text(a, a.string(i)?)
+}
+
+/// `s`, if it has at most [`MAX_INPUT_CHARS`] characters.
+fn limited_text<'s>(a: &Args, s: &'s str) -> Result<&'s str, EvalError> {
     let n = s.encode_utf16().count();
     if n > MAX_INPUT_CHARS {
         return Err(fail(
@@ -453,6 +513,15 @@ fn limited<'c>(a: &Args<'c, '_>, i: usize) -> Result<&'c str, EvalError> {
         ));
     }
     Ok(s)
+}
+
+/// A value as Java prints it, a string as it is: what `States.Format` puts in
+/// place of `{}`.
+fn java_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        v => java_to_string(v).unwrap_or_else(|| to_json_text(v)),
+    }
 }
 
 fn hash(data: &str, algorithm: &str) -> Option<String> {
@@ -641,8 +710,8 @@ mod tests {
             "Invalid arguments in States.Hash: the first argument must be a string, but was null"
         );
         assert_eq!(
-            err("States.Hash($.x, 'MD5')", json!({"x": 5})).cause,
-            "Invalid arguments in States.Hash: the first argument must be a string, but was number 5"
+            err("States.Hash($.x, 'MD5')", json!({"x": [5]})).cause,
+            "Invalid arguments in States.Hash: the first argument must be a string, but was array [5]"
         );
     }
 
@@ -1036,7 +1105,97 @@ mod tests {
                 "States.ArrayUnique($.a)",
                 json!({"a": [null, null, true, true, 1, 1, 1.1, 0, -0, "x", "x", [], [], {"a": 1}, {"a": 1}, {"a": 2}]})
             ),
-            json!([null, true, 1, 1.1, 0, "x", [], {"a": 1}, {"a": 2}])
+            json!([null, 0, {"a": 1}, 1, [], {"a": 2}, "x", 1.1, true])
+        );
+    }
+
+    /// What a characterization suite run on AWS records
+    /// (`tests/support/conformance/intrinsicCases/States.*.ts`: its cases and
+    /// the notes of the ones it could not pass).
+    #[test]
+    fn edge_cases_as_observed_on_aws() {
+        // States.ArrayUnique: a Java HashSet (AUNIQ-004, -005, -008, -010).
+        for (input, unique) in [
+            (json!([true, false, true, false]), json!([false, true])),
+            (json!([[1, 2], [1, 2], [2, 1]]), json!([[2, 1], [1, 2]])),
+            (json!([null, null, 1, null]), json!([null, 1])),
+            (
+                json!([{"a": 1, "b": 2}, {"b": 2, "a": 1}]),
+                json!([{"a": 1, "b": 2}]),
+            ),
+            (json!(["a", "b", "a", "c", "b"]), json!(["a", "b", "c"])),
+            (json!([1, 2, 1, 3, 2, 4]), json!([1, 2, 3, 4])),
+        ] {
+            assert_eq!(
+                ok("States.ArrayUnique($.a)", json!({ "a": input })),
+                unique,
+                "{input}"
+            );
+        }
+        // States.ArrayContains: as text (AC-009, AC-026, AC-028, AC-025, AC-027).
+        for (arr, target, found) in [
+            (json!([{"a": 1, "b": 2}]), json!({"b": 2, "a": 1}), false),
+            (
+                json!(["-1", "-1.5", "-9007199254740991", "9007199254740991"]),
+                json!(9007199254740991_i64),
+                true,
+            ),
+            (json!(["true", "false", "maybe"]), json!(true), true),
+            (json!([0, 1, -1, -1.5]), json!(false), false),
+            (
+                json!([null, "", " ", 0, 1, true, false, [0, 1, false]]),
+                json!([0, 1, false]),
+                true,
+            ),
+            (json!([{"a": 1}]), json!({"a": 1, "extra": null}), false),
+        ] {
+            assert_eq!(
+                ok(
+                    "States.ArrayContains($.a, $.t)",
+                    json!({ "a": arr, "t": target })
+                ),
+                json!(found),
+                "{arr} {target}"
+            );
+        }
+        // States.ArrayGetItem (AGI-011, AGI-009, AGI-010).
+        assert_eq!(
+            ok("States.ArrayGetItem($.a, 999)", json!({"a": []})),
+            json!(null)
+        );
+        assert_eq!(
+            err("States.ArrayGetItem($.a, 3)", json!({"a": [10, 20, 30]})).error,
+            "States.Runtime"
+        );
+        assert_eq!(
+            err("States.ArrayGetItem($.a, -1)", json!({"a": [10, 20, 30]})).error,
+            "States.Runtime"
+        );
+        // States.MathAdd: Java ints (MADD-009 to -016).
+        for (expr, sum) in [
+            ("States.MathAdd(2147483647, 0)", 2147483647_i64),
+            ("States.MathAdd(-2147483648, 0)", -2147483648),
+            ("States.MathAdd(2147483646, 1)", 2147483647),
+            ("States.MathAdd(-2147483647, -1)", -2147483648),
+        ] {
+            assert_eq!(ok(expr, json!({})), json!(sum), "{expr}");
+        }
+        for expr in [
+            "States.MathAdd(2147483647, 1)",
+            "States.MathAdd(-2147483648, -1)",
+            "States.MathAdd(3000000000, 1)",
+            "States.MathAdd(-3000000000, 1)",
+        ] {
+            assert_eq!(err(expr, json!({})).error, "States.Runtime", "{expr}");
+        }
+        // States.Hash of a number or an object (HASH-014, HASH-017): hashed.
+        assert_eq!(
+            ok("States.Hash(123, 'MD5')", json!({})),
+            ok("States.Hash('123', 'MD5')", json!({}))
+        );
+        assert_eq!(
+            ok("States.Hash($.o, 'SHA-256')", json!({"o": {}})),
+            ok("States.Hash('{}', 'SHA-256')", json!({}))
         );
     }
 
@@ -1071,8 +1230,8 @@ mod tests {
             "States.Runtime"
         );
         assert_eq!(
-            err("States.Hash($.d, 'MD5')", json!({"d": 1})).error,
-            "States.Runtime"
+            ok("States.Hash($.d, 'MD5')", json!({"d": 1})),
+            json!("c4ca4238a0b923820dcc509a6f75849b")
         );
         assert_eq!(ok("States.Base64Encode('')", json!({})), json!(""));
         assert_eq!(ok("States.Base64Decode('')", json!({})), json!(""));
