@@ -38,6 +38,11 @@
 //! - `States.Hash` hashes a number (`123`) or an object (`{}`) rather than
 //!   failing; the suite records that it succeeds, not the digest, and both
 //!   texts are the same in JSON and in Java's print (`123`, `{}`).
+//! - `States.Base64Decode` never fails on malformed text: `'!!!invalid!!!'`,
+//!   `'abc'`, `'ab==cd'` and `' YWJjZA== '` all decode. The suite records the
+//!   successes, not the text; the decoding here skips characters outside the
+//!   alphabet and stops at the first `=` (Apache Commons Codec's rules, the
+//!   only common decoder that accepts all four).
 //!
 //! A function that cannot work on its arguments fails with `States.Runtime`
 //! (`Invalid arguments in States.X`), as executions on AWS do: the ASL
@@ -355,10 +360,9 @@ fn apply(
         }
         "States.Base64Decode" => {
             let s = limited(&a, 0)?;
-            let bytes = base64::engine::general_purpose::STANDARD
-                .decode(s.as_bytes())
-                .map_err(|e| fail(name, format!("the string is not valid Base64: {e}")))?;
-            Ok(Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+            Ok(Value::String(
+                String::from_utf8_lossy(&lenient_base64(s)).into_owned(),
+            ))
         }
         "States.Hash" => {
             // Observed on AWS (the module's documentation): a number or an
@@ -522,6 +526,44 @@ fn java_text(v: &Value) -> String {
         Value::String(s) => s.clone(),
         v => java_to_string(v).unwrap_or_else(|| to_json_text(v)),
     }
+}
+
+/// Base64 decoded leniently, as AWS does (see the module's documentation): a
+/// character outside the alphabet (standard or URL-safe) is skipped, the first
+/// `=` ends the data, and a last group of 2 or 3 characters gives 1 or 2 bytes
+/// (a lone last character nothing). Never fails.
+fn lenient_base64(s: &str) -> Vec<u8> {
+    fn sextet(b: u8) -> Option<u32> {
+        Some(u32::from(match b {
+            b'A'..=b'Z' => b - b'A',
+            b'a'..=b'z' => b - b'a' + 26,
+            b'0'..=b'9' => b - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            _ => return None,
+        }))
+    }
+    let mut out = Vec::with_capacity(s.len() / 4 * 3 + 2);
+    let (mut bits, mut n) = (0u32, 0u32);
+    for b in s.bytes() {
+        if b == b'=' {
+            break;
+        }
+        let Some(v) = sextet(b) else { continue };
+        bits = (bits << 6) | v;
+        n += 1;
+        if n == 4 {
+            out.extend_from_slice(&[(bits >> 16) as u8, (bits >> 8) as u8, bits as u8]);
+            bits = 0;
+            n = 0;
+        }
+    }
+    match n {
+        2 => out.push((bits >> 4) as u8),
+        3 => out.extend_from_slice(&[(bits >> 10) as u8, (bits >> 2) as u8]),
+        _ => {}
+    }
+    out
 }
 
 fn hash(data: &str, algorithm: &str) -> Option<String> {
@@ -1197,6 +1239,28 @@ mod tests {
             ok("States.Hash($.o, 'SHA-256')", json!({"o": {}})),
             ok("States.Hash('{}', 'SHA-256')", json!({}))
         );
+        // States.Base64Decode never fails (B64D-015, -017, -019, -024).
+        assert_eq!(
+            ok("States.Base64Decode(' YWJjZA== ')", json!({})),
+            json!("abcd")
+        );
+        for text in ["!!!invalid!!!", "abc", "ab==cd"] {
+            assert!(
+                ok("States.Base64Decode($.s)", json!({ "s": text })).is_string(),
+                "{text}"
+            );
+        }
+        // The decoder's own rules (Commons Codec's), not observed on AWS: the
+        // first `=` ends the data, the URL-safe alphabet decodes too.
+        assert_eq!(ok("States.Base64Decode('ab==cd')", json!({})), json!("i"));
+        assert_eq!(
+            ok("States.Base64Decode('aGVsbG8')", json!({})),
+            json!("hello")
+        );
+        assert_eq!(
+            ok("States.Base64Decode('_-8=')", json!({})),
+            ok("States.Base64Decode('/+8=')", json!({}))
+        );
     }
 
     #[test]
@@ -1235,10 +1299,7 @@ mod tests {
         );
         assert_eq!(ok("States.Base64Encode('')", json!({})), json!(""));
         assert_eq!(ok("States.Base64Decode('')", json!({})), json!(""));
-        assert_eq!(
-            err("States.Base64Decode('!!')", json!({})).error,
-            "States.Runtime"
-        );
+        assert_eq!(ok("States.Base64Decode('!!')", json!({})), json!(""));
         let long = "x".repeat(MAX_INPUT_CHARS + 1);
         assert_eq!(
             err("States.Base64Encode($.s)", json!({"s": long})).error,
