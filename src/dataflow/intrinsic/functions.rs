@@ -386,6 +386,17 @@ fn int(arg: Option<&Arg>) -> Option<i64> {
     }
 }
 
+/// A literal number as `States.MathAdd` takes it: rounded half up (Java's `Math.round`).
+fn rounded(arg: Option<&Arg>) -> Option<i64> {
+    match &arg?.kind {
+        ArgKind::Number(n) => n.as_i64().or_else(|| {
+            let r = (n.as_f64()? + 0.5).floor();
+            (r.abs() < 9.0e15).then_some(r as i64)
+        }),
+        _ => None,
+    }
+}
+
 /// What a message adds about a literal written with a fraction: what it becomes.
 fn truncated_note(arg: &Arg, value: i64) -> String {
     match &arg.kind {
@@ -466,6 +477,37 @@ fn check_values(f: &Function, call: &Call, out: &mut Vec<Problem>) {
                         truncated_note(&args[1], size)
                     ),
                     help: "use a chunk size of 1 or more".into(),
+                });
+            }
+        }
+        "States.MathAdd" => {
+            // Java ints, as AWS adds them: an operand or a sum beyond them fails.
+            let operands = [rounded(args.first()), rounded(args.get(1))];
+            for (arg, value) in args.iter().zip(operands) {
+                if let Some(v) = value.filter(|v| i32::try_from(*v).is_err()) {
+                    out.push(Problem {
+                        severity: Severity::FailsAtRunTime,
+                        span: arg.span,
+                        message: format!(
+                            "States.MathAdd adds 32-bit integers: {v} is outside -2147483648 to 2147483647"
+                        ),
+                        help: "keep the operands and their sum within -2147483648 to 2147483647".into(),
+                    });
+                }
+            }
+            if let [Some(x), Some(y)] = operands
+                && i32::try_from(x).is_ok()
+                && i32::try_from(y).is_ok()
+                && i32::try_from(x + y).is_err()
+            {
+                out.push(Problem {
+                    severity: Severity::FailsAtRunTime,
+                    span: call.span,
+                    message: format!(
+                        "the sum {} is outside -2147483648 to 2147483647, the 32-bit integers States.MathAdd adds",
+                        x + y
+                    ),
+                    help: "keep the operands and their sum within -2147483648 to 2147483647".into(),
                 });
             }
         }

@@ -17,7 +17,9 @@ declare_rule! {
     /// - `States.JsonMerge` whose third argument is `true` (only shallow merges exist);
     /// - `States.ArrayPartition` with a chunk size below 1, `States.ArrayGetItem` with
     ///   a negative index, `States.ArrayRange` with step 0 or over 1000 items. Where
-    ///   these take an integer, a fraction is truncated, as AWS does (`0.6` is `0`).
+    ///   these take an integer, a fraction is truncated, as AWS does (`0.6` is `0`);
+    /// - `States.MathAdd` with a literal operand, or a sum of two literals, beyond
+    ///   the 32-bit integers AWS adds (-2147483648 to 2147483647).
     ///
     /// ## Why
     /// AWS accepts the definition, but every execution that reaches the state
@@ -83,6 +85,32 @@ mod tests {
         assert_eq!(d.len(), 2);
         assert_eq!(&text[d[0].span.start..d[0].span.end], "'SHA-0'");
         assert_eq!(&text[d[1].span.start..d[1].span.end], "true");
+    }
+
+    /// AWS adds Java ints: `MathAdd(2147483647, 1)` and `MathAdd(3000000000, 1)`
+    /// fail, `MathAdd(2147483646, 1)` is 2147483647 (a characterization suite run
+    /// on AWS, MADD-009..016).
+    #[test]
+    fn math_add_literals_beyond_32_bit_integers() {
+        let text = pass(
+            r#"{"a.$":"States.MathAdd(3000000000, $.n)","b.$":"States.MathAdd(2147483647, 1)","c.$":"States.MathAdd(2147483646, 1)","d.$":"States.MathAdd(-2147483648.6, 0)"}"#,
+        );
+        let d = ours(&text);
+        assert_eq!(d.len(), 3, "{d:?}");
+        assert_eq!(&text[d[0].span.start..d[0].span.end], "3000000000");
+        assert_eq!(
+            d[0].message,
+            "States.MathAdd adds 32-bit integers: 3000000000 is outside -2147483648 to 2147483647"
+        );
+        assert_eq!(
+            &text[d[1].span.start..d[1].span.end],
+            "States.MathAdd(2147483647, 1)"
+        );
+        assert_eq!(
+            d[1].message,
+            "the sum 2147483648 is outside -2147483648 to 2147483647, the 32-bit integers States.MathAdd adds"
+        );
+        assert_eq!(&text[d[2].span.start..d[2].span.end], "-2147483648.6");
     }
 
     #[test]
