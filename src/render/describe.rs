@@ -33,6 +33,14 @@ impl Describe {
         self.fields.push((key, value.into()));
     }
 
+    /// Takes back the text lent to field `key` (pushed as [`Piece::JsonText`]).
+    pub fn take_text(self, key: &str) -> Option<JsonText> {
+        self.fields.into_iter().find_map(|(k, piece)| match piece {
+            Piece::JsonText(t) if k == key => Some(t),
+            _ => None,
+        })
+    }
+
     /// As a JSON tree (the escaped strings read back).
     pub fn to_value(&self) -> Value {
         let map = self

@@ -180,18 +180,20 @@ impl Store {
     /// the engine writes while it runs (`engine::execute_to`). The rest follows in
     /// [`Store::finish_run`]; dropping the [`PendingRun`] instead removes it all.
     /// `running`: the execution's `DescribeExecution` while it runs (status
-    /// `RUNNING`), what `list` and `describe` show of it until it is stored.
+    /// `RUNNING`) as JSON text and a newline, what `list` and `describe` show of
+    /// it until it is stored.
     pub fn begin_run(
         &self,
         name: &str,
-        running: &Value,
+        running: &[u8],
     ) -> Result<(PendingRun, std::fs::File), StoreError> {
         if self.path_of(name).exists() {
             return Err(StoreError::AlreadyExists(name.to_string()));
         }
         let tmp = self.create_tmp(name)?;
         let pending = PendingRun { tmp };
-        write_json(&pending.tmp.join(DESCRIBE), running)?;
+        let path = pending.tmp.join(DESCRIBE);
+        std::fs::write(&path, running).map_err(io(&path))?;
         let path = pending.tmp.join(HISTORY);
         let file = std::fs::File::create(&path).map_err(io(&path))?;
         Ok((pending, file))
