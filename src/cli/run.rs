@@ -438,8 +438,10 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
         None => Piece::Value(Value::String(read_text.clone())),
     };
     let out = describe(&mut execution, &run_opts, input);
+    // One buffer for the stored text and then the printed one: each is most of a
+    // megabyte for a large Map's input and output, pages touched once otherwise.
+    let mut describe = Vec::with_capacity(out.text_len() + 4096);
     if let (Some(store), Some(pending)) = (&store, pending) {
-        let mut describe = Vec::with_capacity(out.text_len() + 4096);
         let path = json!(args.definition.display().to_string());
         // A redrive with the stored mocks picks the same test case.
         let test_case = args.test_case.as_ref().map(|t| json!(t));
@@ -472,7 +474,10 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
         }
     }
     match args.format {
-        RunFormat::Json => println!("{}", json_output(&out, session.watch)),
+        RunFormat::Json => {
+            describe.clear();
+            println!("{}", json_output(&out, session.watch, describe));
+        }
         RunFormat::Human => print_human(&execution, &run_opts, color),
     }
     let code = match execution.status {
@@ -504,8 +509,8 @@ fn save_error(store: &Store, e: StoreError) -> String {
 
 /// `--format json`'s text: pretty, or under `--watch` one object per line, for
 /// scripts reading the stream.
-fn json_output(out: &Describe, one_line: bool) -> String {
-    let mut text = Vec::with_capacity(out.text_len() + 1024);
+/// `out` as printed, written into `text` (empty).
+fn json_output(out: &Describe, one_line: bool, mut text: Vec<u8>) -> String {
     if one_line {
         out.write_compact(&[], &mut text);
     } else {
