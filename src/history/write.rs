@@ -39,6 +39,9 @@ enum Writer {
     Waiting(Box<dyn std::io::Write + Send>),
     Running {
         batches: std::sync::mpsc::Sender<Vec<Event>>,
+        /// Under [`Retain::Count`], the batches written, emptied: the lists the
+        /// next batches are taken into.
+        spare: std::sync::mpsc::Receiver<Vec<Event>>,
         worker: std::thread::JoinHandle<StreamEnd>,
     },
     /// The thread could not be started: nothing is written; the batches are kept.
@@ -63,6 +66,18 @@ impl StreamSlot {
             return None;
         }
         let n = events.len() - KEEP;
+        if self.1 == Retain::Count {
+            // The list itself goes, the latest events moved to a list the writer is
+            // done with: copied into a new list each time, the batches of a long
+            // run were megabytes of fresh pages, freed on the writer's thread.
+            let spare = match &self.0 {
+                Some(Writer::Running { spare, .. }) => spare.try_recv().ok(),
+                _ => None,
+            };
+            let mut rest = spare.unwrap_or_else(|| Vec::with_capacity(events.capacity()));
+            rest.extend(events.drain(n..));
+            return Some(std::mem::replace(events, rest));
+        }
         let mut batch = Vec::with_capacity(n);
         batch.extend(events.drain(..n));
         Some(batch)
@@ -97,7 +112,9 @@ impl StreamSlot {
                     .and_then(|()| f.end(&mut sink, b"]}\n"));
                 Some((written, self.1.kept(vec![rest])))
             }
-            Writer::Running { batches, worker } => {
+            Writer::Running {
+                batches, worker, ..
+            } => {
                 let _ = batches.send(rest);
                 drop(batches);
                 Some(
@@ -117,25 +134,34 @@ impl StreamSlot {
 /// The writer thread, receiving batches until the sender is dropped.
 fn spawn(mut sink: Box<dyn std::io::Write + Send>, retain: Retain) -> Writer {
     let (batches, received) = std::sync::mpsc::channel::<Vec<Event>>();
+    let (give_back, spare) = std::sync::mpsc::channel::<Vec<Event>>();
     let worker = std::thread::Builder::new()
         .name("history".into())
         .spawn(move || {
             let mut f = Formatter::new();
             let mut kept = Vec::new();
             let mut result = Ok(());
-            for batch in received {
+            for mut batch in received {
                 if result.is_ok() {
                     result = batch.iter().try_for_each(|e| f.event(e, &mut sink));
                 }
-                // Freed here once written: the engine's next allocations reuse it.
                 if retain == Retain::Events {
                     kept.push(batch);
+                } else {
+                    // The events freed here once written (the engine's next
+                    // allocations reuse them); the list goes back to take the next batch.
+                    batch.clear();
+                    let _ = give_back.send(batch);
                 }
             }
             (result.and_then(|()| f.end(&mut sink, b"]}\n")), kept)
         });
     match worker {
-        Ok(worker) => Writer::Running { batches, worker },
+        Ok(worker) => Writer::Running {
+            batches,
+            spare,
+            worker,
+        },
         Err(e) => Writer::Failed(e, Vec::new()),
     }
 }
