@@ -238,7 +238,7 @@ impl Formatter {
             self.out.push(b',');
         }
         self.first = false;
-        write_event(e, &mut self.stamp, &mut self.out);
+        write_event(e, &mut self.stamp, &mut self.out, w)?;
         if self.out.len() >= Self::CHUNK {
             w.write_all(&self.out)?;
             self.out.clear();
@@ -262,7 +262,13 @@ struct Stamp {
     text: Vec<u8>,
 }
 
-fn write_event(e: &Event, stamp: &mut Stamp, out: &mut Vec<u8>) {
+/// `e` into `out`, but for a payload larger than a chunk (see [`write_details`]).
+fn write_event(
+    e: &Event,
+    stamp: &mut Stamp,
+    out: &mut Vec<u8>,
+    w: &mut impl std::io::Write,
+) -> std::io::Result<()> {
     // The engine's own names (ASCII letters): written as they are.
     debug_assert!(e.event_type.bytes().all(|b| ESCAPE[b as usize] == 0));
     if stamp.ms != Some(e.timestamp_ms) {
@@ -282,12 +288,17 @@ fn write_event(e: &Event, stamp: &mut Stamp, out: &mut Vec<u8>) {
         out.extend_from_slice(b",\"");
         out.extend_from_slice(details_key(e.event_type).as_bytes());
         out.extend_from_slice(b"\":");
-        write_details(d, out);
+        write_details(d, out, w)?;
     }
     out.push(b'}');
+    Ok(())
 }
 
-fn write_details(d: &Details, out: &mut Vec<u8>) {
+fn write_details(
+    d: &Details,
+    out: &mut Vec<u8>,
+    w: &mut impl std::io::Write,
+) -> std::io::Result<()> {
     out.push(b'{');
     for (i, (key, field)) in d.0.iter().enumerate() {
         debug_assert!(key.bytes().all(|b| ESCAPE[b as usize] == 0), "{key}");
@@ -297,6 +308,16 @@ fn write_details(d: &Details, out: &mut Vec<u8>) {
         match field {
             Field::Json(v) => write_value(v, out),
             Field::Text(s) => write_str(s, out),
+            // An execution's input or output, hundreds of kilobytes: written to `w`
+            // from where it is, after what `out` holds. Copied into `out`, it grew
+            // the buffer to its size, in fresh pages.
+            Field::Payload(p) if p.escaped().len() > Formatter::CHUNK => {
+                out.push(b'"');
+                w.write_all(out)?;
+                out.clear();
+                w.write_all(p.escaped().as_bytes())?;
+                out.push(b'"');
+            }
             Field::Payload(p) => {
                 out.reserve(p.escaped().len() + 2);
                 out.push(b'"');
@@ -309,6 +330,7 @@ fn write_details(d: &Details, out: &mut Vec<u8>) {
         }
     }
     out.push(b'}');
+    Ok(())
 }
 
 /// Milliseconds since the epoch as seconds, as serde_json writes the `f64`
