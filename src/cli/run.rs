@@ -438,9 +438,6 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
         None => Piece::Value(Value::String(read_text.clone())),
     };
     let out = describe(&mut execution, &run_opts, input);
-    // One buffer for the stored text and then the printed one: each is most of a
-    // megabyte for a large Map's input and output, pages touched once otherwise.
-    let mut describe = Vec::with_capacity(out.text_len() + 4096);
     if let (Some(store), Some(pending)) = (&store, pending) {
         let path = json!(args.definition.display().to_string());
         // A redrive with the stored mocks picks the same test case.
@@ -451,8 +448,10 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
                 .as_ref()
                 .map(|c| (super::redrive::MOCKS_TEST_CASE, c)),
         );
-        out.write_compact(&extra, &mut describe);
-        describe.push(b'\n');
+        let describe = |mut w: &mut dyn std::io::Write| {
+            out.write_compact_to(&extra, &mut w)?;
+            w.write_all(b"\n")
+        };
         let mocks = mocks_text;
         let map_runs = execution.map_runs_to_keep();
         let saved = store.finish_run(
@@ -474,10 +473,7 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
         }
     }
     match args.format {
-        RunFormat::Json => {
-            describe.clear();
-            println!("{}", json_output(&out, session.watch, describe));
-        }
+        RunFormat::Json => print_json(&out, session.watch),
         RunFormat::Human => print_human(&execution, &run_opts, color),
     }
     let code = match execution.status {
@@ -509,14 +505,23 @@ fn save_error(store: &Store, e: StoreError) -> String {
 
 /// `--format json`'s text: pretty, or under `--watch` one object per line, for
 /// scripts reading the stream.
-/// `out` as printed, written into `text` (empty).
-fn json_output(out: &Describe, one_line: bool, mut text: Vec<u8>) -> String {
-    if one_line {
-        out.write_compact(&[], &mut text);
+/// `out` on stdout, then a newline. Written through a small buffer: the text
+/// of a large Map's input and output is most of a megabyte.
+fn print_json(out: &Describe, one_line: bool) {
+    use std::io::Write;
+    let mut w = std::io::BufWriter::with_capacity(8192, std::io::stdout().lock());
+    let written = if one_line {
+        out.write_compact_to(&[], &mut w)
     } else {
-        out.write_pretty(&mut text);
+        out.write_pretty_to(&mut w)
+    };
+    let written = written
+        .and_then(|()| w.write_all(b"\n"))
+        .and_then(|()| w.flush());
+    // As `println!` fails.
+    if let Err(e) = written {
+        panic!("failed printing to stdout: {e}");
     }
-    String::from_utf8(text).unwrap_or_default()
 }
 
 /// Diagnostics about a file that is not a definition (the mocks): no totals line.

@@ -97,7 +97,9 @@ pub struct Store {
 /// large ones as the text the run made of them: `DescribeExecution`'s response
 /// (and our `definitionPath`), then a newline; the input's JSON text.
 pub struct RunFiles<'a> {
-    pub describe: &'a [u8],
+    /// Writes `DescribeExecution`'s text (then a newline) to the file: a text
+    /// of most of a megabyte for a large Map need not be built first.
+    pub describe: &'a dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>,
     pub definition: &'a Value,
     pub input_text: &'a str,
     pub mocks: Option<&'a str>,
@@ -212,7 +214,14 @@ impl Store {
         let path = tmp.join(HISTORY);
         written.map_err(io(&path))?;
         let path = tmp.join(DESCRIBE);
-        std::fs::write(&path, files.describe).map_err(io(&path))?;
+        std::fs::File::create(&path)
+            .and_then(|f| {
+                use std::io::Write;
+                let mut w = std::io::BufWriter::with_capacity(8192, f);
+                (files.describe)(&mut w)?;
+                w.flush()
+            })
+            .map_err(io(&path))?;
         write_json(&tmp.join(DEFINITION), files.definition)?;
         let path = tmp.join(INPUT);
         std::fs::File::create(&path)
