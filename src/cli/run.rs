@@ -385,26 +385,34 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
     };
     // The history is written into the store while the execution runs. A store
     // that cannot take it is reported now, before a run whose result would be lost.
-    let (pending, sink) = match &store {
+    let (pending, sink, input_text) = match &store {
         Some(store) => {
-            let running = json!({
-            "executionArn": run_opts.execution_arn(),
-            "stateMachineArn": run_opts.state_machine_arn(),
-            "name": run_opts.execution_name,
-            "status": "RUNNING",
-            "startDate": run_opts.start_ms as f64 / 1000.0,
-            "input": input_text.text(),
-            "inputDetails": {"included": true},
-            "redriveCount": 0,
-            "redriveStatus": "NOT_REDRIVABLE",
-            "redriveStatusReason": "Execution is RUNNING and cannot be redriven",
-            });
-            match store.begin_run(&run_opts.execution_name, &running) {
-                Ok((pending, file)) => (Some(pending), Some(file)),
+            // Its input written from the text the history escaped, lent and taken
+            // back: read back and escaped again, it cost a twentieth of a large Map's run.
+            let mut running = Describe::default();
+            running.push("executionArn", json!(run_opts.execution_arn()));
+            running.push("stateMachineArn", json!(run_opts.state_machine_arn()));
+            running.push("name", json!(run_opts.execution_name));
+            running.push("status", json!("RUNNING"));
+            running.push("startDate", json!(run_opts.start_ms as f64 / 1000.0));
+            running.push("input", Piece::JsonText(input_text));
+            running.push("inputDetails", json!({"included": true}));
+            running.push("redriveCount", json!(0));
+            running.push("redriveStatus", json!("NOT_REDRIVABLE"));
+            running.push(
+                "redriveStatusReason",
+                json!("Execution is RUNNING and cannot be redriven"),
+            );
+            let mut text = Vec::with_capacity(running.text_len() + 1024);
+            running.write_compact(&[], &mut text);
+            text.push(b'\n');
+            let input_text = running.take_text("input");
+            match store.begin_run(&run_opts.execution_name, &text) {
+                Ok((pending, file)) => (Some(pending), Some(file), input_text),
                 Err(e) => return Err(save_error(store, e)),
             }
         }
-        None => (None, None),
+        None => (None, None, Some(input_text)),
     };
     // The human summary lists the states entered; JSON needs no event.
     let retain = match args.format {
@@ -412,7 +420,7 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
         RunFormat::Json => Retain::Count,
     };
     let sink = sink.map(|file| (Box::new(file) as Box<dyn std::io::Write + Send>, retain));
-    let ran = engine::execute_to(&plan, input, Some(input_text), &mocks, &run_opts, sink);
+    let ran = engine::execute_to(&plan, input, input_text, &mocks, &run_opts, sink);
     let (mut execution, history_written) = match ran {
         Ok(e) => e,
         Err(e) => {
@@ -431,7 +439,6 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
     };
     let out = describe(&mut execution, &run_opts, input);
     if let (Some(store), Some(pending)) = (&store, pending) {
-        let mut describe = Vec::with_capacity(out.text_len() + 4096);
         let path = json!(args.definition.display().to_string());
         // A redrive with the stored mocks picks the same test case.
         let test_case = args.test_case.as_ref().map(|t| json!(t));
@@ -441,8 +448,10 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
                 .as_ref()
                 .map(|c| (super::redrive::MOCKS_TEST_CASE, c)),
         );
-        out.write_compact(&extra, &mut describe);
-        describe.push(b'\n');
+        let describe = |mut w: &mut dyn std::io::Write| {
+            out.write_compact_to(&extra, &mut w)?;
+            w.write_all(b"\n")
+        };
         let mocks = mocks_text;
         let map_runs = execution.map_runs_to_keep();
         let saved = store.finish_run(
@@ -464,7 +473,7 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
         }
     }
     match args.format {
-        RunFormat::Json => println!("{}", json_output(&out, session.watch)),
+        RunFormat::Json => print_json(&out, session.watch),
         RunFormat::Human => print_human(&execution, &run_opts, color),
     }
     let code = match execution.status {
@@ -496,14 +505,23 @@ fn save_error(store: &Store, e: StoreError) -> String {
 
 /// `--format json`'s text: pretty, or under `--watch` one object per line, for
 /// scripts reading the stream.
-fn json_output(out: &Describe, one_line: bool) -> String {
-    let mut text = Vec::with_capacity(out.text_len() + 1024);
-    if one_line {
-        out.write_compact(&[], &mut text);
+/// `out` on stdout, then a newline. Written through a small buffer: the text
+/// of a large Map's input and output is most of a megabyte.
+fn print_json(out: &Describe, one_line: bool) {
+    use std::io::Write;
+    let mut w = std::io::BufWriter::with_capacity(8192, std::io::stdout().lock());
+    let written = if one_line {
+        out.write_compact_to(&[], &mut w)
     } else {
-        out.write_pretty(&mut text);
+        out.write_pretty_to(&mut w)
+    };
+    let written = written
+        .and_then(|()| w.write_all(b"\n"))
+        .and_then(|()| w.flush());
+    // As `println!` fails.
+    if let Err(e) = written {
+        panic!("failed printing to stdout: {e}");
     }
-    String::from_utf8(text).unwrap_or_default()
 }
 
 /// Diagnostics about a file that is not a definition (the mocks): no totals line.

@@ -281,11 +281,23 @@ pub fn json_text(v: &Value) -> String {
 /// [`write`]'s writers put in a buffer: ASCII, and whole `str`s copied byte for
 /// byte (escapes are ASCII and never split a character). Checking it again was
 /// a sixth of the cost of a payload's history text.
-fn exact_string(bytes: &[u8]) -> String {
+fn exact_string(bytes: &mut Vec<u8>) -> String {
     debug_assert!(std::str::from_utf8(bytes).is_ok());
+    // A large text (an execution's output) takes the buffer itself, cut to its
+    // length where it is (the allocator shrinks a block in place down to half
+    // its size): copied, it was hundreds of kilobytes of fresh pages.
+    if bytes.len() >= LARGE_TEXT && bytes.len() >= bytes.capacity() / 2 {
+        let mut taken = std::mem::take(bytes);
+        taken.shrink_to_fit();
+        // SAFETY: as below.
+        return unsafe { String::from_utf8_unchecked(taken) };
+    }
     // SAFETY: valid UTF-8, as said above (and asserted in debug builds and tests).
     unsafe { std::str::from_utf8_unchecked(bytes) }.to_owned()
 }
+
+/// From this length on, [`exact_string`] takes the buffer rather than copy it.
+const LARGE_TEXT: usize = 1 << 16;
 
 thread_local! {
     static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };

@@ -238,6 +238,14 @@ impl<'t> Reader<'t> {
             return Some(Value::Array(items));
         }
         loop {
+            if items.len() == items.capacity() && items.len() >= 64 {
+                // A long array (a Map's items) grows sixteenfold, to at most one
+                // item per two bytes left: grown by doubling, each larger copy
+                // touches fresh pages, twice the array's size in all, while room
+                // never filled is never touched.
+                let room = (self.bytes.len() - self.pos) / 2 + 1;
+                items.reserve((items.len() * 15).min(room));
+            }
             items.push(self.value()?);
             if !self.next_member(b']')? {
                 return Some(Value::Array(items));

@@ -39,6 +39,9 @@ enum Writer {
     Waiting(Box<dyn std::io::Write + Send>),
     Running {
         batches: std::sync::mpsc::Sender<Vec<Event>>,
+        /// Under [`Retain::Count`], the batches written, emptied: the lists the
+        /// next batches are taken into.
+        spare: std::sync::mpsc::Receiver<Vec<Event>>,
         worker: std::thread::JoinHandle<StreamEnd>,
     },
     /// The thread could not be started: nothing is written; the batches are kept.
@@ -63,6 +66,18 @@ impl StreamSlot {
             return None;
         }
         let n = events.len() - KEEP;
+        if self.1 == Retain::Count {
+            // The list itself goes, the latest events moved to a list the writer is
+            // done with: copied into a new list each time, the batches of a long
+            // run were megabytes of fresh pages, freed on the writer's thread.
+            let spare = match &self.0 {
+                Some(Writer::Running { spare, .. }) => spare.try_recv().ok(),
+                _ => None,
+            };
+            let mut rest = spare.unwrap_or_else(|| Vec::with_capacity(events.capacity()));
+            rest.extend(events.drain(n..));
+            return Some(std::mem::replace(events, rest));
+        }
         let mut batch = Vec::with_capacity(n);
         batch.extend(events.drain(..n));
         Some(batch)
@@ -97,7 +112,9 @@ impl StreamSlot {
                     .and_then(|()| f.end(&mut sink, b"]}\n"));
                 Some((written, self.1.kept(vec![rest])))
             }
-            Writer::Running { batches, worker } => {
+            Writer::Running {
+                batches, worker, ..
+            } => {
                 let _ = batches.send(rest);
                 drop(batches);
                 Some(
@@ -117,25 +134,34 @@ impl StreamSlot {
 /// The writer thread, receiving batches until the sender is dropped.
 fn spawn(mut sink: Box<dyn std::io::Write + Send>, retain: Retain) -> Writer {
     let (batches, received) = std::sync::mpsc::channel::<Vec<Event>>();
+    let (give_back, spare) = std::sync::mpsc::channel::<Vec<Event>>();
     let worker = std::thread::Builder::new()
         .name("history".into())
         .spawn(move || {
             let mut f = Formatter::new();
             let mut kept = Vec::new();
             let mut result = Ok(());
-            for batch in received {
+            for mut batch in received {
                 if result.is_ok() {
                     result = batch.iter().try_for_each(|e| f.event(e, &mut sink));
                 }
-                // Freed here once written: the engine's next allocations reuse it.
                 if retain == Retain::Events {
                     kept.push(batch);
+                } else {
+                    // The events freed here once written (the engine's next
+                    // allocations reuse them); the list goes back to take the next batch.
+                    batch.clear();
+                    let _ = give_back.send(batch);
                 }
             }
             (result.and_then(|()| f.end(&mut sink, b"]}\n")), kept)
         });
     match worker {
-        Ok(worker) => Writer::Running { batches, worker },
+        Ok(worker) => Writer::Running {
+            batches,
+            spare,
+            worker,
+        },
         Err(e) => Writer::Failed(e, Vec::new()),
     }
 }
@@ -212,7 +238,7 @@ impl Formatter {
             self.out.push(b',');
         }
         self.first = false;
-        write_event(e, &mut self.stamp, &mut self.out);
+        write_event(e, &mut self.stamp, &mut self.out, w)?;
         if self.out.len() >= Self::CHUNK {
             w.write_all(&self.out)?;
             self.out.clear();
@@ -236,7 +262,13 @@ struct Stamp {
     text: Vec<u8>,
 }
 
-fn write_event(e: &Event, stamp: &mut Stamp, out: &mut Vec<u8>) {
+/// `e` into `out`, but for a payload larger than a chunk (see [`write_details`]).
+fn write_event(
+    e: &Event,
+    stamp: &mut Stamp,
+    out: &mut Vec<u8>,
+    w: &mut impl std::io::Write,
+) -> std::io::Result<()> {
     // The engine's own names (ASCII letters): written as they are.
     debug_assert!(e.event_type.bytes().all(|b| ESCAPE[b as usize] == 0));
     if stamp.ms != Some(e.timestamp_ms) {
@@ -256,12 +288,17 @@ fn write_event(e: &Event, stamp: &mut Stamp, out: &mut Vec<u8>) {
         out.extend_from_slice(b",\"");
         out.extend_from_slice(details_key(e.event_type).as_bytes());
         out.extend_from_slice(b"\":");
-        write_details(d, out);
+        write_details(d, out, w)?;
     }
     out.push(b'}');
+    Ok(())
 }
 
-fn write_details(d: &Details, out: &mut Vec<u8>) {
+fn write_details(
+    d: &Details,
+    out: &mut Vec<u8>,
+    w: &mut impl std::io::Write,
+) -> std::io::Result<()> {
     out.push(b'{');
     for (i, (key, field)) in d.0.iter().enumerate() {
         debug_assert!(key.bytes().all(|b| ESCAPE[b as usize] == 0), "{key}");
@@ -271,6 +308,16 @@ fn write_details(d: &Details, out: &mut Vec<u8>) {
         match field {
             Field::Json(v) => write_value(v, out),
             Field::Text(s) => write_str(s, out),
+            // An execution's input or output, hundreds of kilobytes: written to `w`
+            // from where it is, after what `out` holds. Copied into `out`, it grew
+            // the buffer to its size, in fresh pages.
+            Field::Payload(p) if p.escaped().len() > Formatter::CHUNK => {
+                out.push(b'"');
+                w.write_all(out)?;
+                out.clear();
+                w.write_all(p.escaped().as_bytes())?;
+                out.push(b'"');
+            }
             Field::Payload(p) => {
                 out.reserve(p.escaped().len() + 2);
                 out.push(b'"');
@@ -283,6 +330,7 @@ fn write_details(d: &Details, out: &mut Vec<u8>) {
         }
     }
     out.push(b'}');
+    Ok(())
 }
 
 /// Milliseconds since the epoch as seconds, as serde_json writes the `f64`

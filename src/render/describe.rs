@@ -3,6 +3,8 @@
 //! already escaped for its history, instead of being serialized and escaped
 //! again for the store and again for stdout.
 
+use std::io::Write;
+
 use serde_json::Value;
 
 use crate::history::{JsonText, write_str, write_value};
@@ -31,6 +33,14 @@ impl Describe {
     /// Adds a field at the end.
     pub fn push(&mut self, key: &'static str, value: impl Into<Piece>) {
         self.fields.push((key, value.into()));
+    }
+
+    /// Takes back the text lent to field `key` (pushed as [`Piece::JsonText`]).
+    pub fn take_text(self, key: &str) -> Option<JsonText> {
+        self.fields.into_iter().find_map(|(k, piece)| match piece {
+            Piece::JsonText(t) if k == key => Some(t),
+            _ => None,
+        })
     }
 
     /// As a JSON tree (the escaped strings read back).
@@ -64,6 +74,19 @@ impl Describe {
     /// Compact JSON text, as `serde_json::to_writer` writes [`Describe::to_value`]
     /// with the fields of `extra` added at the end.
     pub fn write_compact(&self, extra: &[(&'static str, &Value)], out: &mut Vec<u8>) {
+        // Writing into a Vec cannot fail.
+        let _ = self.write_compact_to(extra, out);
+    }
+
+    /// As [`Describe::write_compact`], to `w`: the escaped strings (an input and
+    /// output of hundreds of kilobytes) are written from where they are, not
+    /// copied into a buffer as large as the whole text.
+    pub fn write_compact_to(
+        &self,
+        extra: &[(&'static str, &Value)],
+        w: &mut impl Write,
+    ) -> std::io::Result<()> {
+        let mut out = Vec::with_capacity(4096);
         out.push(b'{');
         let extra = extra.iter().map(|(k, v)| (*k, Part::Value(v)));
         let fields = self.fields.iter().map(|(k, piece)| {
@@ -77,30 +100,38 @@ impl Describe {
             if i > 0 {
                 out.push(b',');
             }
-            write_str(key, out);
+            write_str(key, &mut out);
             out.push(b':');
             match part {
-                Part::Value(v) => write_value(v, out),
-                Part::Escaped(s) => quoted(s, out),
+                Part::Value(v) => write_value(v, &mut out),
+                Part::Escaped(s) => quoted(s, &mut out, w)?,
             }
         }
         out.push(b'}');
+        w.write_all(&out)
     }
 
     /// Pretty JSON text, as `serde_json::to_writer_pretty` writes
     /// [`Describe::to_value`]: two spaces per level.
     pub fn write_pretty(&self, out: &mut Vec<u8>) {
+        // Writing into a Vec cannot fail.
+        let _ = self.write_pretty_to(out);
+    }
+
+    /// As [`Describe::write_pretty`], to `w`, the escaped strings written from
+    /// where they are (see [`Describe::write_compact_to`]).
+    pub fn write_pretty_to(&self, w: &mut impl Write) -> std::io::Result<()> {
         if self.fields.is_empty() {
-            out.extend_from_slice(b"{}");
-            return;
+            return w.write_all(b"{}");
         }
+        let mut out = Vec::with_capacity(4096);
         out.extend_from_slice(b"{\n");
         for (i, (key, piece)) in self.fields.iter().enumerate() {
             if i > 0 {
                 out.extend_from_slice(b",\n");
             }
             out.extend_from_slice(b"  ");
-            write_str(key, out);
+            write_str(key, &mut out);
             out.extend_from_slice(b": ");
             match piece {
                 // One level in: every line after the first indented once more.
@@ -115,10 +146,11 @@ impl Describe {
                         out.extend_from_slice(line);
                     }
                 }
-                Piece::JsonText(t) => quoted(t.escaped(), out),
+                Piece::JsonText(t) => quoted(t.escaped(), &mut out, w)?,
             }
         }
         out.extend_from_slice(b"\n}");
+        w.write_all(&out)
     }
 }
 
@@ -128,11 +160,15 @@ enum Part<'a> {
     Escaped(&'a str),
 }
 
-fn quoted(escaped: &str, out: &mut Vec<u8>) {
-    out.reserve(escaped.len() + 2);
+/// A string already escaped, quoted: what `out` holds written to `w` first,
+/// then the string, which is left out of `out`.
+fn quoted(escaped: &str, out: &mut Vec<u8>, w: &mut impl Write) -> std::io::Result<()> {
     out.push(b'"');
-    out.extend_from_slice(escaped.as_bytes());
+    w.write_all(out)?;
+    out.clear();
+    w.write_all(escaped.as_bytes())?;
     out.push(b'"');
+    Ok(())
 }
 
 #[cfg(test)]

@@ -97,7 +97,9 @@ pub struct Store {
 /// large ones as the text the run made of them: `DescribeExecution`'s response
 /// (and our `definitionPath`), then a newline; the input's JSON text.
 pub struct RunFiles<'a> {
-    pub describe: &'a [u8],
+    /// Writes `DescribeExecution`'s text (then a newline) to the file: a text
+    /// of most of a megabyte for a large Map need not be built first.
+    pub describe: &'a dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>,
     pub definition: &'a Value,
     pub input_text: &'a str,
     pub mocks: Option<&'a str>,
@@ -180,18 +182,20 @@ impl Store {
     /// the engine writes while it runs (`engine::execute_to`). The rest follows in
     /// [`Store::finish_run`]; dropping the [`PendingRun`] instead removes it all.
     /// `running`: the execution's `DescribeExecution` while it runs (status
-    /// `RUNNING`), what `list` and `describe` show of it until it is stored.
+    /// `RUNNING`) as JSON text and a newline, what `list` and `describe` show of
+    /// it until it is stored.
     pub fn begin_run(
         &self,
         name: &str,
-        running: &Value,
+        running: &[u8],
     ) -> Result<(PendingRun, std::fs::File), StoreError> {
         if self.path_of(name).exists() {
             return Err(StoreError::AlreadyExists(name.to_string()));
         }
         let tmp = self.create_tmp(name)?;
         let pending = PendingRun { tmp };
-        write_json(&pending.tmp.join(DESCRIBE), running)?;
+        let path = pending.tmp.join(DESCRIBE);
+        std::fs::write(&path, running).map_err(io(&path))?;
         let path = pending.tmp.join(HISTORY);
         let file = std::fs::File::create(&path).map_err(io(&path))?;
         Ok((pending, file))
@@ -210,7 +214,14 @@ impl Store {
         let path = tmp.join(HISTORY);
         written.map_err(io(&path))?;
         let path = tmp.join(DESCRIBE);
-        std::fs::write(&path, files.describe).map_err(io(&path))?;
+        std::fs::File::create(&path)
+            .and_then(|f| {
+                use std::io::Write;
+                let mut w = std::io::BufWriter::with_capacity(8192, f);
+                (files.describe)(&mut w)?;
+                w.flush()
+            })
+            .map_err(io(&path))?;
         write_json(&tmp.join(DEFINITION), files.definition)?;
         let path = tmp.join(INPUT);
         std::fs::File::create(&path)
