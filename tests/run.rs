@@ -114,7 +114,7 @@ fn choice_rules_route_and_no_match_fails() {
     ]);
     assert_eq!(code, 1);
     assert_eq!(v["status"], "FAILED");
-    assert_eq!(v["error"], "States.NoChoiceMatched");
+    assert_eq!(v["error"], "States.Runtime");
 }
 
 #[test]

@@ -3,7 +3,9 @@
 //! `StringMatches`, as AWS evaluates them:
 //!
 //! - A comparison is true only when both sides have the operator's type: a
-//!   number compared with `StringEquals` is simply false.
+//!   number compared with `StringEquals` is simply false. One exception: a
+//!   `Numeric...Path` operand that is a boolean, an array or an object is read
+//!   as Java reads it (`true` 1, anything else 0), see [`numeric_operand`].
 //! - Numbers compare by value (`0` equals `0.0`); strings compare as Java
 //!   does (by UTF-16 code units).
 //! - Timestamps are strings in ISO-8601 extended offset date-time form
@@ -363,11 +365,43 @@ impl Test {
             Op::Compare { kind, cmp, operand } => {
                 let other = match operand {
                     Operand::Literal(v) => std::borrow::Cow::Borrowed(v),
-                    Operand::Path(p, text) => path::query(p, b).map_err(|_| invalid_path(text))?,
+                    Operand::Path(p, text) => {
+                        let other = path::query(p, b).map_err(|_| invalid_path(text))?;
+                        match (kind, value, other.as_ref()) {
+                            (Type::Numeric, Value::Number(_), o) => match numeric_operand(o) {
+                                Some(n) => std::borrow::Cow::Owned(n),
+                                None => other,
+                            },
+                            _ => other,
+                        }
+                    }
                 };
                 compare(*kind, *cmp, value, &other)
             }
         })
+    }
+}
+
+/// The number AWS compares a numeric `Variable` with when a `Numeric...Path`
+/// operand is a boolean, an array or an object: it reads it as Java's JSON
+/// library does (`asDouble`: `true` 1, anything else 0) instead of failing the
+/// comparison. A characterization suite run on AWS records that
+/// `{"left": 8, "right": false}` matches `NumericGreaterThanEqualsPath` and
+/// `{"left": 7, "right": [6]}` matches `NumericGreaterThanPath`, while
+/// `{"left": 7, "right": {"value": 7}}` does not match `NumericEqualsPath`,
+/// `{"left": 8, "right": {"value": 8}}` does not match `NumericLessThanEqualsPath`
+/// and `{"left": 7, "right": true}` does not match `NumericLessThanPath`
+/// (tests/support/conformance/*: Choice.NumericGreaterThanEqualsPath 008,
+/// Choice.NumericGreaterThanPath 008, Choice.NumericEqualsPath 007,
+/// Choice.NumericLessThanEqualsPath 008, Choice.NumericLessThanPath 008).
+/// A string or null operand, which nothing recorded, still fails the comparison;
+/// the `Variable` itself must be a number (a string, null or object one does not
+/// match: the same suite's 006/007 cases).
+fn numeric_operand(v: &Value) -> Option<Value> {
+    match v {
+        Value::Bool(b) => Some(Value::from(u8::from(*b))),
+        Value::Array(_) | Value::Object(_) => Some(Value::from(0)),
+        _ => None,
     }
 }
 
@@ -724,6 +758,50 @@ mod tests {
         assert!(yes(
             json!({"Variable": "$.v[*]", "IsPresent": false}),
             json!({"v": []})
+        ));
+    }
+
+    /// A characterization suite run on AWS (tests/support/conformance/*:
+    /// Choice.NumericGreaterThanEqualsPath 008-boolean-right-default and
+    /// Choice.NumericGreaterThanPath 008-array-right-default, whose notes record
+    /// AWS's `{ selected: 'matched' }`; Choice.NumericEqualsPath 007,
+    /// Choice.NumericLessThanEqualsPath 008 and Choice.NumericLessThanPath 008,
+    /// which ran on AWS and did not match).
+    #[test]
+    fn a_numeric_path_operand_that_is_not_a_number_reads_as_java_reads_it() {
+        let r = |op: &str| json!({"Variable": "$.left", op: "$.right"});
+        assert!(yes(
+            r("NumericGreaterThanEqualsPath"),
+            json!({"left": 8, "right": false})
+        ));
+        assert!(yes(
+            r("NumericGreaterThanPath"),
+            json!({"left": 7, "right": [6]})
+        ));
+        assert!(!yes(
+            r("NumericEqualsPath"),
+            json!({"left": 7, "right": {"value": 7}})
+        ));
+        assert!(!yes(
+            r("NumericLessThanEqualsPath"),
+            json!({"left": 8, "right": {"value": 8}})
+        ));
+        assert!(!yes(
+            r("NumericLessThanPath"),
+            json!({"left": 7, "right": true})
+        ));
+        // The Variable must be a number.
+        assert!(!yes(
+            r("NumericEqualsPath"),
+            json!({"left": "7", "right": 7})
+        ));
+        assert!(!yes(
+            r("NumericGreaterThanPath"),
+            json!({"left": null, "right": 8})
+        ));
+        assert!(!yes(
+            r("NumericGreaterThanEqualsPath"),
+            json!({"left": {"value": 8}, "right": 8})
         ));
     }
 

@@ -47,7 +47,6 @@ pub const INTRINSIC_FAILURE: &str = "States.IntrinsicFailure";
 /// executions on AWS fail with this name (and a cause without the state prefix):
 /// `States.ReferencePathConflict: Unable to apply step "x" to input [...]`.
 pub const REFERENCE_PATH_CONFLICT: &str = "States.ReferencePathConflict";
-pub const NO_CHOICE_MATCHED: &str = "States.NoChoiceMatched";
 
 impl EvalError {
     pub fn new(error: impl Into<String>, cause: impl Into<String>) -> Self {

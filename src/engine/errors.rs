@@ -74,7 +74,6 @@ pub const TASK_FAILED: &str = "States.TaskFailed";
 pub const TIMEOUT: &str = "States.Timeout";
 pub const HEARTBEAT_TIMEOUT: &str = "States.HeartbeatTimeout";
 pub const RUNTIME: &str = "States.Runtime";
-pub const NO_CHOICE_MATCHED: &str = "States.NoChoiceMatched";
 pub const BRANCH_FAILED: &str = "States.BranchFailed";
 pub const DATA_LIMIT_EXCEEDED: &str = "States.DataLimitExceeded";
 pub const EXCEED_TOLERATED_FAILURE_THRESHOLD: &str = "States.ExceedToleratedFailureThreshold";

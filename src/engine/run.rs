@@ -203,6 +203,11 @@ fn fail(error: &str, cause: impl Into<String>) -> Stop {
     Stop::Failed(StatesError::new(error, cause))
 }
 
+/// The cause of the States.Runtime with which AWS fails a Choice state that no rule
+/// matches and that has no Default (after the usual state prefix).
+const NO_NEXT_STATE: &str =
+    "Failed to transition out of the state. The state does not point to a next state.";
+
 /// How an execution whose history reached the quota fails.
 fn quota_error() -> StatesError {
     StatesError::new(
@@ -699,7 +704,14 @@ impl<'a> Runner<'a> {
                 // A matched rule sets its own Assign; the Default, the state's.
                 let Some((next, assign)) = next.or(default.map(|d| (d, sp.flow.assign.as_ref())))
                 else {
-                    return Err(fail(errors::NO_CHOICE_MATCHED, "No Matches!"));
+                    // AWS fails a Choice no rule of which matches, and that has no
+                    // Default, with States.Runtime, not the States.NoChoiceMatched of
+                    // the ASL specification: a characterization suite run on AWS
+                    // (tests/support/conformance/*: Choice.IsNull 008-no-default-nonmatch,
+                    // Choice.And 006-no-default-no-match, Feature.ChoiceValidation
+                    // 001-no-default-no-choices-match) records `States.Runtime`, cause
+                    // "... state does not point to a next state".
+                    return Err(EvalError::runtime(NO_NEXT_STATE).into());
                 };
                 let assigned = self.assign(assign, &effective, &context)?;
                 let output =

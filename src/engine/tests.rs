@@ -151,6 +151,39 @@ fn failed(x: &Execution) -> (String, String) {
     )
 }
 
+/// A characterization suite run on AWS (tests/support/conformance/*: Choice.IsNull
+/// 008-no-default-nonmatch, Choice.And 006-no-default-no-match, Choice.IsString
+/// 011-false-string-runtime) records that a Choice state no rule of which matches, and
+/// that has no Default, fails the execution with States.Runtime, cause "... state does
+/// not point to a next state", not with the specification's States.NoChoiceMatched.
+#[test]
+fn a_choice_without_default_that_no_rule_matches_fails_with_states_runtime() {
+    let x = exec(
+        json!({"StartAt": "Check", "States": {
+            "Check": {"Type": "Choice", "Choices": [
+                {"Variable": "$.value", "IsString": false, "Next": "M"}]},
+            "M": {"Type": "Pass", "End": true}}}),
+        json!({"value": "still a string"}),
+    );
+    assert_eq!(
+        failed(&x),
+        (
+            "States.Runtime".into(),
+            "An error occurred while executing the state 'Check' (entered at the event id #2). \
+             Failed to transition out of the state. The state does not point to a next state."
+                .into()
+        )
+    );
+    assert_eq!(
+        chain(&x),
+        vec![
+            ("ExecutionStarted", 0),
+            ("ChoiceStateEntered", 0),
+            ("ExecutionFailed", 2)
+        ]
+    );
+}
+
 fn wait_seconds_path(input: Value) -> Execution {
     exec(
         json!({"StartAt": "W", "States": {"W": {"Type": "Wait", "SecondsPath": "$.s", "End": true}}}),

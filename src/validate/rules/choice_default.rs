@@ -9,7 +9,8 @@ declare_rule! {
     ///
     /// ## Why
     /// AWS accepts a Choice without `Default`, but when none of its rules matches
-    /// the input the execution fails with `States.NoChoiceMatched`, which no Catch
+    /// the input the execution fails with `States.Runtime` (not the
+    /// `States.NoChoiceMatched` of the specification), which no Catch
     /// can handle (a Choice state has no Catch). Inputs missing a field, or with a
     /// value of an unexpected type, are the usual cause.
     ///
@@ -42,7 +43,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 state.pointer.clone(),
                 state.name_span,
                 format!(
-                    "Choice state \"{}\" has no Default: when no rule matches, the execution fails with States.NoChoiceMatched",
+                    "Choice state \"{}\" has no Default: when no rule matches, the execution fails with States.Runtime",
                     state.name
                 ),
             )
@@ -75,7 +76,7 @@ mod tests {
             ),
             [(
                 "/States/C".to_string(),
-                "Choice state \"C\" has no Default: when no rule matches, the execution fails with States.NoChoiceMatched".to_string()
+                "Choice state \"C\" has no Default: when no rule matches, the execution fails with States.Runtime".to_string()
             )]
         );
     }
