@@ -7,6 +7,9 @@ use crate::model::StateType;
 use crate::validate::Context;
 use std::collections::HashSet;
 
+/// The ASL specification's error for a Choice no rule matches, which AWS never raises.
+const NO_CHOICE_MATCHED: &str = "States.NoChoiceMatched";
+
 /// The error names Step Functions itself raises. Names starting with `States.`
 /// are reserved: no Task, Lambda or Fail state can raise any other.
 pub const PREDEFINED_ERRORS: &[&str] = &[
@@ -40,7 +43,11 @@ declare_rule! {
     /// - `States.Runtime`, which can never be caught or retried;
     /// - `States.IntrinsicFailure`, which the ASL specification names for a failed
     ///   intrinsic function, but which AWS never raises: executions fail with
-    ///   `States.Runtime` (`Invalid arguments in States.MathAdd`) instead.
+    ///   `States.Runtime` (`Invalid arguments in States.MathAdd`) instead;
+    /// - `States.NoChoiceMatched`, likewise never raised: a Choice state that no rule
+    ///   matches and that has no `Default` fails the execution with `States.Runtime`
+    ///   (`Failed to transition out of the state. The state does not point to a next
+    ///   state.`).
     ///
     /// ## Why
     /// Error names are matched exactly and case-sensitively, and Step Functions only
@@ -95,6 +102,12 @@ fn problem(name: &str, raised: Option<&HashSet<&str>>) -> Option<(String, String
         return Some((
             "States.IntrinsicFailure is never raised: a failed intrinsic function fails the execution with States.Runtime, which is never caught or retried".to_string(),
             "fix the call's arguments instead (or check them in a Choice state first); remove this name".to_string(),
+        ));
+    }
+    if name == NO_CHOICE_MATCHED && !raised.is_none_or(|r| r.contains(name)) {
+        return Some((
+            "States.NoChoiceMatched is never raised: a Choice state that no rule matches, with no Default, fails the execution with States.Runtime, which is never caught or retried".to_string(),
+            "give the Choice state a Default (a Fail state, to fail on purpose) instead; remove this name".to_string(),
         ));
     }
     if PREDEFINED_ERRORS.contains(&name) {
@@ -253,6 +266,19 @@ mod tests {
             !diags_of(raised)
                 .iter()
                 .any(|d| d.code == "UNKNOWN_ERROR_NAME")
+        );
+    }
+
+    /// AWS fails an unmatched Choice without Default with States.Runtime (a
+    /// characterization suite run on AWS: Choice.IsNull 008-no-default-nonmatch,
+    /// Feature.ChoiceValidation 001), so a catcher for NoChoiceMatched is dead.
+    #[test]
+    fn reports_states_no_choice_matched_unless_a_fail_state_raises_it() {
+        let d = warnings(r#"["States.NoChoiceMatched"]"#);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(
+            d[0].1,
+            "States.NoChoiceMatched is never raised: a Choice state that no rule matches, with no Default, fails the execution with States.Runtime, which is never caught or retried"
         );
     }
 
