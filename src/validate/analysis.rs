@@ -120,10 +120,12 @@ fn field(key: &str) -> Option<usize> {
 
 impl<'a> Analysis<'a> {
     pub fn new(machine: &'a StateMachine<'a>) -> Analysis<'a> {
+        // Room for a typical definition's sites: growing the lists copied them over and over.
+        let states = machine.states.len();
         let mut a = Analysis {
             machine,
-            links: Vec::new(),
-            fields: Vec::new(),
+            links: Vec::with_capacity(states * 16),
+            fields: Vec::with_capacity(states * 8),
             calls: Vec::new(),
             parsed: Vec::new(),
             known: NameMap::default(),

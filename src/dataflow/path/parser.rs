@@ -75,6 +75,7 @@ fn is_word(c: char) -> bool {
 }
 
 impl<'a> Parser<'a> {
+    #[inline]
     fn peek(&self) -> Option<char> {
         // Paths are nearly all ASCII: a byte is the char, no slicing or decoding.
         let b = *self.text.as_bytes()[..self.end].get(self.pos)?;
@@ -86,11 +87,13 @@ impl<'a> Parser<'a> {
     fn peek_at(&self, n: usize) -> Option<char> {
         self.text[self.pos..self.end].chars().nth(n)
     }
+    #[inline]
     fn bump(&mut self) -> Option<char> {
         let c = self.peek()?;
         self.pos += c.len_utf8();
         Some(c)
     }
+    #[inline]
     fn eat(&mut self, c: char) -> bool {
         if self.peek() == Some(c) {
             self.pos += c.len_utf8();
@@ -256,7 +259,27 @@ impl<'a> Parser<'a> {
     }
 
     fn dot_name(&mut self) -> Result<String> {
-        let mut name = String::new();
+        // Nearly every name is plain ASCII up to a '.', '[' or '(' (or the end):
+        // taken in one slice. Anything else is left to the loop below, from there.
+        let start = self.pos;
+        let bytes = &self.text.as_bytes()[..self.end];
+        let mut at = start;
+        while let Some(&b) = bytes.get(at) {
+            if b <= b' ' || !b.is_ascii() || matches!(b, b'.' | b'[' | b'(' | b'\\') {
+                break;
+            }
+            if self.in_filter
+                && matches!(
+                    b,
+                    b'<' | b'>' | b'=' | b'!' | b'&' | b'|' | b')' | b']' | b','
+                )
+            {
+                break;
+            }
+            at += 1;
+        }
+        let mut name = String::from(&self.text[start..at]);
+        self.pos = at;
         while let Some(c) = self.peek() {
             if self.ends_name(c) {
                 break;

@@ -61,13 +61,23 @@ fn walk<'a>(node: &'a Node, is_states: bool, repeated: &mut Vec<(&'a Entry, &'a 
             if !is_states {
                 repeats(entries, repeated);
             }
+            // Scalars hold no objects: most members are not walked into at all.
             for e in entries {
-                walk(&e.value, e.is("States"), repeated);
+                if is_container(&e.value) {
+                    walk(&e.value, e.is("States"), repeated);
+                }
             }
         }
-        NodeKind::Array(items) => items.iter().for_each(|i| walk(i, false, repeated)),
+        NodeKind::Array(items) => items
+            .iter()
+            .filter(|i| is_container(i))
+            .for_each(|i| walk(i, false, repeated)),
         _ => {}
     }
+}
+
+fn is_container(node: &Node) -> bool {
+    matches!(node.kind, NodeKind::Object(_) | NodeKind::Array(_))
 }
 
 /// Every tree walks through here, once per object: a bit per key's length and

@@ -5,7 +5,11 @@ use crate::diagnostic::{Diagnostic, Severity, closest};
 use crate::load::Node;
 use crate::model::StateType;
 use crate::validate::Context;
-use std::collections::HashSet;
+use crate::validate::rules::graph::FxHasher;
+use std::hash::BuildHasherDefault;
+
+/// Names hashed with [`FxHasher`]: SipHash was most of looking one up.
+type HashSet<T> = std::collections::HashSet<T, BuildHasherDefault<FxHasher>>;
 
 /// The ASL specification's error for a Choice no rule matches, which AWS never raises.
 const NO_CHOICE_MATCHED: &str = "States.NoChoiceMatched";
@@ -74,7 +78,7 @@ declare_rule! {
 /// The error names Fail states of the machine raise, or `None` when one raises
 /// a computed name (`ErrorPath`, a JSONata `Error`) that could be anything.
 fn raised_by_fail_states<'a>(ctx: &Context<'a>) -> Option<HashSet<&'a str>> {
-    let mut raised = HashSet::new();
+    let mut raised = HashSet::default();
     for state in ctx.machine.states.iter().filter(|s| s.is(&StateType::Fail)) {
         if state.node.get("ErrorPath").is_some() {
             return None;
@@ -161,8 +165,10 @@ fn problem(name: &str, raised: Option<&HashSet<&str>>) -> Option<(String, String
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let raised = raised_by_fail_states(ctx);
     for state in ctx.machine.states.iter().filter(|s| handles_errors(s)) {
-        for field in ["Retry", "Catch"] {
-            let Some(items) = state.node.get(field).and_then(Node::as_array) else {
+        // One pass over the state's members for both lists.
+        let [retry, catch] = state.node.get_many(&["Retry", "Catch"]);
+        for (field, list) in [("Retry", retry), ("Catch", catch)] {
+            let Some(items) = list.and_then(Node::as_array) else {
                 continue;
             };
             for (i, item) in items.iter().enumerate() {

@@ -88,9 +88,6 @@ const MAP_OBJECT_PAIRS: &[(&str, &str, &str)] = &[
     ),
 ];
 
-/// What a Choice rule can be.
-const RULE_KINDS: &[&str] = &["And", "Or", "Not", "Variable", "Condition"];
-
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for state in &ctx.machine.states {
         let Some(t) = &state.state_type else {
@@ -307,10 +304,49 @@ fn choice_rule(rule: &Node, pointer: &mut String, top: bool, out: &mut Vec<Diagn
     let Some(entries) = rule.as_object() else {
         return;
     };
-    let (kind_count, kinds) = first_two(entries, |k| {
-        RULE_KINDS.contains(&k) && (top || k != "Condition")
-    });
-    let (operator_count, operators) = first_two(entries, is_comparison_operator);
+    // One pass over the rule's members for everything read below.
+    let mut kind_count = 0;
+    let mut kinds = [None, None];
+    let mut operator_count = 0;
+    let mut operators = [None, None];
+    let mut variable = false;
+    let [mut and, mut or, mut not] = [None, None, None];
+    for e in entries {
+        let key = e.key.as_str();
+        let kind = match key {
+            "And" => {
+                and.get_or_insert(&e.value);
+                true
+            }
+            "Or" => {
+                or.get_or_insert(&e.value);
+                true
+            }
+            "Not" => {
+                not.get_or_insert(&e.value);
+                true
+            }
+            "Variable" => {
+                variable = true;
+                true
+            }
+            "Condition" => top,
+            _ => false,
+        };
+        if kind {
+            if kind_count < 2 {
+                kinds[kind_count] = Some(e);
+            }
+            kind_count += 1;
+        }
+        // Only `Condition` of those could also name an operator: the schema decides.
+        if (!kind || key == "Condition") && is_comparison_operator(key) {
+            if operator_count < 2 {
+                operators[operator_count] = Some(e);
+            }
+            operator_count += 1;
+        }
+    }
     let allowed = if top {
         "And, Or, Not, Variable, Condition"
     } else {
@@ -353,7 +389,7 @@ fn choice_rule(rule: &Node, pointer: &mut String, top: bool, out: &mut Vec<Diagn
         ),
         _ => {}
     }
-    if kind_count == 1 && rule.get("Variable").is_some() {
+    if kind_count == 1 && variable {
         match (operator_count, operators) {
             (0, _) => out.push(
                 RULE.diag(
@@ -391,8 +427,8 @@ fn choice_rule(rule: &Node, pointer: &mut String, top: bool, out: &mut Vec<Diagn
         }
     }
     let len = pointer.len();
-    for key in ["And", "Or"] {
-        if let Some(items) = rule.get(key).and_then(Node::as_array) {
+    for (key, list) in [("And", and), ("Or", or)] {
+        if let Some(items) = list.and_then(Node::as_array) {
             for (i, item) in items.iter().enumerate() {
                 pointer.push('/');
                 pointer.push_str(key);
@@ -402,7 +438,7 @@ fn choice_rule(rule: &Node, pointer: &mut String, top: bool, out: &mut Vec<Diagn
             }
         }
     }
-    if let Some(inner) = rule.get("Not") {
+    if let Some(inner) = not {
         pointer.push_str("/Not");
         choice_rule(inner, pointer, false, out);
         pointer.truncate(len);

@@ -138,8 +138,17 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if node.as_object().is_none() {
             continue;
         }
+        // One pass over the state's members for the fields read here.
+        let [ql, catch, item_reader, item_batcher, result_writer, choices] = node.entries_many(&[
+            "QueryLanguage",
+            "Catch",
+            "ItemReader",
+            "ItemBatcher",
+            "ResultWriter",
+            "Choices",
+        ]);
         if top == QueryLanguage::Jsonata
-            && let Some(entry) = node.entry("QueryLanguage")
+            && let Some(entry) = ql
             && entry.value.as_str() == Some("JSONPath")
         {
             // At the state, as AWS's ValidateStateMachineDefinition locates it (LocalStack's
@@ -156,7 +165,9 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 ),
             );
         }
-        let language = own_language(state.node)
+        let language = ql
+            .and_then(|e| e.value.as_str())
+            .and_then(QueryLanguage::parse)
             .or(scopes[state.scope])
             .unwrap_or(top);
         let mut fields = Fields {
@@ -170,24 +181,22 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .unwrap_or("");
         let p = &state.pointer;
         fields.object(node, &|| p.clone(), definition);
-        for key in ["Catch"] {
-            if let Some(items) = node.get(key).and_then(Node::as_array) {
-                for (i, item) in items.iter().enumerate() {
-                    fields.object(item, &|| format!("{p}/{key}/{i}"), "catcher");
-                }
+        if let Some(items) = catch.and_then(|e| e.value.as_array()) {
+            for (i, item) in items.iter().enumerate() {
+                fields.object(item, &|| format!("{p}/Catch/{i}"), "catcher");
             }
         }
         if state.is(&StateType::Map) {
-            for (key, definition) in [
-                ("ItemReader", "itemReader"),
-                ("ItemBatcher", "itemBatcher"),
-                ("ResultWriter", "resultWriter"),
+            for (key, definition, o) in [
+                ("ItemReader", "itemReader", item_reader),
+                ("ItemBatcher", "itemBatcher", item_batcher),
+                ("ResultWriter", "resultWriter", result_writer),
             ] {
-                if let Some(o) = node.get(key) {
-                    fields.object(o, &|| format!("{p}/{key}"), definition);
+                if let Some(o) = o {
+                    fields.object(&o.value, &|| format!("{p}/{key}"), definition);
                 }
             }
-            if let Some(config) = node.get("ItemReader").and_then(|r| r.get("ReaderConfig")) {
+            if let Some(config) = item_reader.and_then(|r| r.value.get("ReaderConfig")) {
                 fields.object(
                     config,
                     &|| format!("{p}/ItemReader/ReaderConfig"),
@@ -196,7 +205,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
         if state.is(&StateType::Choice)
-            && let Some(rules) = node.get("Choices").and_then(Node::as_array)
+            && let Some(rules) = choices.and_then(|e| e.value.as_array())
         {
             for (i, rule) in rules.iter().enumerate() {
                 fields.choice_rule(rule, &|| format!("{p}/Choices/{i}"));
