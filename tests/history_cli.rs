@@ -659,6 +659,47 @@ fn history_and_diff_exclude_each_other() {
     assert!(err.contains("cannot be used with"), "{err}");
 }
 
+/// A folder left without its `execution.json` is the damaged execution it is,
+/// not an unknown name; the default (the most recent) says what it passed over.
+#[test]
+fn a_missing_execution_file_is_damage_and_the_default_says_it_passed_it_over() {
+    let (dir, store) = store();
+    std::fs::remove_file(store.path_of("order-3").join("execution.json")).unwrap();
+    for command in ["describe", "history"] {
+        let err = stderr(sfn(dir.path()).args([command, "order-3"]), 2);
+        assert!(
+            err.contains("execution.json: the stored execution is damaged: the file is missing"),
+            "{command}: {err}"
+        );
+    }
+    let out = sfn(dir.path())
+        .arg("describe")
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    let shown: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(shown["name"], "order-2");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "note: 1 damaged stored execution is not considered: `sfn list` names it\n"
+    );
+}
+
+/// A status that can never be redriven is refused with AWS's reason before the
+/// store is written to (a read-only store still gets the refusal).
+#[test]
+fn a_succeeded_execution_is_refused_before_any_lock() {
+    let (dir, store) = store();
+    // Where the redrive's lock would go, a file stands: taking it would fail.
+    std::fs::write(store.root.join("locks"), "in the way").unwrap();
+    let err = stderr(sfn(dir.path()).args(["redrive", "order-1"]), 2);
+    assert!(
+        err.contains("Execution is SUCCEEDED and cannot be redriven."),
+        "{err}"
+    );
+}
+
 #[test]
 fn a_damaged_execution_is_reported_not_shown() {
     let (dir, store) = store();

@@ -178,7 +178,7 @@ fn an_endless_loop_fails_at_the_history_quota_instead_of_hanging() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains(
-            "Execution history event limit exceeded. (execution 'loop': its history is too long to go on: run it again, with a way out of its loop)",
+            "Execution history event limit exceeded. (execution 'loop': its history has no room for more events: run it again, with fewer steps (a loop with an earlier way out, a Distributed Map for many items, or child executions))",
         ));
     let out = sfn()
         .args(["history", "loop", "--format", "json", "--store", store])

@@ -355,6 +355,44 @@ fn a_store_that_cannot_be_written_is_refused_before_the_run() {
     assert_stderr_has(&out, "cannot save the execution");
 }
 
+/// A store that stops taking executions while one runs: the run's result is
+/// still shown, then why it is not stored (exit 2), rather than lost.
+#[test]
+fn a_run_that_cannot_be_stored_at_its_end_still_shows_its_result() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let def = dir.path().join("nap.asl.json");
+    std::fs::write(
+        &def,
+        r#"{"StartAt":"Nap","States":{"Nap":{"Type":"Wait","Seconds":2,"End":true}}}"#,
+    )
+    .unwrap();
+    let child = sfn()
+        .args([
+            "run",
+            def.to_str().unwrap(),
+            "--clock",
+            "real",
+            "--format",
+            "json",
+        ])
+        .args(["--name", "nap", "--store"])
+        .arg(&store)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let_it_start();
+    // Where the execution would be stored, a file now stands.
+    std::fs::remove_dir_all(store.join("executions")).unwrap();
+    std::fs::write(store.join("executions"), "in the way").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let shown: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(shown["status"], "SUCCEEDED");
+    assert_stderr_has(&out, "the execution ended SUCCEEDED but is not stored");
+}
+
 /// The mocks kept with an execution are those it ran with, though the file is
 /// saved again while it runs (as under `--watch`).
 #[test]

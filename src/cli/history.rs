@@ -127,10 +127,45 @@ pub(super) fn find(store: &Store, wanted: Option<&str>) -> Result<String, i32> {
         eprintln!("error: {problem}");
         return Err(exit::COULD_NOT_RUN);
     }
-    store.resolve(wanted).map_err(|e| {
+    let name = store.resolve(wanted).map_err(|e| {
         eprint!("{}", resolve_message(store, &e));
         exit::COULD_NOT_RUN
-    })
+    })?;
+    if wanted.is_none() {
+        for note in default_notes(store, &name) {
+            eprintln!("note: {note}");
+        }
+    }
+    Ok(name)
+}
+
+/// What the default (the most recent execution that has ended) passed over:
+/// executions still running, started after it, and damaged ones, whose start
+/// cannot be read.
+fn default_notes(store: &Store, chosen: &str) -> Vec<String> {
+    let (all, damaged) = store.list_all();
+    let running: Vec<&str> = all
+        .iter()
+        .take_while(|d| d["name"] != chosen)
+        .filter(|d| d["status"] == "RUNNING")
+        .filter_map(|d| d["name"].as_str())
+        .collect();
+    let mut notes = Vec::new();
+    if !running.is_empty() {
+        notes.push(format!(
+            "showing '{chosen}', the most recent execution that has ended; still running: {} (name one to see it)",
+            running.join(", ")
+        ));
+    }
+    if !damaged.is_empty() {
+        notes.push(format!(
+            "{} damaged stored execution{} not considered: `sfn list` names {}",
+            damaged.len(),
+            if damaged.len() == 1 { " is" } else { "s are" },
+            if damaged.len() == 1 { "it" } else { "them" },
+        ));
+    }
+    notes
 }
 
 /// Finds and loads an execution, as [`find`].

@@ -46,6 +46,19 @@ pub(super) fn not_redrivable_as_ended(status: &str, events: Option<usize>) -> Op
     None
 }
 
+/// `RedriveExecution`'s refusal for `reason`, with the hint that fits it: the
+/// status, the history's length, or the age.
+fn refusal(name: &str, reason: &str) -> String {
+    let hint = if reason.starts_with("Execution is ") {
+        "only a FAILED, TIMED_OUT or ABORTED execution can be redriven"
+    } else if reason.contains("event limit") {
+        "its history has no room for more events: run it again, with fewer steps (a loop with an earlier way out, a Distributed Map for many items, or child executions)"
+    } else {
+        "an execution can be redriven within 14 days of its end: run it again"
+    };
+    format!("ExecutionNotRedrivable: {reason}. (execution '{name}': {hint})")
+}
+
 /// Why `describe` cannot be redriven now, in `DescribeExecution`'s
 /// `redriveStatusReason` words; `None`: it can.
 pub(super) fn not_redrivable(describe: &Value, events: Option<usize>) -> Option<String> {
@@ -107,6 +120,15 @@ fn redrive(args: &RedriveArgs) -> Result<i32, String> {
             "ExecutionNotRedrivable: Execution is RUNNING and cannot be redriven. (execution '{name}')"
         ));
     }
+    // A status that can never be redriven is refused before the lock is taken:
+    // the refusal needs no writable store. (Checked again under the lock.)
+    if let Ok(describe) =
+        crate::store::read_describe(&store.path_of(&name).join(crate::store::DESCRIBE))
+        && let Some(reason) =
+            not_redrivable_as_ended(describe["status"].as_str().unwrap_or_default(), None)
+    {
+        return Err(refusal(&name, &reason));
+    }
     // Held until the redriven execution is stored.
     let _lock = store.lock(&name).map_err(|e| match e {
         crate::store::StoreError::Io { .. } => format!(
@@ -118,17 +140,7 @@ fn redrive(args: &RedriveArgs) -> Result<i32, String> {
     let mut record = store.load(&name).map_err(|e| e.to_string())?;
     let events = record.history["events"].as_array().map(Vec::len);
     if let Some(reason) = not_redrivable(&record.describe, events) {
-        // The hint that fits the reason: the status, the history's length, or the age.
-        let hint = if reason.starts_with("Execution is ") {
-            "only a FAILED, TIMED_OUT or ABORTED execution can be redriven"
-        } else if reason.contains("event limit") {
-            "its history is too long to go on: run it again, with a way out of its loop"
-        } else {
-            "an execution can be redriven within 14 days of its end: run it again"
-        };
-        return Err(format!(
-            "ExecutionNotRedrivable: {reason}. (execution '{name}': {hint})"
-        ));
+        return Err(refusal(&name, &reason));
     }
     let events = events.unwrap_or(0);
     let definition = format!("{}/definition.json", store.path_of(&name).display());

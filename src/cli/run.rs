@@ -438,6 +438,7 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
         None => Piece::Value(Value::String(read_text.clone())),
     };
     let out = describe(&mut execution, &run_opts, input);
+    let mut not_saved = None;
     if let (Some(store), Some(pending)) = (&store, pending) {
         let path = json!(args.definition.display().to_string());
         // A redrive with the stored mocks picks the same test case.
@@ -468,13 +469,18 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
             history_written
                 .unwrap_or_else(|| Err(std::io::Error::other("the history was not written"))),
         );
-        if let Err(e) = saved {
-            return Err(save_error(store, e));
-        }
+        not_saved = saved.err().map(|e| save_error(store, e));
     }
     match args.format {
         RunFormat::Json => print_json(&out, session.watch),
         RunFormat::Human => print_human(&execution, &run_opts, color),
+    }
+    // The execution ran: its result is shown above, then why it is not stored.
+    if let Some(why) = not_saved {
+        return Err(format!(
+            "the execution ended {} but is not stored: {why}",
+            execution.status.as_str()
+        ));
     }
     let code = match execution.status {
         Status::Succeeded => exit::OK,

@@ -467,7 +467,10 @@ impl Store {
                 let found = if w.contains(':') {
                     all.iter().any(|d| d["executionArn"].as_str() == Some(w))
                 } else {
-                    self.exists(name) || all.iter().any(|d| d["name"] == name)
+                    // A damaged folder is found too: loading it says what is wrong.
+                    self.exists(name)
+                        || self.path_of(name).is_dir()
+                        || all.iter().any(|d| d["name"] == name)
                 };
                 if found {
                     Ok(name.to_string())
