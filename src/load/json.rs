@@ -253,17 +253,26 @@ impl Fast<'_> {
         Some(value)
     }
 
-    /// A string literal starting at the current `"`, unescaped.
+    /// A string literal starting at the current `"`, unescaped. Inlined, as most
+    /// keys and values have no escape: the call itself (saving and restoring
+    /// registers) cost as much as reading such a string.
+    #[inline(always)]
     fn string(&mut self) -> Option<Str> {
         let start = self.pos + 1;
-        let mut i = plain_run(self.bytes, start);
-        match *self.bytes.get(i)? {
-            b'"' => {
-                self.pos = i + 1;
-                return Some(Str::from(&self.text[start..i]));
-            }
-            b'\\' => {}
-            _ => return None,
+        let i = plain_run(self.bytes, start);
+        if *self.bytes.get(i)? == b'"' {
+            self.pos = i + 1;
+            return Some(Str::from(&self.text[start..i]));
+        }
+        self.escaped_string(start, i)
+    }
+
+    /// The rest of [`Fast::string`] from `i`, the first byte (after the plain
+    /// ones from `start`) that is neither plain nor the closing `"`.
+    #[inline(never)]
+    fn escaped_string(&mut self, start: usize, mut i: usize) -> Option<Str> {
+        if self.bytes[i] != b'\\' {
+            return None;
         }
         let mut out = String::with_capacity(i - start + 16);
         out.push_str(&self.text[start..i]);
