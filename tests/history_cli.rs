@@ -686,6 +686,17 @@ fn a_missing_execution_file_is_damage_and_the_default_says_it_passed_it_over() {
     );
 }
 
+/// A history needs only its own file: it is shown though the stored definition
+/// and input are lost (describe shows the execution too).
+#[test]
+fn a_history_is_shown_without_the_other_stored_files() {
+    let (dir, store) = store();
+    std::fs::remove_file(store.path_of("order-1").join("definition.json")).unwrap();
+    std::fs::remove_file(store.path_of("order-1").join("input.json")).unwrap();
+    let shown = json_out(sfn(dir.path()).args(["history", "order-1", "--format", "json"]));
+    assert_eq!(shown["events"][0]["type"], "ExecutionStarted");
+}
+
 /// A status that can never be redriven is refused with AWS's reason before the
 /// store is written to (a read-only store still gets the refusal).
 #[test]

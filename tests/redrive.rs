@@ -572,3 +572,35 @@ fn a_redrive_warns_of_a_mock_for_no_state() {
     assert!(err.contains("UNKNOWN_MOCK_STATE"), "{err}");
     assert!(err.contains("did you mean 'Charge'"), "{err}");
 }
+
+/// A redrive that cannot be stored shows its result, then why it is not stored,
+/// and the stored execution stays as it was.
+#[test]
+fn a_redrive_that_cannot_be_stored_shows_its_result_and_keeps_the_execution() {
+    let d = Dir::new();
+    d.write(
+        "mocks.yaml",
+        "Charge:\n  throw: {error: Card.Declined, cause: no}\n",
+    );
+    d.failed_run("r");
+    d.write("fixed.yaml", "Charge:\n  return: {charged: true}\n");
+    // Where the redrive writes the new files first, a file now stands.
+    let tmp = d.dir.path().join(".sfn/tmp");
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::write(&tmp, "in the way").unwrap();
+    let out = d.sfn(&["redrive", "r", "--mocks", "fixed.yaml", "--format", "json"]);
+    assert_eq!(code(&out), Some(2), "{}", stderr(&out));
+    let shown: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(shown["status"], "SUCCEEDED");
+    assert!(
+        stderr(&out).contains(
+            "the redrive ended SUCCEEDED but is not stored, and execution 'r' is kept as it was: "
+        ),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::remove_file(&tmp).unwrap();
+    let kept = d.json(&["describe", "r"]);
+    assert_eq!(kept["status"], "FAILED");
+    assert_eq!(kept["redriveCount"], 0);
+}

@@ -10,7 +10,7 @@ use super::{HistoryArgs, HistoryFormat, exit, use_color};
 use crate::diagnostic::closest;
 use crate::render::diff::{self, Side};
 use crate::render::table::{TableOptions, format_date, history_table};
-use crate::store::{Record, ResolveError, Store};
+use crate::store::{ResolveError, Store};
 
 pub fn run(args: &HistoryArgs) -> i32 {
     let store = Store::locate(args.store.store.as_deref());
@@ -22,11 +22,11 @@ pub fn run(args: &HistoryArgs) -> i32 {
     if let Some(pair) = &args.diff {
         return run_diff(&store, &pair[0], &pair[1], args, &opts);
     }
-    let (_, record) = match open(&store, args.execution.as_deref()) {
+    let (_, _, history) = match open(&store, args.execution.as_deref()) {
         Ok(found) => found,
         Err(code) => return code,
     };
-    let events = events_of(record.history, args.reverse, args.include_data);
+    let events = events_of(history, args.reverse, args.include_data);
     match args.format {
         HistoryFormat::Json => {
             let response = json!({ "events": events });
@@ -48,24 +48,24 @@ fn keep<T>(value: T) {
 }
 
 fn run_diff(store: &Store, a: &str, b: &str, args: &HistoryArgs, opts: &TableOptions) -> i32 {
-    let (name_a, rec_a) = match open(store, Some(a)) {
+    let (name_a, describe_a, history_a) = match open(store, Some(a)) {
         Ok(found) => found,
         Err(code) => return code,
     };
-    let (name_b, rec_b) = match open(store, Some(b)) {
+    let (name_b, describe_b, history_b) = match open(store, Some(b)) {
         Ok(found) => found,
         Err(code) => return code,
     };
-    let events_a = events_of(rec_a.history, args.reverse, args.include_data);
-    let events_b = events_of(rec_b.history, args.reverse, args.include_data);
+    let events_a = events_of(history_a, args.reverse, args.include_data);
+    let events_b = events_of(history_b, args.reverse, args.include_data);
     let side_a = Side {
         name: &name_a,
-        describe: &rec_a.describe,
+        describe: &describe_a,
         events: &events_a,
     };
     let side_b = Side {
         name: &name_b,
-        describe: &rec_b.describe,
+        describe: &describe_b,
         events: &events_b,
     };
     match args.format {
@@ -168,8 +168,9 @@ fn default_notes(store: &Store, chosen: &str) -> Vec<String> {
     notes
 }
 
-/// Finds and loads an execution, as [`find`].
-pub(super) fn open(store: &Store, wanted: Option<&str>) -> Result<(String, Record), i32> {
+/// Finds an execution, as [`find`], and reads its history: only that file,
+/// so a history is shown even if another of its files is lost.
+pub(super) fn open(store: &Store, wanted: Option<&str>) -> Result<(String, Value, Value), i32> {
     let name = find(store, wanted)?;
     if store.running_only(&name).is_some() {
         eprintln!(
@@ -177,8 +178,8 @@ pub(super) fn open(store: &Store, wanted: Option<&str>) -> Result<(String, Recor
         );
         return Err(exit::COULD_NOT_RUN);
     }
-    match store.load(&name) {
-        Ok(record) => Ok((name, record)),
+    match store.load_history(&name) {
+        Ok((describe, history)) => Ok((name, describe, history)),
         Err(e) => {
             eprintln!("error: {e}");
             Err(exit::COULD_NOT_RUN)

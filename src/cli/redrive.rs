@@ -132,7 +132,7 @@ fn redrive(args: &RedriveArgs) -> Result<i32, String> {
     // Held until the redriven execution is stored.
     let _lock = store.lock(&name).map_err(|e| match e {
         crate::store::StoreError::Io { .. } => format!(
-            "cannot write to the store {}: {e} (make it writable, or choose another with --store DIR)",
+            "cannot write to the store {}: {e} (it must be writable, with free space; or choose another with --store DIR)",
             store.root.display()
         ),
         e => e.to_string(),
@@ -300,7 +300,7 @@ fn redrive(args: &RedriveArgs) -> Result<i32, String> {
     record.history = execution.history.to_json();
     record.mocks = mocks_text;
     record.map_runs = execution.map_runs_to_keep();
-    store.replace(&name, &record).map_err(|e| e.to_string())?;
+    let saved = store.replace(&name, &record);
 
     match args.format {
         RunFormat::Json => println!(
@@ -308,6 +308,21 @@ fn redrive(args: &RedriveArgs) -> Result<i32, String> {
             serde_json::to_string_pretty(&describe).unwrap_or_default()
         ),
         RunFormat::Human => print_human(&name, &describe, execution.history.len() - events),
+    }
+    // The redrive ran: its result is shown above, then why it is not stored.
+    if let Err(e) = saved {
+        // A system error gets what to check; the store's own errors say it already.
+        let advice = match &e {
+            crate::store::StoreError::Io { path, .. } if !path.is_file() => format!(
+                " (the store {} must be writable, with free space)",
+                store.root.display()
+            ),
+            _ => String::new(),
+        };
+        return Err(format!(
+            "the redrive ended {} but is not stored, and execution '{name}' is kept as it was: {e}{advice}",
+            execution.status.as_str(),
+        ));
     }
     Ok(match execution.status {
         engine::Status::Succeeded => exit::OK,

@@ -379,6 +379,16 @@ impl Store {
         })
     }
 
+    /// One execution's description and stored history (`GetExecutionHistory`'s
+    /// answer), without its other files.
+    pub fn load_history(&self, name: &str) -> Result<(Value, Value), StoreError> {
+        let dir = self.path_of(name);
+        Ok((
+            read_describe(&dir.join(DESCRIBE))?,
+            read_json(&dir.join(HISTORY))?,
+        ))
+    }
+
     /// Every stored execution's `DescribeExecution`, newest first.
     pub fn list(&self) -> Vec<Value> {
         self.list_all().0
