@@ -416,6 +416,17 @@ fn an_input_file_with_a_byte_order_mark_is_refused_saying_so() {
 }
 
 #[test]
+fn an_input_number_beyond_a_double_is_refused_saying_what_to_do() {
+    sfn()
+        .args(["run", "testdata/order.asl.json", "--no-store", "--input", r#"{"n": 1e400}"#])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--input: the input is not valid JSON: number out of range at line 1 column 11: numbers must be within ±1.7976931348623157e308 (a double); write a larger one as a string",
+        ));
+}
+
+#[test]
 fn explain_prints_a_rules_documentation() {
     sfn()
         .args(["explain", "MISSING_TRANSITION_TARGET"])

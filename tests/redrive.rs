@@ -604,3 +604,25 @@ fn a_redrive_that_cannot_be_stored_shows_its_result_and_keeps_the_execution() {
     assert_eq!(kept["status"], "FAILED");
     assert_eq!(kept["redriveCount"], 0);
 }
+
+/// With no mocks file stored (the copy lost), a redrive without --mocks says
+/// so, rather than asking for an entry the user's file has.
+#[test]
+fn a_lost_stored_mocks_file_is_named_as_such() {
+    let d = Dir::new();
+    d.write(
+        "mocks.yaml",
+        "Charge:\n  throw: {error: Card.Declined, cause: no}\n",
+    );
+    d.failed_run("m");
+    std::fs::remove_file(d.dir.path().join(".sfn/executions/m/mocks")).unwrap();
+    let out = d.sfn(&["redrive", "m"]);
+    assert_eq!(code(&out), Some(2));
+    assert!(
+        stderr(&out).ends_with(
+            "no mocks file is stored with this execution (it ran without --mocks, or the stored copy is lost): pass your mocks file with --mocks FILE\n"
+        ),
+        "{}",
+        stderr(&out)
+    );
+}

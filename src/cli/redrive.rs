@@ -263,6 +263,10 @@ fn redrive(args: &RedriveArgs) -> Result<i32, String> {
             // the ones kept with the run, the file they were read from then.
             let (file, note) = match &args.mocks {
                 Some(p) => (p.display().to_string(), ""),
+                None if record.mocks.is_none() => (
+                    "your mocks file".to_string(),
+                    "no mocks file is stored with this execution (it ran without --mocks, or the stored copy is lost): pass your mocks file with --mocks FILE\n",
+                ),
                 None => (
                     "your mocks file".to_string(),
                     "the redrive goes on with the mocks the run used: pass your mocks file, completed, with --mocks FILE\n",

@@ -684,6 +684,9 @@ fn read_input(arg: Option<&str>) -> Result<Input, String> {
             "{what}: the input is not valid JSON: it starts with a UTF-8 byte order mark (BOM): save it as UTF-8 without one"
         )),
         // serde_json's message ends with the line and column already.
+        Err(e) if e.to_string().starts_with("number out of range") => Err(format!(
+            "{what}: the input is not valid JSON: {e}: numbers must be within ±1.7976931348623157e308 (a double); write a larger one as a string"
+        )),
         Err(e) => Err(format!("{what}: the input is not valid JSON: {e}")),
     }
 }
