@@ -10,7 +10,7 @@ use super::{HistoryArgs, HistoryFormat, exit, use_color};
 use crate::diagnostic::closest;
 use crate::render::diff::{self, Side};
 use crate::render::table::{TableOptions, format_date, history_table};
-use crate::store::{ResolveError, Store};
+use crate::store::{Latest, ResolveError, Store};
 
 pub fn run(args: &HistoryArgs) -> i32 {
     let store = Store::locate(args.store.store.as_deref());
@@ -127,42 +127,36 @@ pub(super) fn find(store: &Store, wanted: Option<&str>) -> Result<String, i32> {
         eprintln!("error: {problem}");
         return Err(exit::COULD_NOT_RUN);
     }
-    let name = store.resolve(wanted).map_err(|e| {
+    let said = |e: ResolveError| {
         eprint!("{}", resolve_message(store, &e));
         exit::COULD_NOT_RUN
-    })?;
-    if wanted.is_none() {
-        for note in default_notes(store, &name) {
-            eprintln!("note: {note}");
-        }
+    };
+    if wanted.is_some() {
+        return store.resolve(wanted).map_err(said);
     }
-    Ok(name)
+    let latest = store.latest().map_err(said)?;
+    for note in default_notes(&latest) {
+        eprintln!("note: {note}");
+    }
+    Ok(latest.name)
 }
 
-/// What the default (the most recent execution that has ended) passed over:
-/// executions still running, started after it, and damaged ones, whose start
-/// cannot be read.
-fn default_notes(store: &Store, chosen: &str) -> Vec<String> {
-    let (all, damaged) = store.list_all();
-    let running: Vec<&str> = all
-        .iter()
-        .take_while(|d| d["name"] != chosen)
-        .filter(|d| d["status"] == "RUNNING")
-        .filter_map(|d| d["name"].as_str())
-        .collect();
+/// What the default (the most recent execution that has ended) passed over.
+fn default_notes(latest: &Latest) -> Vec<String> {
     let mut notes = Vec::new();
-    if !running.is_empty() {
+    if !latest.running_after.is_empty() {
         notes.push(format!(
-            "showing '{chosen}', the most recent execution that has ended; still running: {} (name one to see it)",
-            running.join(", ")
+            "showing '{}', the most recent execution that has ended; still running: {} (name one to see it)",
+            latest.name,
+            latest.running_after.join(", ")
         ));
     }
-    if !damaged.is_empty() {
+    let damaged = latest.damaged;
+    if damaged > 0 {
         notes.push(format!(
-            "{} damaged stored execution{} not considered: `sfn list` names {}",
-            damaged.len(),
-            if damaged.len() == 1 { " is" } else { "s are" },
-            if damaged.len() == 1 { "it" } else { "them" },
+            "{damaged} damaged stored execution{} not considered: `sfn list` names {}",
+            if damaged == 1 { " is" } else { "s are" },
+            if damaged == 1 { "it" } else { "them" },
         ));
     }
     notes

@@ -456,43 +456,64 @@ impl Store {
         self.running().into_iter().find(|d| d["name"] == name)
     }
 
-    /// Finds an execution by name or ARN; `None` means the most recent.
-    pub fn resolve(&self, wanted: Option<&str>) -> Result<String, ResolveError> {
-        let all = self.list();
-        let names: Vec<String> = all
+    /// The most recent execution stored (one still running has no history yet),
+    /// with what that passes over.
+    pub fn latest(&self) -> Result<Latest, ResolveError> {
+        let (all, damaged) = self.list_all();
+        let i = all
             .iter()
-            .filter_map(|d| d["name"].as_str().map(String::from))
-            .collect();
-        match wanted {
-            // The most recent one stored: one still running has no history yet.
-            None => all
+            .position(|d| d["status"] != "RUNNING")
+            .ok_or(ResolveError::Empty)?;
+        let name = all[i]["name"].as_str().ok_or(ResolveError::Empty)?;
+        Ok(Latest {
+            name: name.to_string(),
+            running_after: all[..i]
                 .iter()
-                .find(|d| d["status"] != "RUNNING")
-                .and_then(|d| d["name"].as_str().map(String::from))
-                .ok_or(ResolveError::Empty),
-            Some(w) => {
-                let name = w.rsplit(':').next().unwrap_or(w);
-                // A name never holds ':'; an ARN must be the execution's own, machine,
-                // region and account included (another machine's w1 is not this w1).
-                let found = if w.contains(':') {
-                    all.iter().any(|d| d["executionArn"].as_str() == Some(w))
-                } else {
-                    // A damaged folder is found too: loading it says what is wrong.
-                    self.exists(name)
-                        || self.path_of(name).is_dir()
-                        || all.iter().any(|d| d["name"] == name)
-                };
-                if found {
-                    Ok(name.to_string())
-                } else {
-                    Err(ResolveError::Unknown {
-                        wanted: w.to_string(),
-                        recent: names.into_iter().take(10).collect(),
-                    })
-                }
-            }
-        }
+                .filter_map(|d| d["name"].as_str().map(String::from))
+                .collect(),
+            damaged: damaged.len(),
+        })
     }
+
+    /// Finds an execution by name or ARN; `None` means the most recent ([`Store::latest`]).
+    pub fn resolve(&self, wanted: Option<&str>) -> Result<String, ResolveError> {
+        let Some(w) = wanted else {
+            return self.latest().map(|l| l.name);
+        };
+        let all = self.list();
+        let name = w.rsplit(':').next().unwrap_or(w);
+        // A name never holds ':'; an ARN must be the execution's own, machine,
+        // region and account included (another machine's w1 is not this w1).
+        let found = if w.contains(':') {
+            all.iter().any(|d| d["executionArn"].as_str() == Some(w))
+        } else {
+            // A damaged folder is found too: loading it says what is wrong.
+            self.exists(name)
+                || self.path_of(name).is_dir()
+                || all.iter().any(|d| d["name"] == name)
+        };
+        if found {
+            return Ok(name.to_string());
+        }
+        Err(ResolveError::Unknown {
+            wanted: w.to_string(),
+            recent: all
+                .iter()
+                .filter_map(|d| d["name"].as_str().map(String::from))
+                .take(10)
+                .collect(),
+        })
+    }
+}
+
+/// The execution commands show when none is named: see [`Store::latest`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Latest {
+    pub name: String,
+    /// Executions started after it, still running.
+    pub running_after: Vec<String>,
+    /// How many stored executions are damaged (their start cannot be read).
+    pub damaged: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]

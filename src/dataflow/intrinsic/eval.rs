@@ -209,10 +209,7 @@ impl<'c, 'v> Args<'c, 'v> {
         if let Some(n) = v.as_i64() {
             return Ok(n);
         }
-        let f = self.number(i)?.trunc();
-        (f.abs() < 9.2e18)
-            .then_some(f as i64)
-            .ok_or_else(|| self.wrong(i, "a number within range"))
+        java_truncate(self.number(i)?).ok_or_else(|| self.wrong(i, "a number within range"))
     }
     /// A number rounded as Java's `Math.round` does (half up).
     fn rounded(&self, i: usize) -> Result<i64, EvalError> {
@@ -226,9 +223,15 @@ impl<'c, 'v> Args<'c, 'v> {
 }
 
 /// `Math.round(double)`: the closest integer, ties towards positive infinity.
-fn java_round(f: f64) -> Option<i64> {
+pub(super) fn java_round(f: f64) -> Option<i64> {
     let r = (f + 0.5).floor();
     (r.is_finite() && r.abs() < 9.2e18).then_some(r as i64)
+}
+
+/// `f` without its fraction (towards zero), as AWS takes an integer argument.
+pub(super) fn java_truncate(f: f64) -> Option<i64> {
+    let t = f.trunc();
+    (t.abs() < 9.2e18).then_some(t as i64)
 }
 
 fn apply(
@@ -285,7 +288,10 @@ fn apply(
             // and objects match only with their keys in the same order.
             let array = a.array(0)?;
             let needle = java_text(a.get(1)?);
-            Ok(Value::Bool(array.iter().any(|x| java_text(x) == needle)))
+            Ok(Value::Bool(array.iter().any(|x| match x {
+                Value::String(s) => *s == needle,
+                x => java_text(x) == needle,
+            })))
         }
         "States.ArrayRange" => {
             // Truncated (see the module's documentation).
@@ -587,18 +593,13 @@ fn format(call: &Call, a: &Args) -> Result<Value, EvalError> {
     let name = a.name;
     // A literal template keeps its escapes: `\{\}` is text, `{}` a placeholder.
     // Without a backslash (most templates) its pieces are slices of it.
-    let unescaped;
-    let pieces: Vec<&str> = match call.args.first().map(|arg| &arg.kind) {
-        Some(ArgKind::String { raw, .. }) if raw.contains('\\') => {
-            unescaped = split_literal_template(raw);
-            unescaped.iter().map(String::as_str).collect()
-        }
-        Some(ArgKind::String { raw, .. }) => split_placeholders(raw),
-        _ => split_placeholders(a.string(0)?),
+    let literal = match call.args.first().map(|arg| &arg.kind) {
+        Some(ArgKind::String { raw, .. }) => Some(raw.as_str()),
+        _ => None,
     };
-    let template = match call.args.first().map(|arg| &arg.kind) {
-        Some(ArgKind::String { raw, .. }) => raw.as_str(),
-        _ => a.string(0)?,
+    let template = match literal {
+        Some(raw) => raw,
+        None => a.string(0)?,
     };
     if super::functions::braces(template).stray {
         return Err(fail(
@@ -606,6 +607,14 @@ fn format(call: &Call, a: &Args) -> Result<Value, EvalError> {
             "the template has a '{' or '}' that is not part of a placeholder '{}'",
         ));
     }
+    let unescaped;
+    let pieces: Vec<&str> = match literal {
+        Some(raw) if raw.contains('\\') => {
+            unescaped = split_literal_template(raw);
+            unescaped.iter().map(String::as_str).collect()
+        }
+        _ => split_placeholders(template),
+    };
     let values = &a.args[1..];
     let placeholders = pieces.len() - 1;
     if placeholders != values.len() {

@@ -374,24 +374,23 @@ fn ordinal(i: usize) -> &'static str {
 }
 
 /// A literal number where an integer is wanted, as evaluation takes it: without
-/// its fraction. (`None`: not a literal number.)
+/// its fraction. (`None`: not a literal number, or one too large to judge.)
 fn int(arg: Option<&Arg>) -> Option<i64> {
-    match &arg?.kind {
-        ArgKind::Number(n) => n.as_i64().or_else(|| {
-            n.as_f64()
-                .filter(|f| f.abs() < 9.0e15)
-                .map(|f| f.trunc() as i64)
-        }),
-        _ => None,
-    }
+    literal(arg, super::eval::java_truncate)
 }
 
 /// A literal number as `States.MathAdd` takes it: rounded half up (Java's `Math.round`).
 fn rounded(arg: Option<&Arg>) -> Option<i64> {
+    literal(arg, super::eval::java_round)
+}
+
+/// A literal number as evaluation takes it, `to_integer` for one written with a
+/// fraction or an exponent; beyond 9e15 (about 2^53, where doubles stop being
+/// exact integers) such a one is not judged.
+fn literal(arg: Option<&Arg>, to_integer: fn(f64) -> Option<i64>) -> Option<i64> {
     match &arg?.kind {
         ArgKind::Number(n) => n.as_i64().or_else(|| {
-            let r = (n.as_f64()? + 0.5).floor();
-            (r.abs() < 9.0e15).then_some(r as i64)
+            to_integer(n.as_f64()?).filter(|v| v.unsigned_abs() < 9_000_000_000_000_000)
         }),
         _ => None,
     }

@@ -11,8 +11,20 @@ use std::hash::BuildHasherDefault;
 /// Names hashed with [`FxHasher`]: SipHash was most of looking one up.
 type HashSet<T> = std::collections::HashSet<T, BuildHasherDefault<FxHasher>>;
 
-/// The ASL specification's error for a Choice no rule matches, which AWS never raises.
-const NO_CHOICE_MATCHED: &str = "States.NoChoiceMatched";
+/// Errors the ASL specification names that AWS never raises, since it fails the
+/// execution with `States.Runtime` instead: (name, what does so, how to fix it).
+const NEVER_RAISED: &[(&str, &str, &str)] = &[
+    (
+        INTRINSIC_FAILURE,
+        "a failed intrinsic function",
+        "fix the call's arguments instead (or check them in a Choice state first)",
+    ),
+    (
+        "States.NoChoiceMatched",
+        "a Choice state that no rule matches, with no Default,",
+        "give the Choice state a Default (a Fail state, to fail on purpose) instead",
+    ),
+];
 
 /// The error names Step Functions itself raises. Names starting with `States.`
 /// are reserved: no Task, Lambda or Fail state can raise any other.
@@ -102,16 +114,14 @@ fn problem(name: &str, raised: Option<&HashSet<&str>>) -> Option<(String, String
             "fix what raises it (an invalid path, a failed intrinsic function) instead; remove this name".to_string(),
         ));
     }
-    if name == INTRINSIC_FAILURE && !raised.is_none_or(|r| r.contains(name)) {
+    if let Some((_, what, fix)) = NEVER_RAISED.iter().find(|(n, ..)| *n == name)
+        && !raised.is_none_or(|r| r.contains(name))
+    {
         return Some((
-            "States.IntrinsicFailure is never raised: a failed intrinsic function fails the execution with States.Runtime, which is never caught or retried".to_string(),
-            "fix the call's arguments instead (or check them in a Choice state first); remove this name".to_string(),
-        ));
-    }
-    if name == NO_CHOICE_MATCHED && !raised.is_none_or(|r| r.contains(name)) {
-        return Some((
-            "States.NoChoiceMatched is never raised: a Choice state that no rule matches, with no Default, fails the execution with States.Runtime, which is never caught or retried".to_string(),
-            "give the Choice state a Default (a Fail state, to fail on purpose) instead; remove this name".to_string(),
+            format!(
+                "{name} is never raised: {what} fails the execution with States.Runtime, which is never caught or retried"
+            ),
+            format!("{fix}; remove this name"),
         ));
     }
     if PREDEFINED_ERRORS.contains(&name) {
