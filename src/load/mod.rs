@@ -167,8 +167,7 @@ pub fn load_path(path: &Path, opts: &LoadOptions) -> Result<LoadedFile, LoadErro
             max: MAX_FILE_BYTES,
         });
     }
-    let mut bytes = Vec::with_capacity(size as usize);
-    std::io::Read::read_to_end(&mut file, &mut bytes).map_err(io)?;
+    let bytes = read_sized(&mut file, size).map_err(io)?;
     let text = String::from_utf8(bytes).map_err(|_| LoadError::Binary {
         path: path.to_path_buf(),
     })?;
@@ -179,6 +178,30 @@ pub fn load_path(path: &Path, opts: &LoadOptions) -> Result<LoadedFile, LoadErro
         });
     }
     Ok(load_text(path, text, opts))
+}
+
+/// The whole of `file`, `size` bytes as measured: one read, and one more that
+/// finds the end. (`read_to_end` asks the size again and seeks to find its
+/// position: two more system calls a file, when a folder holds thousands.) A file
+/// grown since it was measured still reads whole.
+fn read_sized(file: &mut std::fs::File, size: u64) -> std::io::Result<Vec<u8>> {
+    let mut bytes = vec![0; size as usize + 1];
+    let mut len = 0;
+    loop {
+        match std::io::Read::read(file, &mut bytes[len..]) {
+            Ok(0) => break,
+            Ok(n) => {
+                len += n;
+                if len == bytes.len() {
+                    bytes.resize(len * 2, 0);
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    bytes.truncate(len);
+    Ok(bytes)
 }
 
 /// The spanned tree of a definition or template file, or its syntax error as a
