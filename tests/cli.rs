@@ -81,8 +81,13 @@ fn a_truncated_file_is_a_syntax_diagnostic_at_its_end() {
     let v = json_of(&out);
     let d = &v["files"][0]["diagnostics"][0];
     assert_eq!(d["code"], "INVALID_JSON_DESCRIPTION");
-    assert_eq!(d["line"], 5);
-    assert_eq!(d["column"], 1);
+    // The end of the last line, where the file stops short (not the line after it).
+    assert_eq!(d["line"], 4);
+    assert_eq!(d["column"], 38);
+    assert_eq!(
+        d["help"],
+        "the file ends here, before the JSON does: complete it"
+    );
 }
 
 #[test]
@@ -423,6 +428,66 @@ fn an_input_number_beyond_a_double_is_refused_saying_what_to_do() {
         .code(2)
         .stderr(predicate::str::contains(
             "--input: the input is not valid JSON: number out of range at line 1 column 11: numbers must be within ±1.7976931348623157e308 (a double); write a larger one as a string",
+        ));
+}
+
+/// Bad input JSON says where (file:line:column, or the end of the file) and
+/// what to do; so does an input over the quota, naming the file.
+#[test]
+fn bad_input_json_says_where_and_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |input: &std::path::Path| {
+        let out = sfn()
+            .args(["run", "testdata/order.asl.json", "--no-store", "--input"])
+            .arg(input)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, "{\n  \"a\": tru\n}").unwrap();
+    assert_eq!(
+        run(&bad),
+        format!(
+            "error: {}:2:11: the input is not valid JSON: expected ident: fix the JSON at that place\n",
+            bad.display()
+        )
+    );
+    let short = dir.path().join("short.json");
+    std::fs::write(&short, "{\"a\": [1,\n").unwrap();
+    assert!(run(&short).contains(
+        "short.json: the input is not valid JSON: it ends before the JSON value does: complete it"
+    ));
+    let big = dir.path().join("big.json");
+    std::fs::write(&big, format!("{{\"a\":\"{}\"}}", "x".repeat(262_144))).unwrap();
+    assert!(run(&big).contains(&format!(
+        "{}: the input is 262152 bytes of JSON (UTF-8)",
+        big.display()
+    )));
+    sfn()
+        .args(["run", "testdata/order.asl.json", "--no-store", "--input", r#"{"a":1,"#])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--input: the input is not valid JSON: EOF while parsing a value at line 1 column 7: --input takes JSON text (quoted for the shell, e.g. --input '{\"id\": 1}'), a file, or - for stdin",
+        ));
+}
+
+/// `sfn run` on JSON that is no definition says what a definition has.
+#[test]
+fn run_on_a_file_that_is_no_definition_says_what_one_has() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("list.json");
+    std::fs::write(&file, "[1, 2]").unwrap();
+    sfn()
+        .arg("run")
+        .arg(&file)
+        .arg("--no-store")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "holds no state machine definition: a definition has \"StartAt\" and \"States\"",
         ));
 }
 

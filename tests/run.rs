@@ -902,3 +902,46 @@ fn a_run_warns_of_an_unfilled_placeholder_and_how_to_fill_it() {
         .code(0)
         .stderr(predicate::str::contains("not filled").not());
 }
+
+/// A mock for a state the definition lacks is labelled with where it is in the
+/// mocks file: the whole pointer in a MockConfigFile, not just the state's name.
+#[test]
+fn an_unknown_mock_state_is_labelled_with_its_place_in_the_mocks_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let def = dir.path().join("m.asl.json");
+    std::fs::write(
+        &def,
+        r#"{"StartAt": "Charge", "States": {"Charge": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+            "Parameters": {"FunctionName": "f"}, "End": true}}}"#,
+    )
+    .unwrap();
+    let aws = dir.path().join("aws.json");
+    std::fs::write(
+        &aws,
+        r#"{"StateMachines": {"m": {"TestCases": {"Happy": {"Charge": "Ok", "Chargee": "Ok"}}}},
+            "MockedResponses": {"Ok": {"0": {"Return": {}}}}}"#,
+    )
+    .unwrap();
+    let native = dir.path().join("native.yaml");
+    std::fs::write(&native, "Charge:\n  return: {}\nChargee:\n  return: {}\n").unwrap();
+    let run = |mocks: &std::path::Path, extra: &[&str]| {
+        let out = sfn()
+            .args(["run", def.to_str().unwrap(), "--no-store"])
+            .args(extra)
+            .arg("--mocks")
+            .arg(mocks)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let err = run(&aws, &["--test-case", "Happy"]);
+    assert!(err.contains("UNKNOWN_MOCK_STATE"), "{err}");
+    assert!(
+        err.contains("╰── /StateMachines/m/TestCases/Happy/Chargee"),
+        "{err}"
+    );
+    let err = run(&native, &[]);
+    assert!(err.contains("╰── /Chargee"), "{err}");
+    assert!(err.contains("native.yaml:3:1"), "{err}");
+}

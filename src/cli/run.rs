@@ -299,8 +299,13 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
     // StartExecution refuses a larger input; no execution is created.
     let input_len = input_text.len();
     if input_len > MAX_EXECUTION_INPUT {
+        let from = match args.input.as_deref() {
+            Some("-") => "stdin",
+            Some(file) if Path::new(file).is_file() => file,
+            _ => "--input",
+        };
         return Err(format!(
-            "the input is {input_len} bytes of JSON (UTF-8); AWS's StartExecution accepts at most {MAX_EXECUTION_INPUT} \
+            "{from}: the input is {input_len} bytes of JSON (UTF-8); AWS's StartExecution accepts at most {MAX_EXECUTION_INPUT} \
              (256 KiB): pass a smaller input, e.g. a reference to where the data is"
         ));
     }
@@ -563,7 +568,12 @@ fn pick_machine<'d>(
             )
         })
     };
-    let none = || format!("{}: holds no state machine definition", path.display());
+    let none = || {
+        format!(
+            "{}: holds no state machine definition: a definition has \"StartAt\" and \"States\"; a template, an AWS::StepFunctions::StateMachine or AWS::Serverless::StateMachine resource",
+            path.display()
+        )
+    };
     match (defs, wanted) {
         ([one], Some(_)) if one.machine.is_none() => Err(format!(
             "{}: --machine picks one of a template's state machines, and this file is a definition: leave --machine out",
@@ -687,7 +697,31 @@ fn read_input(arg: Option<&str>) -> Result<Input, String> {
         Err(e) if e.to_string().starts_with("number out of range") => Err(format!(
             "{what}: the input is not valid JSON: {e}: numbers must be within ±1.7976931348623157e308 (a double); write a larger one as a string"
         )),
-        Err(e) => Err(format!("{what}: the input is not valid JSON: {e}")),
+        Err(e) if what == "--input" => Err(format!(
+            "--input: the input is not valid JSON: {e}: --input takes JSON text (quoted for the shell, \
+             e.g. --input '{{\"id\": 1}}'), a file, or - for stdin"
+        )),
+        Err(e) if e.is_eof() => Err(format!(
+            "{what}: the input is not valid JSON: it ends before the JSON value does: complete it (a closing }} or ] missing?)"
+        )),
+        // A file or stdin: its place as file:line:column, as for definitions.
+        Err(e) => {
+            let at = format!(" at line {} column {}", e.line(), e.column());
+            let message = e.to_string();
+            let message = message.strip_suffix(&at).unwrap_or(&message);
+            // serde_json counts a line break as column 0 of the next line: it is the
+            // end of the line before.
+            let (line, column) = match (e.line(), e.column()) {
+                (line, 0) if line > 1 => (
+                    line - 1,
+                    text.lines().nth(line - 2).map_or(0, |l| l.chars().count()) + 1,
+                ),
+                place => place,
+            };
+            Err(format!(
+                "{what}:{line}:{column}: the input is not valid JSON: {message}: fix the JSON at that place"
+            ))
+        }
     }
 }
 
@@ -703,7 +737,7 @@ pub(super) fn warn_unknown_mocks(mocks: &Mocks, machine: &model::StateMachine) {
         if tasks.contains(&state) {
             continue;
         }
-        let span = mocks.span_of(state).unwrap_or_default();
+        let (span, pointer) = mocks.place_of(state).unwrap_or_default();
         let (message, help) = match machine.states.iter().find(|s| s.name == state) {
             // Only a Task calls a service: a mock of any other state is never used.
             Some(other) => {
@@ -728,8 +762,7 @@ pub(super) fn warn_unknown_mocks(mocks: &Mocks, machine: &model::StateMachine) {
                 },
             ),
         };
-        let d = Diagnostic::warning(UNKNOWN_MOCK_STATE, format!("/{state}"), span, message)
-            .with_help(help);
+        let d = Diagnostic::warning(UNKNOWN_MOCK_STATE, pointer, span, message).with_help(help);
         report_file(&[FileReport {
             source: mocks.source.clone(),
             machine: None,

@@ -213,12 +213,12 @@ fn parse_source(source: &SourceFile, format: Format) -> Result<Node, Box<Diagnos
     };
     parsed.map_err(|e| {
         let what = format.name();
-        let help = syntax_help(&source.text, e.span, format);
+        let (span, help) = syntax_place(&source.text, e.span, format);
         Box::new(
             Diagnostic::error(
                 INVALID_JSON,
                 "",
-                e.span,
+                span,
                 format!("invalid {what}: {}", e.message),
             )
             .with_help(help)
@@ -227,14 +227,27 @@ fn parse_source(source: &SourceFile, format: Format) -> Result<Node, Box<Diagnos
     })
 }
 
-/// What to do about a syntax error at `span` of `text`.
-pub fn syntax_help(text: &str, span: Span, format: Format) -> String {
-    if text.starts_with('\u{feff}') && span.start <= 3 {
+/// Where to show a syntax error the parser found at `span` of `text`, and what to
+/// do about it.
+pub fn syntax_place(text: &str, span: Span, format: Format) -> (Span, String) {
+    let what = format.name();
+    // A parser stopped by the end of the file points past its last line, where
+    // there is nothing to show: point at the end of the last line instead.
+    let content_end = text.trim_end().len();
+    if span.start >= content_end && content_end > 0 {
+        (
+            Span::new(content_end, content_end),
+            format!("the file ends here, before the {what} does: complete it"),
+        )
+    } else if text.starts_with('\u{feff}') && span.start <= 3 {
         // Editors on Windows add it; to a JSON parser it is a stray token.
-        "the file starts with a UTF-8 byte order mark (BOM): save it as UTF-8 without one"
-            .to_string()
+        (
+            span,
+            "the file starts with a UTF-8 byte order mark (BOM): save it as UTF-8 without one"
+                .to_string(),
+        )
     } else {
-        format!("fix the {} syntax at this position", format.name())
+        (span, format!("fix the {what} syntax at this position"))
     }
 }
 

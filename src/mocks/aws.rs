@@ -139,6 +139,7 @@ pub(super) fn read(
                 s.key.to_string(),
                 StateMock {
                     span: s.key_span,
+                    pointer: p,
                     responses: Responses::ByCall(ranges),
                 },
             );

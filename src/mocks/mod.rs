@@ -64,6 +64,8 @@ pub(crate) enum Responses {
 #[derive(Debug, Clone)]
 pub(crate) struct StateMock {
     pub span: Span,
+    /// Where the state's mock is, as a JSON pointer into the mocks file.
+    pub pointer: String,
     pub responses: Responses,
 }
 
@@ -130,14 +132,15 @@ impl Mocks {
             Format::Yaml => yaml::parse(&source.text),
         };
         let root = parsed.map_err(|e| {
+            let (span, help) = crate::load::syntax_place(&source.text, e.span, format);
             vec![
                 Diagnostic::error(
                     INVALID_MOCKS,
                     "",
-                    e.span,
+                    span,
                     format!("invalid mocks file: {}", e.message),
                 )
-                .with_help(crate::load::syntax_help(&source.text, e.span, format))
+                .with_help(help)
                 .with_label(e.message),
             ]
         })?;
@@ -178,9 +181,9 @@ impl Mocks {
         self.states.keys().map(String::as_str)
     }
 
-    /// Where a state's mock is written.
-    pub fn span_of(&self, state: &str) -> Option<Span> {
-        self.states.get(state).map(|m| m.span)
+    /// Where a state's mock is written: its span, and its JSON pointer.
+    pub fn place_of(&self, state: &str) -> Option<(Span, &str)> {
+        self.states.get(state).map(|m| (m.span, m.pointer.as_str()))
     }
 
     /// The response to a state's `call`-th call (0-based), given what earlier calls consumed.
@@ -608,12 +611,19 @@ mod format_tests {
 
     #[test]
     fn a_syntax_error_in_mocks_is_a_diagnostic() {
-        let errs = native("{\"A\": ").unwrap_err();
+        let errs = native("{\"A\": }").unwrap_err();
         assert_eq!(errs[0].code, INVALID_MOCKS);
         assert!(errs[0].message.starts_with("invalid mocks file"));
         assert_eq!(
             errs[0].help.as_deref(),
             Some("fix the JSON syntax at this position")
+        );
+        // Cut short: shown at the end of the last line, not past it.
+        let errs = native("{\"A\": \n").unwrap_err();
+        assert_eq!(errs[0].span, Span::new(5, 5), "just after the colon");
+        assert_eq!(
+            errs[0].help.as_deref(),
+            Some("the file ends here, before the JSON does: complete it")
         );
         // A byte order mark, as editors on Windows write one: said so, as for definitions.
         let errs = native("\u{feff}{\"A\": {\"return\": 1}}").unwrap_err();

@@ -54,6 +54,7 @@ pub(super) fn read(root: &Node) -> Result<BTreeMap<String, StateMock>, Vec<Diagn
             f.key.to_string(),
             StateMock {
                 span: f.key_span,
+                pointer: pointer.clone(),
                 responses: Responses::Sequence(entries),
             },
         ) {
