@@ -292,6 +292,7 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
         value: input,
         text: read_text,
         json: input_text,
+        from: input_from,
     } = match read_early {
         Some(read) => read?,
         None => session.input(args.input.as_deref())?,
@@ -299,13 +300,8 @@ fn run_inner(args: &RunArgs, session: &mut Session) -> Result<i32, String> {
     // StartExecution refuses a larger input; no execution is created.
     let input_len = input_text.len();
     if input_len > MAX_EXECUTION_INPUT {
-        let from = match args.input.as_deref() {
-            Some("-") => "stdin",
-            Some(file) if Path::new(file).is_file() => file,
-            _ => "--input",
-        };
         return Err(format!(
-            "{from}: the input is {input_len} bytes of JSON (UTF-8); AWS's StartExecution accepts at most {MAX_EXECUTION_INPUT} \
+            "{input_from}: the input is {input_len} bytes of JSON (UTF-8); AWS's StartExecution accepts at most {MAX_EXECUTION_INPUT} \
              (256 KiB): pass a smaller input, e.g. a reference to where the data is"
         ));
     }
@@ -647,6 +643,8 @@ struct Input {
     value: Value,
     text: String,
     json: JsonText,
+    /// Where it came from, for messages: its file, `stdin` or `--input`.
+    from: String,
 }
 
 /// `--input`: a file, `-` for stdin, or JSON text; default `{}`.
@@ -658,6 +656,7 @@ fn read_input(arg: Option<&str>) -> Result<Input, String> {
             value,
             text: "{}".into(),
             json,
+            from: "--input".into(),
         });
     };
     let (text, what) = if arg == "-" {
@@ -676,12 +675,22 @@ fn read_input(arg: Option<&str>) -> Result<Input, String> {
         (arg.to_string(), "--input".to_string())
     };
     if let Some((value, json)) = JsonText::parse(&text) {
-        return Ok(Input { value, text, json });
+        return Ok(Input {
+            value,
+            text,
+            json,
+            from: what,
+        });
     }
     match serde_json::from_str(&text) {
         Ok(value) => {
             let json = JsonText::of(&value);
-            Ok(Input { value, text, json })
+            Ok(Input {
+                value,
+                text,
+                json,
+                from: what,
+            })
         }
         Err(_) if what == "--input" && Path::new(arg).is_dir() => Err(format!(
             "--input '{arg}': is a directory: give a JSON file, JSON text, or - for stdin"
